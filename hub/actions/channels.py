@@ -1,0 +1,239 @@
+"""Channel actions: create, direct messages, join/leave/invite/remove, topic, archive, read marks.
+
+Membership changes are channel events like any other, so a client replaying the log
+sees who joined and left in order with the messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hub.errors import ErrorCode, HubError, channel_not_found
+from hub.events import ChannelOut, ChannelUpdated, MemberJoined, MemberLeft, PersonBrief
+from hub.models import Person, channel_table, membership_table, utcnow
+from hub.writer import Outcome, SingleOperation, append_events
+
+person_table: sa.Table = Person.__table__  # type: ignore[attr-defined]
+CHANNEL_NAME_MAX = 80
+
+
+def person_brief(row: Any) -> PersonBrief:
+    return PersonBrief(
+        id=row.id,
+        username=row.username,
+        display_name=row.display_name,
+        name_en=row.name_en,
+        kind=row.kind,
+        org_id=row.org_id,
+        title=row.title,
+        active=row.active,
+    )
+
+
+def check_channel_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise HubError(ErrorCode.validation_failed, "A channel needs a name.")
+    name = name.strip()
+    if len(name) > CHANNEL_NAME_MAX:
+        raise HubError(ErrorCode.validation_failed, f"Channel names are at most {CHANNEL_NAME_MAX} characters.")
+    return name
+
+
+async def channel_out(conn: AsyncConnection, channel_id: int) -> ChannelOut:
+    row = (await conn.execute(sa.select(channel_table).where(channel_table.c.id == channel_id))).first()
+    if row is None:
+        raise channel_not_found(channel_id)
+    partner_orgs = (
+        await conn.execute(
+            sa.text(
+                "SELECT DISTINCT o.name FROM membership m JOIN person p ON p.id = m.person_id "
+                "JOIN org o ON o.id = p.org_id WHERE m.channel_id = :cid AND o.kind = 'partner' ORDER BY o.name"
+            ),
+            {"cid": channel_id},
+        )
+    ).scalars().all()
+    member_count = (
+        await conn.execute(sa.select(sa.func.count()).where(membership_table.c.channel_id == channel_id))
+    ).scalar_one()
+    return ChannelOut(
+        id=row.id,
+        kind=row.kind,
+        name=row.name,
+        topic=row.topic,
+        shared=row.shared,
+        archived=row.archived,
+        last_seq=row.last_seq,
+        created_at=row.created_at,
+        partner_orgs=list(partner_orgs),
+        member_count=member_count,
+    )
+
+
+async def _add_members(
+    conn: AsyncConnection, channel_id: int, people: Sequence[Person], by_id: int | None, role: str = "member"
+) -> list[Any]:
+    """Insert memberships for those not yet in; one member.joined event each."""
+    existing = set(
+        (
+            await conn.execute(
+                sa.select(membership_table.c.person_id).where(
+                    membership_table.c.channel_id == channel_id,
+                    membership_table.c.person_id.in_([p.id for p in people]),
+                )
+            )
+        ).scalars()
+    )
+    newcomers = [p for p in people if p.id not in existing]
+    if not newcomers:
+        return []
+    now = utcnow()
+    await conn.execute(
+        sa.insert(membership_table),
+        [
+            {"channel_id": channel_id, "person_id": p.id, "role": role if p.id == by_id or role == "owner" else "member",
+             "last_read_seq": 0, "muted": False, "joined_at": now}
+            for p in newcomers
+        ],
+    )
+    events = []
+    for person in newcomers:
+        member_role: Literal["owner", "member"] = "owner" if role == "owner" else "member"
+        events += await append_events(
+            conn,
+            channel_id,
+            [lambda seq, p=person, r=member_role: MemberJoined(channel_id=channel_id, seq=seq, person=person_brief(p), role=r, by_id=by_id)],
+            audience=(person.id or 0,),
+        )
+    # A joiner starts with everything before their arrival read.
+    await conn.execute(
+        sa.update(membership_table)
+        .where(membership_table.c.channel_id == channel_id, membership_table.c.person_id.in_([p.id for p in newcomers]))
+        .values(last_read_seq=sa.select(channel_table.c.last_seq).where(channel_table.c.id == channel_id).scalar_subquery())
+    )
+    return events
+
+
+@dataclass(eq=False)
+class CreateChannel(SingleOperation[ChannelOut]):
+    kind: Literal["public", "private", "direct", "group"]
+    creator: Person
+    members: list[Person]
+    name: str | None = None
+    topic: str = ""
+    shared: bool = False
+    direct_key: str | None = None
+
+    async def apply(self, conn: AsyncConnection) -> Outcome[ChannelOut]:
+        if self.direct_key is not None:
+            found = (
+                await conn.execute(sa.select(channel_table.c.id).where(channel_table.c.direct_key == self.direct_key))
+            ).scalar_one_or_none()
+            if found is not None:
+                return Outcome(value=await channel_out(conn, found))
+        channel_id = (
+            await conn.execute(
+                sa.insert(channel_table)
+                .values(
+                    kind=self.kind, name=self.name, topic=self.topic, shared=self.shared, archived=False,
+                    direct_key=self.direct_key, created_by=self.creator.id, created_at=utcnow(), last_seq=0,
+                )
+                .returning(channel_table.c.id)
+            )
+        ).scalar_one()
+        owner_role = "member" if self.kind in ("direct", "group") else "owner"
+        events = await _add_members(conn, channel_id, [self.creator], self.creator.id, owner_role)
+        others = [p for p in self.members if p.id != self.creator.id]
+        events += await _add_members(conn, channel_id, others, self.creator.id)
+        return Outcome(value=await channel_out(conn, channel_id), events=events)
+
+
+@dataclass(eq=False)
+class AddMembers(SingleOperation[list[int]]):
+    channel_id: int
+    people: list[Person]
+    by_id: int | None
+
+    async def apply(self, conn: AsyncConnection) -> Outcome[list[int]]:
+        archived = (
+            await conn.execute(sa.select(channel_table.c.archived).where(channel_table.c.id == self.channel_id))
+        ).scalar_one_or_none()
+        if archived is None:
+            raise channel_not_found(self.channel_id)
+        if archived:
+            raise HubError(ErrorCode.channel_archived, f"Channel {self.channel_id} is archived.")
+        events = await _add_members(conn, self.channel_id, self.people, self.by_id)
+        return Outcome(value=[e.seq for e in events], events=events)
+
+
+@dataclass(eq=False)
+class RemoveMember(SingleOperation[int | None]):
+    channel_id: int
+    person_id: int
+    by_id: int | None
+    reason: Literal["left", "removed", "deactivated"]
+
+    async def apply(self, conn: AsyncConnection) -> Outcome[int | None]:
+        deleted = await conn.execute(
+            sa.delete(membership_table).where(
+                membership_table.c.channel_id == self.channel_id, membership_table.c.person_id == self.person_id
+            )
+        )
+        if deleted.rowcount == 0:
+            if self.reason == "left":
+                raise HubError(ErrorCode.not_a_member, f"You are not a member of channel {self.channel_id}.")
+            raise HubError(ErrorCode.not_found, f"Person {self.person_id} is not in channel {self.channel_id}.")
+        events = await append_events(
+            conn,
+            self.channel_id,
+            [lambda seq: MemberLeft(channel_id=self.channel_id, seq=seq, person_id=self.person_id, by_id=self.by_id, reason=self.reason)],
+            audience=(self.person_id,),
+        )
+        return Outcome(value=events[0].seq, events=events)
+
+
+@dataclass(eq=False)
+class UpdateChannel(SingleOperation[ChannelOut]):
+    channel_id: int
+    by_id: int
+    changes: dict[str, Any] = field(default_factory=dict)  # topic, name, archived
+
+    async def apply(self, conn: AsyncConnection) -> Outcome[ChannelOut]:
+        await conn.execute(sa.update(channel_table).where(channel_table.c.id == self.channel_id).values(**self.changes))
+        # The event carries the channel as it is after this change (last_seq included).
+        out = await channel_out(conn, self.channel_id)
+        events = await append_events(
+            conn,
+            self.channel_id,
+            [lambda seq: ChannelUpdated(channel_id=self.channel_id, seq=seq, channel=out.model_copy(update={"last_seq": seq}), by_id=self.by_id)],
+        )
+        return Outcome(value=out.model_copy(update={"last_seq": events[0].seq}), events=events)
+
+
+@dataclass(eq=False)
+class MarkRead(SingleOperation[int]):
+    """Move a read marker forward (never back), capped at the channel's last seq."""
+
+    channel_id: int
+    person_id: int
+    seq: int
+
+    async def apply(self, conn: AsyncConnection) -> Outcome[int]:
+        last_seq = (
+            await conn.execute(sa.select(channel_table.c.last_seq).where(channel_table.c.id == self.channel_id))
+        ).scalar_one()
+        target = min(self.seq, last_seq)
+        await conn.execute(
+            sa.update(membership_table)
+            .where(
+                membership_table.c.channel_id == self.channel_id,
+                membership_table.c.person_id == self.person_id,
+                membership_table.c.last_read_seq < target,
+            )
+            .values(last_read_seq=target)
+        )
+        return Outcome(value=target)

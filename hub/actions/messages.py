@@ -1,0 +1,443 @@
+"""Message actions: send, edit, delete, react. Each is an Operation for the group committer.
+
+Membership and archive state are checked inside the transaction that writes, so the check
+and the write cannot drift apart, whichever transport asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Self
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from hub.errors import ErrorCode, HubError, channel_not_found, message_not_found
+from hub.events import (
+    LoggedEvent,
+    MessageDeleted,
+    MessageEdited,
+    MessageNew,
+    MessageOut,
+    ReactionAdded,
+    ReactionCount,
+    ReactionRemoved,
+)
+from hub.models import (
+    Person,
+    channel_event_table,
+    channel_table,
+    membership_table,
+    mention_table,
+    message_table,
+    reaction_table,
+    utcnow,
+)
+from hub.writer import Operation, Outcome, SingleOperation, append_events
+
+MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._-]{0,99})", re.IGNORECASE)
+CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+EMOJI = re.compile(r"^[^\s]{1,64}$")
+
+
+def message_out(row: Any, reactions: list[ReactionCount] | None = None) -> MessageOut:
+    deleted = row.deleted_at is not None
+    return MessageOut(
+        id=row.id,
+        channel_id=row.channel_id,
+        seq=row.seq,
+        sender_id=row.sender_id,
+        thread_root_id=row.thread_root_id,
+        text="" if deleted else row.text,
+        card=None if deleted else row.card,
+        client_msg_id=row.client_msg_id,
+        created_at=row.created_at,
+        edited_at=row.edited_at,
+        deleted=deleted,
+        reply_count=row.reply_count,
+        last_reply_at=row.last_reply_at,
+        reactions=reactions or [],
+    )
+
+
+async def reactions_for(conn: AsyncConnection, message_ids: Sequence[int]) -> dict[int, list[ReactionCount]]:
+    if not message_ids:
+        return {}
+    rows = await conn.execute(
+        sa.select(reaction_table.c.message_id, reaction_table.c.emoji, reaction_table.c.person_id)
+        .where(reaction_table.c.message_id.in_(message_ids))
+        .order_by(reaction_table.c.message_id, reaction_table.c.created_at, reaction_table.c.person_id)
+    )
+    grouped: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    for message_id, emoji, person_id in rows:
+        grouped[message_id].setdefault(emoji, []).append(person_id)
+    return {
+        message_id: [ReactionCount(emoji=e, count=len(p), person_ids=p) for e, p in by_emoji.items()]
+        for message_id, by_emoji in grouped.items()
+    }
+
+
+def check_text(text: str, max_chars: int, *, allow_empty: bool = False) -> str:
+    if not isinstance(text, str):
+        raise HubError(ErrorCode.validation_failed, "`text` must be a string.")
+    if len(text) > max_chars:
+        raise HubError(
+            ErrorCode.message_too_long,
+            f"The message has {len(text)} characters; the limit is {max_chars}. Split it or attach a file.",
+        )
+    if not allow_empty and not text.strip():
+        raise HubError(ErrorCode.validation_failed, "The message is empty.")
+    return text
+
+
+def check_client_msg_id(value: object) -> str:
+    if not isinstance(value, str) or not CLIENT_MSG_ID.match(value):
+        raise HubError(
+            ErrorCode.validation_failed,
+            "`client_msg_id` is required: 1-64 characters of letters, digits and . _ : - (a UUID works).",
+        )
+    return value
+
+
+def check_emoji(value: object) -> str:
+    if not isinstance(value, str) or not EMOJI.match(value):
+        raise HubError(ErrorCode.validation_failed, "`emoji` must be 1-64 characters without spaces.")
+    return value
+
+
+@dataclass
+class SentMessage:
+    message: MessageOut
+    duplicate: bool
+
+
+@dataclass(eq=False)
+class SendMessage(Operation[SentMessage]):
+    channel_id: int
+    sender: Person
+    text: str
+    client_msg_id: str
+    thread_root_id: int | None = None
+    card: dict[str, Any] | None = None
+
+    @classmethod
+    async def apply_batch(cls, conn: AsyncConnection, ops: Sequence[Self]) -> list[Outcome[Any]]:
+        outcomes: list[Outcome[Any] | None] = [None] * len(ops)
+        originals = await _existing_by_client_id(conn, ops)
+        first_in_batch: dict[tuple[int, str], int] = {}
+        fresh: list[int] = []
+        for i, op in enumerate(ops):
+            key = (op.sender.id or 0, op.client_msg_id)
+            if key in originals:
+                outcomes[i] = Outcome(value=SentMessage(originals[key], duplicate=True))
+            elif key in first_in_batch:
+                continue  # answered below with the first one's message
+            else:
+                first_in_batch[key] = i
+                fresh.append(i)
+
+        refusals = await _refusals(conn, [ops[i] for i in fresh])
+        accepted = []
+        for i in fresh:
+            error = refusals.get(id(ops[i]))
+            if error is not None:
+                outcomes[i] = Outcome(error=error)
+            else:
+                accepted.append(i)
+
+        by_channel: dict[int, list[int]] = defaultdict(list)
+        for i in accepted:
+            by_channel[ops[i].channel_id].append(i)
+        now = utcnow()
+        rows: list[dict[str, Any]] = []
+        for channel_id, indexes in by_channel.items():
+            last = (
+                await conn.execute(
+                    sa.update(channel_table)
+                    .where(channel_table.c.id == channel_id)
+                    .values(last_seq=channel_table.c.last_seq + len(indexes))
+                    .returning(channel_table.c.last_seq)
+                )
+            ).scalar_one()
+            for offset, i in enumerate(indexes):
+                op = ops[i]
+                rows.append(
+                    {
+                        "channel_id": channel_id,
+                        "seq": last - len(indexes) + 1 + offset,
+                        "sender_id": op.sender.id,
+                        "thread_root_id": op.thread_root_id,
+                        "text": op.text,
+                        "card": op.card,
+                        "client_msg_id": op.client_msg_id,
+                        "created_at": now,
+                        "reply_count": 0,
+                        "_index": i,
+                    }
+                )
+        if rows:
+            indexes = [row.pop("_index") for row in rows]
+            ids = (
+                await conn.execute(
+                    sa.insert(message_table).returning(message_table.c.id, sort_by_parameter_order=True),
+                    rows,
+                )
+            ).scalars().all()
+            events_rows = []
+            for row, i, message_id in zip(rows, indexes, ids, strict=True):
+                out = MessageOut(
+                    id=message_id,
+                    channel_id=row["channel_id"],
+                    seq=row["seq"],
+                    sender_id=row["sender_id"],
+                    thread_root_id=row["thread_root_id"],
+                    text=row["text"],
+                    card=row["card"],
+                    client_msg_id=row["client_msg_id"],
+                    created_at=now,
+                )
+                frame = MessageNew(channel_id=out.channel_id, seq=out.seq, message=out).encode()
+                events_rows.append(
+                    {"channel_id": out.channel_id, "seq": out.seq, "type": "message.new", "frame": frame, "created_at": now}
+                )
+                outcomes[i] = Outcome(
+                    value=SentMessage(out, duplicate=False),
+                    events=[LoggedEvent(out.channel_id, out.seq, "message.new", frame)],
+                )
+            await conn.execute(sa.insert(channel_event_table), events_rows)
+            await _count_replies(conn, [ops[i] for i in indexes], now)
+            await _store_mentions(conn, [(ops[i], outcomes[i]) for i in indexes])
+
+        for key, i in first_in_batch.items():
+            for j, op in enumerate(ops):
+                if outcomes[j] is None and (op.sender.id or 0, op.client_msg_id) == key:
+                    first = outcomes[i]
+                    assert first is not None
+                    if first.error is not None:
+                        outcomes[j] = Outcome(error=first.error)
+                    else:
+                        outcomes[j] = Outcome(value=SentMessage(first.value.message, duplicate=True))  # type: ignore[union-attr]
+        return [outcome or Outcome(error=HubError(ErrorCode.internal, "lost")) for outcome in outcomes]
+
+
+async def _existing_by_client_id(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[tuple[int, str], MessageOut]:
+    pairs = {(op.sender.id or 0, op.client_msg_id) for op in ops}
+    rows = await conn.execute(
+        sa.select(message_table).where(
+            sa.tuple_(message_table.c.sender_id, message_table.c.client_msg_id).in_(list(pairs))
+        )
+    )
+    found = rows.all()
+    reactions = await reactions_for(conn, [row.id for row in found])
+    return {(row.sender_id, row.client_msg_id): message_out(row, reactions.get(row.id)) for row in found}
+
+
+async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[int, HubError]:
+    """Check, inside the writing transaction, that each sender may post where they post."""
+    if not ops:
+        return {}
+    channel_ids = {op.channel_id for op in ops}
+    channels = {
+        row.id: row
+        for row in await conn.execute(
+            sa.select(channel_table.c.id, channel_table.c.kind, channel_table.c.archived).where(
+                channel_table.c.id.in_(channel_ids)
+            )
+        )
+    }
+    members = {
+        (row.channel_id, row.person_id)
+        for row in await conn.execute(
+            sa.select(membership_table.c.channel_id, membership_table.c.person_id).where(
+                sa.tuple_(membership_table.c.channel_id, membership_table.c.person_id).in_(
+                    list({(op.channel_id, op.sender.id) for op in ops})
+                )
+            )
+        )
+    }
+    root_ids = {op.thread_root_id for op in ops if op.thread_root_id is not None}
+    roots = {}
+    if root_ids:
+        roots = {
+            row.id: row
+            for row in await conn.execute(
+                sa.select(
+                    message_table.c.id, message_table.c.channel_id, message_table.c.thread_root_id
+                ).where(message_table.c.id.in_(root_ids))
+            )
+        }
+    refusals: dict[int, HubError] = {}
+    for op in ops:
+        channel = channels.get(op.channel_id)
+        is_member = (op.channel_id, op.sender.id) in members
+        if channel is None or (not is_member and (op.sender.is_guest or channel.kind != "public")):
+            refusals[id(op)] = channel_not_found(op.channel_id)
+        elif not is_member:
+            refusals[id(op)] = HubError(ErrorCode.not_a_member, f"Join channel {op.channel_id} before writing in it.")
+        elif channel.archived:
+            refusals[id(op)] = HubError(ErrorCode.channel_archived, f"Channel {op.channel_id} is archived.")
+        elif op.thread_root_id is not None:
+            root = roots.get(op.thread_root_id)
+            if root is None or root.channel_id != op.channel_id:
+                refusals[id(op)] = message_not_found(op.thread_root_id)
+            elif root.thread_root_id is not None:
+                refusals[id(op)] = HubError(
+                    ErrorCode.validation_failed,
+                    f"Message {op.thread_root_id} is itself a reply; reply to its thread root {root.thread_root_id}.",
+                )
+    return refusals
+
+
+async def _count_replies(conn: AsyncConnection, ops: Sequence[SendMessage], now: datetime) -> None:
+    counts: dict[int, int] = defaultdict(int)
+    for op in ops:
+        if op.thread_root_id is not None:
+            counts[op.thread_root_id] += 1
+    for root_id, count in counts.items():
+        await conn.execute(
+            sa.update(message_table)
+            .where(message_table.c.id == root_id)
+            .values(reply_count=message_table.c.reply_count + count, last_reply_at=now)
+        )
+
+
+async def _store_mentions(conn: AsyncConnection, sent: Sequence[tuple[SendMessage, Outcome[Any] | None]]) -> None:
+    wanted: dict[int, set[str]] = {}
+    for op, outcome in sent:
+        names = {m.lower() for m in MENTION.findall(op.text)}
+        if names and outcome is not None and outcome.value is not None:
+            wanted[outcome.value.message.id] = names
+    if not wanted:
+        return
+    all_names = set().union(*wanted.values())
+    people = {
+        row.username: row.id
+        for row in await conn.execute(
+            sa.text("SELECT id, username FROM person WHERE username IN :names").bindparams(
+                sa.bindparam("names", expanding=True)
+            ),
+            {"names": sorted(all_names)},
+        )
+    }
+    rows = []
+    for op, outcome in sent:
+        if outcome is None or outcome.value is None:
+            continue
+        message = outcome.value.message
+        for name in wanted.get(message.id, ()):
+            person_id = people.get(name)
+            if person_id is not None and person_id != op.sender.id:
+                rows.append({"message_id": message.id, "person_id": person_id, "channel_id": message.channel_id, "seq": message.seq})
+    if rows:
+        # Only members are badged; a mention of someone outside the channel counts for nothing.
+        member_pairs = {
+            (r.channel_id, r.person_id)
+            for r in await conn.execute(
+                sa.select(membership_table.c.channel_id, membership_table.c.person_id).where(
+                    sa.tuple_(membership_table.c.channel_id, membership_table.c.person_id).in_(
+                        [(row["channel_id"], row["person_id"]) for row in rows]
+                    )
+                )
+            )
+        }
+        rows = [row for row in rows if (row["channel_id"], row["person_id"]) in member_pairs]
+        if rows:
+            await conn.execute(sa.insert(mention_table), rows)
+
+
+async def _load_live_message(conn: AsyncConnection, message_id: int) -> Any:
+    row = (await conn.execute(sa.select(message_table).where(message_table.c.id == message_id))).first()
+    if row is None:
+        raise message_not_found(message_id)
+    return row
+
+
+@dataclass(eq=False)
+class EditMessage(SingleOperation[MessageOut]):
+    message_id: int
+    editor_id: int
+    text: str
+
+    async def apply(self, conn: AsyncConnection) -> Outcome[MessageOut]:
+        row = await _load_live_message(conn, self.message_id)
+        if row.sender_id != self.editor_id:
+            raise HubError(ErrorCode.forbidden, "You can only edit your own messages.")
+        if row.deleted_at is not None:
+            raise HubError(ErrorCode.conflict, "This message was deleted; it cannot be edited.")
+        await conn.execute(
+            sa.update(message_table)
+            .where(message_table.c.id == self.message_id)
+            .values(text=self.text, edited_at=utcnow())
+        )
+        row = await _load_live_message(conn, self.message_id)
+        out = message_out(row, (await reactions_for(conn, [row.id])).get(row.id))
+        events = await append_events(
+            conn, row.channel_id, [lambda seq: MessageEdited(channel_id=row.channel_id, seq=seq, message=out)]
+        )
+        return Outcome(value=out, events=events)
+
+
+@dataclass(eq=False)
+class DeleteMessage(SingleOperation[int]):
+    message_id: int
+
+    async def apply(self, conn: AsyncConnection) -> Outcome[int]:
+        row = await _load_live_message(conn, self.message_id)
+        if row.deleted_at is not None:
+            raise HubError(ErrorCode.conflict, "This message is already deleted.")
+        # The content goes; the row stays so threads and the log keep their shape.
+        await conn.execute(
+            sa.update(message_table)
+            .where(message_table.c.id == self.message_id)
+            .values(deleted_at=utcnow(), text="", card=None)
+        )
+        events = await append_events(
+            conn,
+            row.channel_id,
+            [lambda seq: MessageDeleted(channel_id=row.channel_id, seq=seq, message_id=row.id, thread_root_id=row.thread_root_id)],
+        )
+        return Outcome(value=events[0].seq, events=events)
+
+
+@dataclass(eq=False)
+class ChangeReaction(SingleOperation[int | None]):
+    """Add or remove one person's emoji on a message; doing what is already done changes nothing."""
+
+    message_id: int
+    person_id: int
+    emoji: str
+    add: bool
+
+    async def apply(self, conn: AsyncConnection) -> Outcome[int | None]:
+        row = await _load_live_message(conn, self.message_id)
+        key = sa.and_(
+            reaction_table.c.message_id == self.message_id,
+            reaction_table.c.person_id == self.person_id,
+            reaction_table.c.emoji == self.emoji,
+        )
+        exists = (await conn.execute(sa.select(sa.literal(1)).where(key))).first() is not None
+        if exists == self.add:
+            return Outcome(value=None)
+        if self.add:
+            await conn.execute(
+                sa.insert(reaction_table).values(
+                    message_id=self.message_id, person_id=self.person_id, emoji=self.emoji, created_at=utcnow()
+                )
+            )
+        else:
+            await conn.execute(sa.delete(reaction_table).where(key))
+        event_type = ReactionAdded if self.add else ReactionRemoved
+        events = await append_events(
+            conn,
+            row.channel_id,
+            [
+                lambda seq: event_type(
+                    channel_id=row.channel_id, seq=seq, message_id=row.id, person_id=self.person_id, emoji=self.emoji
+                )
+            ],
+        )
+        return Outcome(value=events[0].seq, events=events)

@@ -1,0 +1,243 @@
+"""People: your own profile and settings, the directory, one person's profile, presence.
+
+Guests see only the people they share a channel with (hub.permissions decides), and even
+then not their department, manager or roles: those describe the company, not the channel.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from hub import permissions
+from hub.actions.channels import person_brief
+from hub.api.deps import current_person, hub_of, json_body, json_response
+from hub.api.openapi import ApiRoute, Param
+from hub.errors import ErrorCode, HubError
+from hub.events import PersonBrief, Wire
+from hub.models import Department, Org, Person
+
+Status = Literal["online", "away", "offline"]
+LOCALES = ("zh-CN", "en")
+
+
+class OrgBrief(Wire):
+    id: int
+    name: str
+    kind: Literal["home", "partner"]
+
+
+class DepartmentBrief(Wire):
+    id: int
+    name: str
+    name_en: str | None = None
+
+
+class Profile(PersonBrief):
+    """A person's profile."""
+
+    org: OrgBrief
+    department: DepartmentBrief | None = None
+    manager: PersonBrief | None = None
+    roles: list[str] = Field(default_factory=list)
+    locale: str
+    time_zone: str
+    email: str | None = None
+    presence: Status | None = None
+
+
+class ProfileOut(Wire):
+    """The person's profile."""
+
+    person: Profile
+
+
+class PeoplePage(Wire):
+    """A page of the directory, ordered by id."""
+
+    people: list[PersonBrief]
+    has_more: bool
+    next_after: int | None
+
+
+class PresenceEntry(Wire):
+    person_id: int
+    status: Status
+
+
+class PresenceOut(Wire):
+    """Presence of the people asked for."""
+
+    presence: list[PresenceEntry]
+
+
+class MeUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    locale: Literal["zh-CN", "en"] | None = None
+    time_zone: str | None = Field(default=None, max_length=64)
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+async def profile_of(
+    session: AsyncSession, viewer: Person, person: Person, presence: Status | None = None
+) -> Profile:
+    org = await session.get(Org, person.org_id)
+    assert org is not None, "person.org_id is a foreign key"
+    company_view = not viewer.is_guest or viewer.id == person.id
+    department = manager = None
+    if company_view and person.department_id is not None:
+        department = await session.get(Department, person.department_id)
+    if company_view and person.manager_id is not None:
+        manager = await session.get(Person, person.manager_id)
+    brief = person_brief(person)
+    return Profile(
+        **brief.model_dump(),
+        org=OrgBrief(id=org.id or 0, name=org.name, kind="home" if org.kind == "home" else "partner"),
+        department=(
+            DepartmentBrief(id=department.id or 0, name=department.name, name_en=department.name_en)
+            if department is not None
+            else None
+        ),
+        manager=person_brief(manager) if manager is not None else None,
+        roles=list(person.roles) if company_view else [],
+        locale=person.locale,
+        time_zone=person.time_zone,
+        email=person.email,
+        presence=presence,
+    )
+
+
+async def get_me(request: Request) -> Response:
+    """Your own full profile."""
+    hub = hub_of(request)
+    me = await current_person(request)
+    async with hub.sessions() as session:
+        return json_response(ProfileOut(person=await profile_of(session, me, me)))
+
+
+async def update_me(request: Request) -> Response:
+    """Change your locale, time zone or display name. Fields left out stay as they are."""
+    hub = hub_of(request)
+    me = await current_person(request)
+    changes = await json_body(request, MeUpdate)
+    if changes.time_zone is not None:
+        try:
+            ZoneInfo(changes.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise HubError(
+                ErrorCode.validation_failed,
+                f"`time_zone`: {changes.time_zone!r} is not an IANA time zone (e.g. Asia/Shanghai).",
+            ) from None
+    if changes.display_name is not None and not changes.display_name.strip():
+        raise HubError(ErrorCode.validation_failed, "`display_name` cannot be blank.")
+    async with hub.sessions() as session:
+        person = await session.get(Person, me.id)
+        assert person is not None
+        for name, value in changes.model_dump(exclude_none=True).items():
+            setattr(person, name, value.strip() if name == "display_name" else value)
+        session.add(person)
+        await session.commit()
+        await session.refresh(person)
+        request.state.person = person
+        return json_response(ProfileOut(person=await profile_of(session, person, person)))
+
+
+Q = Param("q", "str", "Words to find in username, display name, English name, email or title.", maximum=100)
+LIMIT = Param("limit", "int", "Page size.", default=50, minimum=1, maximum=200)
+AFTER_ID = Param("after", "int", "Return people with an id above this (the previous page's next_after).", minimum=0)
+INCLUDE_INACTIVE = Param("include_inactive", "bool", "Admins only: include deactivated people.", default=False)
+IDS = Param("ids", "int_list", "Comma-separated person ids (at most 200).", maximum=200, required=True)
+
+
+async def list_people(request: Request) -> Response:
+    """Search the directory. Staff only; guests are refused."""
+    hub = hub_of(request)
+    viewer = await current_person(request)
+    permissions.check_directory(viewer)
+    q, limit, after = Q.read(request), LIMIT.read(request), AFTER_ID.read(request)
+    include_inactive = INCLUDE_INACTIVE.read(request)
+    if include_inactive and not viewer.is_admin:
+        raise HubError(ErrorCode.forbidden, "Only admins can list deactivated people.")
+    stmt = select(Person).where(permissions.visible_people_clause(viewer))
+    if not include_inactive:
+        stmt = stmt.where(Person.active.is_(True))  # type: ignore[attr-defined]
+    if q:
+        needle = q.strip().lower()
+        columns = [Person.username, Person.display_name, Person.name_en, Person.email, Person.title]
+        stmt = stmt.where(
+            sa.or_(*(sa.func.lower(column).contains(needle, autoescape=True) for column in columns))
+        )
+    if after is not None:
+        stmt = stmt.where(Person.id > after)  # type: ignore[operator]
+    stmt = stmt.order_by(Person.id).limit(limit + 1)  # type: ignore[arg-type]
+    async with hub.sessions() as session:
+        people = list((await session.exec(stmt)).all())
+    has_more = len(people) > limit
+    people = people[:limit]
+    return json_response(
+        PeoplePage(
+            people=[person_brief(p) for p in people],
+            has_more=has_more,
+            next_after=people[-1].id if has_more and people else None,
+        )
+    )
+
+
+async def get_person(request: Request) -> Response:
+    """One person's profile with their presence."""
+    hub = hub_of(request)
+    viewer = await current_person(request)
+    person_id: int = request.path_params["person_id"]
+    async with hub.sessions() as session:
+        person = await permissions.check_see_person(session, viewer, person_id)
+        status = (await hub.presence.status_of([person_id])).get(person_id, "offline")
+        return json_response(ProfileOut(person=await profile_of(session, viewer, person, status)))
+
+
+async def get_presence(request: Request) -> Response:
+    """Presence of several people; any id you cannot see is answered person_not_found."""
+    hub = hub_of(request)
+    viewer = await current_person(request)
+    ids: list[int] = IDS.read(request)
+    async with hub.sessions() as session:
+        people = await permissions.check_see_people(session, viewer, ids)
+    statuses = await hub.presence.status_of([p.id for p in people if p.id is not None])
+    return json_response(
+        PresenceOut(
+            presence=[
+                PresenceEntry(person_id=p.id or 0, status=statuses.get(p.id or 0, "offline")) for p in people
+            ]
+        )
+    )
+
+
+TAG = "people"
+routes: list[BaseRoute] = [
+    ApiRoute("GET", "/api/v1/me", get_me, summary="Your profile", tag=TAG, responses={200: ProfileOut}),
+    ApiRoute(
+        "PATCH", "/api/v1/me", update_me, summary="Change your settings", tag=TAG,
+        body=MeUpdate, responses={200: ProfileOut},
+    ),
+    ApiRoute(
+        "GET", "/api/v1/people", list_people, summary="Search the directory", tag=TAG,
+        query=(Q, LIMIT, AFTER_ID, INCLUDE_INACTIVE), responses={200: PeoplePage},
+        errors=(ErrorCode.forbidden,),
+    ),
+    ApiRoute(
+        "GET", "/api/v1/people/{person_id:int}", get_person, summary="A person's profile", tag=TAG,
+        responses={200: ProfileOut}, errors=(ErrorCode.person_not_found,),
+    ),
+    ApiRoute(
+        "GET", "/api/v1/presence", get_presence, summary="Presence of people", tag=TAG,
+        query=(IDS,), responses={200: PresenceOut}, errors=(ErrorCode.person_not_found,),
+    ),
+]

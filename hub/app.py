@@ -1,0 +1,99 @@
+"""The app factory: builds the Starlette app and, in its lifespan, the hub's running parts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from hub.api.deps import json_response
+from hub.api.routes import api_routes
+from hub.broker import create_broker
+from hub.config import Settings, get_settings
+from hub.db import create_engine, create_sessionmaker
+from hub.errors import ErrorCode, HubError
+from hub.ops import ops_routes
+from hub.ratelimit import RateLimiter
+from hub.realtime.delivery import Delivery
+from hub.realtime.endpoint import websocket_endpoint
+from hub.realtime.presence import create_presence
+from hub.state import HubState
+from hub.writer import GroupCommitter
+
+log = logging.getLogger(__name__)
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url)
+        sessions = create_sessionmaker(engine)
+        broker = create_broker(settings.redis_url)
+        presence = create_presence(settings, broker)
+        delivery = Delivery(settings, sessions, broker, presence)
+        committer = GroupCommitter(engine, delivery.publish, settings.group_commit_max_batch)
+        app.state.hub = HubState(
+            settings=settings,
+            secret=settings.secret(),
+            engine=engine,
+            sessions=sessions,
+            broker=broker,
+            committer=committer,
+            delivery=delivery,
+            presence=presence,
+            send_limiter=RateLimiter(settings.send_rate_per_second, settings.send_rate_burst),
+        )
+        await broker.start(delivery.on_broker_message)
+        await presence.start()
+        await committer.start()
+        try:
+            yield
+        finally:
+            await delivery.close_all()
+            await committer.stop()
+            await presence.stop()
+            await broker.close()
+            await engine.dispose()
+
+    routes: list[BaseRoute] = [
+        *ops_routes,
+        *api_routes,
+        WebSocketRoute("/ws", websocket_endpoint),
+    ]
+    if WEB_DIR.is_dir():
+        routes.append(Mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web"))
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HubError: _hub_error, HTTPException: _http_error, Exception: _unexpected_error},
+    )
+    return app
+
+
+async def _hub_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HubError)
+    return json_response({"error": exc.to_dict()}, status=exc.status, headers=exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    code = {404: ErrorCode.not_found, 405: ErrorCode.bad_request}.get(exc.status_code, ErrorCode.bad_request)
+    message = "No such route; see /openapi.json." if exc.status_code == 404 else str(exc.detail)
+    return json_response({"error": {"code": code.value, "message": message}}, status=exc.status_code)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    body = {"error": {"code": ErrorCode.internal.value, "message": "Something went wrong on the server; it is logged. Retry shortly."}}
+    return json_response(body, status=500)

@@ -1,0 +1,102 @@
+"""Session cookies, bearer tokens and single-use WebSocket tickets.
+
+The token itself goes to the client once; the database keeps only an HMAC of it under
+the hub's secret key, so a copy of the database cannot be used to sign in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from hub.models import AuthToken, Person, utcnow
+
+TokenKind = Literal["session", "bearer", "ws_ticket"]
+SESSION_COOKIE = "hub_session"
+
+
+def token_hash(secret: bytes, token: str) -> str:
+    return hmac.new(secret, token.encode(), hashlib.sha256).hexdigest()
+
+
+async def issue_token(
+    session: AsyncSession, secret: bytes, person_id: int, kind: TokenKind, ttl: timedelta
+) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        AuthToken(
+            token_hash=token_hash(secret, token),
+            person_id=person_id,
+            kind=kind,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
+    await session.commit()
+    return token
+
+
+async def resolve_token(
+    session: AsyncSession, secret: bytes, token: str, kinds: tuple[TokenKind, ...]
+) -> Person | None:
+    """The active person behind a live token of one of `kinds`, or None."""
+    stmt = (
+        select(Person)
+        .join(AuthToken, AuthToken.person_id == Person.id)  # type: ignore[arg-type]
+        .where(
+            AuthToken.token_hash == token_hash(secret, token),
+            AuthToken.kind.in_(kinds),  # type: ignore[attr-defined]
+            AuthToken.revoked_at.is_(None),  # type: ignore[union-attr]
+            AuthToken.expires_at > utcnow(),
+            Person.active.is_(True),  # type: ignore[attr-defined]
+        )
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def redeem_ticket(session: AsyncSession, secret: bytes, ticket: str) -> int | None:
+    """Use a WebSocket ticket once: the UPDATE claims it atomically, even across processes."""
+    now = utcnow()
+    table = AuthToken.__table__  # type: ignore[attr-defined]
+    result = await session.execute(
+        sa.update(table)
+        .where(
+            table.c.token_hash == token_hash(secret, ticket),
+            table.c.kind == "ws_ticket",
+            table.c.revoked_at.is_(None),
+            table.c.expires_at > now,
+        )
+        .values(revoked_at=now)
+        .returning(table.c.person_id)
+    )
+    person_id = result.scalar_one_or_none()
+    await session.commit()
+    return person_id
+
+
+async def revoke_token(session: AsyncSession, secret: bytes, token: str) -> None:
+    table = AuthToken.__table__  # type: ignore[attr-defined]
+    await session.execute(
+        sa.update(table)
+        .where(table.c.token_hash == token_hash(secret, token), table.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    await session.commit()
+
+
+async def revoke_all_for(session: AsyncSession, person_id: int) -> None:
+    table = AuthToken.__table__  # type: ignore[attr-defined]
+    await session.execute(
+        sa.update(table)
+        .where(table.c.person_id == person_id, table.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    await session.commit()

@@ -1,0 +1,99 @@
+"""Redis pub/sub broker for several hub processes on one database.
+
+One pub/sub connection per process reads every subscribed topic in order; a subscribe
+call waits for Redis to confirm, so nothing published after it returns is missed (the
+caller replays from the database what came before).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+import redis.asyncio as aioredis
+
+from hub.broker import MessageHandler
+
+log = logging.getLogger(__name__)
+PREFIX = "hub:"
+
+
+class RedisBroker:
+    def __init__(self, url: str) -> None:
+        self._url = url
+        self._client: aioredis.Redis = aioredis.Redis.from_url(url)
+        self._pubsub = self._client.pubsub()
+        self._handler: MessageHandler | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._confirmations: dict[str, list[asyncio.Future[None]]] = {}
+        self._lock = asyncio.Lock()
+        self._subscribed: set[str] = set()
+
+    async def start(self, handler: MessageHandler) -> None:
+        self._handler = handler
+        # A topic of our own gives the pub/sub connection something to listen on from the start.
+        await self._pubsub.subscribe(f"{PREFIX}process.{uuid.uuid4().hex}")
+        self._reader = asyncio.create_task(self._read(), name="redis-broker-reader")
+
+    async def _read(self) -> None:
+        handler = self._handler
+        assert handler is not None
+        while True:
+            try:
+                message = await self._pubsub.get_message(timeout=1.0)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("Redis pub/sub read failed; retrying in 1 s")
+                await asyncio.sleep(1.0)
+                continue
+            if message is None:
+                continue
+            kind = message["type"]
+            channel = message["channel"]
+            topic = (channel.decode() if isinstance(channel, bytes) else channel)[len(PREFIX) :]
+            if kind == "message":
+                try:
+                    handler(topic, message["data"])
+                except Exception:
+                    log.exception("handling a broker message on %s failed", topic)
+            elif kind == "subscribe":
+                for future in self._confirmations.pop(topic, []):
+                    if not future.done():
+                        future.set_result(None)
+
+    async def publish(self, messages: list[tuple[str, bytes]]) -> None:
+        if not messages:
+            return
+        async with self._client.pipeline(transaction=False) as pipe:
+            for topic, payload in messages:
+                pipe.publish(PREFIX + topic, payload)
+            await pipe.execute()
+
+    async def subscribe(self, topic: str) -> None:
+        async with self._lock:
+            if topic in self._subscribed:
+                return
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._confirmations.setdefault(topic, []).append(future)
+            await self._pubsub.subscribe(PREFIX + topic)
+            self._subscribed.add(topic)
+        await asyncio.wait_for(future, timeout=10)
+
+    async def unsubscribe(self, topic: str) -> None:
+        async with self._lock:
+            if topic not in self._subscribed:
+                return
+            self._subscribed.discard(topic)
+            await self._pubsub.unsubscribe(PREFIX + topic)
+
+    async def ping(self) -> None:
+        await self._client.ping()
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            await asyncio.gather(self._reader, return_exceptions=True)
+        await self._pubsub.aclose()
+        await self._client.aclose()

@@ -1,0 +1,193 @@
+"""The hub's tables: organisations, departments, people, channels, messages and the channel log.
+
+Every change inside a channel is a row in `channel_event` with the channel's next `seq`;
+`channel.last_seq` is the counter, bumped in the same transaction as the change. See
+docs/protocol.md for how clients read the log.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores UTC; always returns an aware datetime, on SQLite (which keeps no zone) too."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column: use hub.models.utcnow()")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+
+class Org(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="partner", max_length=16)  # "home" or "partner"
+    external_id: str | None = Field(default=None, max_length=100, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class Department(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="org.id", index=True)
+    name: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    parent_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    # No foreign key: person and department point at each other, and an HR import may
+    # name a head before the person row exists. Checked by hub.orgimport instead.
+    head_id: int | None = Field(default=None, index=True)
+    external_id: str | None = Field(default=None, max_length=100, unique=True)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="org.id", index=True)
+    username: str = Field(max_length=100, unique=True)
+    display_name: str = Field(max_length=200)
+    name_en: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254, index=True)
+    kind: str = Field(default="member", max_length=16)  # member, guest or bot
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    manager_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    title: str | None = Field(default=None, max_length=200)
+    roles: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    locale: str = Field(default="zh-CN", max_length=16)
+    time_zone: str = Field(default="Asia/Shanghai", max_length=64)
+    active: bool = Field(default=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    external_id: str | None = Field(default=None, max_length=100, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+    @property
+    def is_guest(self) -> bool:
+        return self.kind == "guest"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.kind == "member" and "admin" in self.roles
+
+
+class AuthToken(SQLModel, table=True):
+    """Session cookies, bearer tokens and WebSocket tickets; only a keyed hash is stored."""
+
+    __tablename__ = "auth_token"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    kind: str = Field(max_length=16)  # session, bearer or ws_ticket
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    expires_at: datetime = Field(sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class LoginFailure(SQLModel, table=True):
+    __tablename__ = "login_failure"
+    __table_args__ = (sa.Index("ix_login_failure_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)  # "account:<username>" or "address:<ip>"
+    at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class Channel(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # public, private, direct or group
+    name: str | None = Field(default=None, max_length=80)
+    topic: str = Field(default="", max_length=500)
+    shared: bool = Field(default=False)  # open to partner guests
+    archived: bool = Field(default=False)
+    # For direct and group direct channels: the sorted member ids, so a second
+    # "start a DM" finds the first channel instead of making another.
+    direct_key: str | None = Field(default=None, max_length=500, unique=True)
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    last_seq: int = Field(default=0)
+
+
+class Membership(SQLModel, table=True):
+    channel_id: int = Field(foreign_key="channel.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+    role: str = Field(default="member", max_length=16)  # owner or member
+    last_read_seq: int = Field(default=0)
+    muted: bool = Field(default=False)
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class Message(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("sender_id", "client_msg_id", name="uq_message_sender_client_msg"),
+        sa.UniqueConstraint("channel_id", "seq", name="uq_message_channel_seq"),
+        sa.Index("ix_message_thread", "thread_root_id", "seq"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id")
+    seq: int
+    sender_id: int = Field(foreign_key="person.id")
+    thread_root_id: int | None = Field(default=None, foreign_key="message.id")
+    text: str = Field(default="")
+    card: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    client_msg_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    edited_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    deleted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    reply_count: int = Field(default=0)
+    last_reply_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
+class Reaction(SQLModel, table=True):
+    message_id: int = Field(foreign_key="message.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    emoji: str = Field(primary_key=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class Mention(SQLModel, table=True):
+    """Who a message @-mentions, for the mention badge (counted above last_read_seq)."""
+
+    __table_args__ = (sa.Index("ix_mention_person_channel_seq", "person_id", "channel_id", "seq"),)
+
+    message_id: int = Field(foreign_key="message.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    channel_id: int = Field(foreign_key="channel.id")
+    seq: int
+
+
+class ChannelEvent(SQLModel, table=True):
+    """The channel's durable, gap-free log. `frame` is the exact text sent to clients."""
+
+    __tablename__ = "channel_event"
+
+    channel_id: int = Field(foreign_key="channel.id", primary_key=True)
+    seq: int = Field(primary_key=True)
+    type: str = Field(max_length=40)
+    frame: str
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+message_table: sa.Table = Message.__table__  # type: ignore[attr-defined]
+channel_table: sa.Table = Channel.__table__  # type: ignore[attr-defined]
+channel_event_table: sa.Table = ChannelEvent.__table__  # type: ignore[attr-defined]
+membership_table: sa.Table = Membership.__table__  # type: ignore[attr-defined]
+mention_table: sa.Table = Mention.__table__  # type: ignore[attr-defined]
+reaction_table: sa.Table = Reaction.__table__  # type: ignore[attr-defined]

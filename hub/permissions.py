@@ -1,0 +1,237 @@
+"""Who may see and do what: the one module every transport (HTTP, WebSocket, bots) asks.
+
+Roles: admin, member, guest. A guest sees only the channels they belong to and only the
+people who share one of those channels; they cannot create channels, message anyone
+outside them, or list the directory. Anything a viewer may not see is answered exactly
+as if it did not exist, so probing learns nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from hub.errors import (
+    ErrorCode,
+    HubError,
+    channel_not_found,
+    message_not_found,
+    person_not_found,
+)
+from hub.models import Channel, Membership, Message, Person
+
+
+def _forbidden(message: str) -> HubError:
+    return HubError(ErrorCode.forbidden, message)
+
+
+# People
+
+
+def check_directory(viewer: Person) -> None:
+    if viewer.is_guest:
+        raise _forbidden("Guests cannot browse the directory; ask a staff member in your shared channel.")
+
+
+def check_create_channel(viewer: Person) -> None:
+    if viewer.is_guest:
+        raise _forbidden("Guests cannot create channels.")
+
+
+def visible_people_clause(viewer: Person) -> sa.ColumnElement[bool]:
+    """A WHERE clause on Person that keeps only the people `viewer` may see."""
+    if not viewer.is_guest:
+        return sa.true()
+    mine = select(Membership.channel_id).where(Membership.person_id == viewer.id)
+    sharing = select(Membership.person_id).where(Membership.channel_id.in_(mine))  # type: ignore[attr-defined]
+    return Person.id.in_(sharing)  # type: ignore[union-attr]
+
+
+async def check_see_person(session: AsyncSession, viewer: Person, person_id: int) -> Person:
+    stmt = select(Person).where(Person.id == person_id, visible_people_clause(viewer))
+    person = (await session.exec(stmt)).first()
+    if person is None:
+        raise person_not_found(person_id)
+    return person
+
+
+async def check_see_people(session: AsyncSession, viewer: Person, person_ids: Iterable[int]) -> list[Person]:
+    wanted = sorted(set(person_ids))
+    stmt = select(Person).where(Person.id.in_(wanted), visible_people_clause(viewer))  # type: ignore[union-attr]
+    found = {p.id: p for p in (await session.exec(stmt)).all()}
+    for person_id in wanted:
+        if person_id not in found:
+            raise person_not_found(person_id)
+    return [found[i] for i in wanted]
+
+
+# Channels
+
+
+async def _channel_and_membership(
+    session: AsyncSession, viewer: Person, channel_id: int
+) -> tuple[Channel | None, Membership | None]:
+    row = (
+        await session.exec(
+            select(Channel, Membership)
+            .join(
+                Membership,
+                sa.and_(Membership.channel_id == Channel.id, Membership.person_id == viewer.id),
+                isouter=True,
+            )
+            .where(Channel.id == channel_id)
+        )
+    ).first()
+    if row is None:
+        return None, None
+    return row[0], row[1]
+
+
+async def check_read_channel(session: AsyncSession, viewer: Person, channel_id: int) -> tuple[Channel, Membership | None]:
+    """Members read their channels; staff also read public channels they have not joined."""
+    channel, membership = await _channel_and_membership(session, viewer, channel_id)
+    if channel is None:
+        raise channel_not_found(channel_id)
+    if membership is None and not (channel.kind == "public" and not viewer.is_guest):
+        raise channel_not_found(channel_id)
+    return channel, membership
+
+
+async def check_post(session: AsyncSession, viewer: Person, channel_id: int) -> tuple[Channel, Membership]:
+    channel, membership = await check_read_channel(session, viewer, channel_id)
+    if membership is None:
+        raise HubError(ErrorCode.not_a_member, f"Join channel {channel_id} before writing in it.")
+    if channel.archived:
+        raise HubError(ErrorCode.channel_archived, f"Channel {channel_id} is archived; unarchive it to write.")
+    return channel, membership
+
+
+async def check_join(session: AsyncSession, viewer: Person, channel_id: int) -> Channel:
+    channel, membership = await check_read_channel(session, viewer, channel_id)
+    if channel.kind != "public" and membership is None:
+        raise channel_not_found(channel_id)
+    if channel.archived:
+        raise HubError(ErrorCode.channel_archived, f"Channel {channel_id} is archived.")
+    return channel
+
+
+async def check_invite(
+    session: AsyncSession, viewer: Person, channel_id: int, invitees: list[Person]
+) -> Channel:
+    channel, _membership = await check_post(session, viewer, channel_id)
+    if viewer.is_guest:
+        raise _forbidden("Guests cannot add people to channels.")
+    if channel.kind == "direct":
+        raise HubError(ErrorCode.bad_request, "A direct message has exactly two people; start a group message instead.")
+    check_invitees(invitees, shared=channel.shared)
+    return channel
+
+
+def check_invitees(invitees: Iterable[Person], *, shared: bool) -> None:
+    """People added to a channel, now or at its creation: active, and guests only if shared."""
+    for person in invitees:
+        if not person.active:
+            raise HubError(ErrorCode.bad_request, f"{person.username} is deactivated.")
+        if person.is_guest and not shared:
+            raise _forbidden(
+                f"{person.username} is a partner guest; only shared channels can have guests."
+            )
+
+
+def check_create_shared_channel(viewer: Person) -> None:
+    """Shared channels let partners in, so only the company's own staff (and admins) open them."""
+    if viewer.kind != "member":
+        raise _forbidden("Only staff can create shared channels.")
+
+
+async def check_manage_channel(session: AsyncSession, viewer: Person, channel_id: int) -> tuple[Channel, Membership | None]:
+    """Renaming, archiving and removing people: the channel's owners and admins."""
+    channel, membership = await check_read_channel(session, viewer, channel_id)
+    if viewer.is_admin and not viewer.is_guest:
+        return channel, membership
+    if membership is None or membership.role != "owner" or viewer.is_guest:
+        raise _forbidden(f"Only the owners of channel {channel_id} or an admin can do this.")
+    return channel, membership
+
+
+async def check_set_topic(session: AsyncSession, viewer: Person, channel_id: int) -> Channel:
+    channel, _ = await check_post(session, viewer, channel_id)
+    if viewer.is_guest:
+        raise _forbidden("Guests cannot change a channel's topic.")
+    return channel
+
+
+async def check_direct(session: AsyncSession, viewer: Person, other_ids: list[int]) -> list[Person]:
+    """A guest may message only people they already share a channel with."""
+    others = await check_see_people(session, viewer, [i for i in other_ids if i != viewer.id])
+    if not others:
+        raise HubError(ErrorCode.bad_request, "Name at least one other person to message.")
+    for person in others:
+        if not person.active:
+            raise HubError(ErrorCode.bad_request, f"{person.username} is deactivated.")
+    return others
+
+
+# Messages
+
+
+async def check_read_message(session: AsyncSession, viewer: Person, message_id: int) -> tuple[Message, Channel]:
+    message = await session.get(Message, message_id)
+    if message is None:
+        raise message_not_found(message_id)
+    try:
+        channel, _ = await check_read_channel(session, viewer, message.channel_id)
+    except HubError:
+        raise message_not_found(message_id) from None
+    return message, channel
+
+
+async def check_edit_message(session: AsyncSession, viewer: Person, message_id: int) -> tuple[Message, Channel]:
+    message, channel = await check_read_message(session, viewer, message_id)
+    await check_post(session, viewer, channel.id or 0)
+    if message.sender_id != viewer.id:
+        raise _forbidden("You can only edit your own messages.")
+    if message.deleted_at is not None:
+        raise HubError(ErrorCode.conflict, "This message was deleted; it cannot be edited.")
+    return message, channel
+
+
+async def check_delete_message(session: AsyncSession, viewer: Person, message_id: int) -> tuple[Message, Channel]:
+    message, channel = await check_read_message(session, viewer, message_id)
+    _, membership = await check_post(session, viewer, channel.id or 0)
+    own = message.sender_id == viewer.id
+    moderator = (viewer.is_admin or membership.role == "owner") and not viewer.is_guest
+    if not (own or moderator):
+        raise _forbidden("You can only delete your own messages.")
+    if message.deleted_at is not None:
+        raise HubError(ErrorCode.conflict, "This message is already deleted.")
+    return message, channel
+
+
+async def check_react(session: AsyncSession, viewer: Person, message_id: int) -> tuple[Message, Channel]:
+    message, channel = await check_read_message(session, viewer, message_id)
+    await check_post(session, viewer, channel.id or 0)
+    if message.deleted_at is not None:
+        raise HubError(ErrorCode.conflict, "This message was deleted.")
+    return message, channel
+
+
+# Event delivery
+
+
+async def followed_channel_ids(session: AsyncSession, person: Person) -> list[int]:
+    """The channels whose events a person's connections receive: exactly their memberships."""
+    rows = await session.exec(select(Membership.channel_id).where(Membership.person_id == person.id))
+    return list(rows.all())
+
+
+async def presence_watchers(session: AsyncSession, person_id: int) -> set[int]:
+    """Who may see `person_id`'s presence: everyone sharing a channel with them."""
+    mine = select(Membership.channel_id).where(Membership.person_id == person_id)
+    rows = await session.exec(
+        select(Membership.person_id).where(Membership.channel_id.in_(mine)).distinct()  # type: ignore[attr-defined]
+    )
+    return set(rows.all())

@@ -1,0 +1,1 @@
+"""Realtime delivery over WebSockets; see docs/protocol.md."""

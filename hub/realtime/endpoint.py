@@ -1,0 +1,162 @@
+"""The /ws endpoint: handshake, authentication, then one loop reading client frames.
+
+Handshake: the Origin (when a browser sends one) must be allowed; the person is
+authenticated by the session cookie, or else by a single-use ticket in the first frame
+(`{"type": "auth", "ticket": ...}`), which must arrive within ws_auth_timeout_seconds.
+Tickets never travel in the URL, so they never land in access logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import orjson
+from pydantic import ValidationError
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from hub.api.deps import describe_validation_error
+from hub.auth.tokens import SESSION_COOKIE, redeem_ticket, resolve_token
+from hub.errors import ErrorCode, HubError
+from hub.events import ErrorFrame, Hello, PersonBrief
+from hub.models import Person, utcnow
+from hub.realtime.connection import CLOSE_AUTH_FAILED, CLOSE_ORIGIN_REFUSED, Connection
+from hub.realtime.frames import CLIENT_FRAME_TYPES, Auth, client_frame_adapter
+from hub.realtime.handlers import FrameHandlers
+from hub.state import HubState
+
+log = logging.getLogger(__name__)
+
+
+async def websocket_endpoint(websocket: WebSocket) -> None:
+    hub: HubState = websocket.app.state.hub
+    origin = websocket.headers.get("origin")
+    if origin is not None and origin.rstrip("/") not in hub.settings.allowed_origins:
+        # Closing before accept answers the handshake with 403.
+        await websocket.close(code=CLOSE_ORIGIN_REFUSED, reason="origin not allowed")
+        return
+    person = await _person_from_cookie(websocket, hub)
+    await websocket.accept()
+    if person is None:
+        person = await _person_from_auth_frame(websocket, hub)
+        if person is None:
+            return
+    connection = Connection(websocket, person, hub)
+    await _serve(connection, hub)
+
+
+async def _person_from_cookie(websocket: WebSocket, hub: HubState) -> Person | None:
+    token = websocket.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    async with hub.sessions() as session:
+        return await resolve_token(session, hub.secret, token, ("session",))
+
+
+async def _person_from_auth_frame(websocket: WebSocket, hub: HubState) -> Person | None:
+    try:
+        text = await asyncio.wait_for(websocket.receive_text(), timeout=hub.settings.ws_auth_timeout_seconds)
+        frame = Auth.model_validate(orjson.loads(text))
+    except TimeoutError:
+        await websocket.close(CLOSE_AUTH_FAILED, "not authenticated in time: send {type: auth, ticket} first")
+        return None
+    except (WebSocketDisconnect, RuntimeError):
+        return None
+    except (orjson.JSONDecodeError, ValidationError, KeyError):
+        await websocket.close(CLOSE_AUTH_FAILED, "the first frame must be {type: auth, ticket}")
+        return None
+    async with hub.sessions() as session:
+        person_id = await redeem_ticket(session, hub.secret, frame.ticket)
+        person = await session.get(Person, person_id) if person_id is not None else None
+    if person is None or not person.active:
+        await websocket.close(CLOSE_AUTH_FAILED, "ticket unknown, used or expired: get a new one from /api/v1/auth/ws-ticket")
+        return None
+    return person
+
+
+async def _serve(connection: Connection, hub: HubState) -> None:
+    handlers = FrameHandlers(connection, hub)
+    writer = asyncio.create_task(connection.write_forever(), name=f"ws-writer-{connection.id}")
+    try:
+        await hub.delivery.attach(connection)
+        connection.push(
+            Hello(
+                connection_id=connection.id,
+                person=PersonBrief.model_validate(connection.person, from_attributes=True),
+                server_time=utcnow(),
+                heartbeat_seconds=hub.settings.heartbeat_seconds,
+                max_frame_bytes=hub.settings.max_frame_bytes,
+            ).encode()
+        )
+        await hub.presence.update(connection.person_id, connection.id, "online")
+        await _read_frames(connection, handlers, hub)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.delivery.detach(connection)
+        await handlers.finish()
+        await connection.shutdown()
+        writer.cancel()
+        await asyncio.gather(writer, return_exceptions=True)
+        try:
+            await hub.presence.update(connection.person_id, connection.id, "offline")
+        except Exception:
+            log.exception("presence update on disconnect failed")
+
+
+async def _read_frames(connection: Connection, handlers: FrameHandlers, hub: HubState) -> None:
+    limit = hub.settings.max_frame_bytes
+    while not connection.closed:
+        message = await connection.websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        text = message.get("text")
+        if text is None:
+            data = message.get("bytes") or b""
+            try:
+                text = data.decode()
+            except UnicodeDecodeError:
+                connection.push(_error(ErrorCode.invalid_json, "Binary frames must be UTF-8 JSON."))
+                continue
+        if len(text) > limit or len(text.encode()) > limit:
+            connection.push(_error(ErrorCode.frame_too_large, f"Frames are limited to {limit} bytes; nothing was done."))
+            continue
+        await _handle_text(text, handlers, connection)
+
+
+async def _handle_text(text: str, handlers: FrameHandlers, connection: Connection) -> None:
+    try:
+        raw = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        connection.push(_error(ErrorCode.invalid_json, f"The frame is not valid JSON ({error}); nothing was done."))
+        return
+    ref = raw.get("ref") if isinstance(raw, dict) else None
+    client_msg_id = raw.get("client_msg_id") if isinstance(raw, dict) else None
+    ref = ref if isinstance(ref, str) else None
+    client_msg_id = client_msg_id if isinstance(client_msg_id, str) else None
+    if not isinstance(raw, dict) or raw.get("type") not in CLIENT_FRAME_TYPES:
+        kind = raw.get("type") if isinstance(raw, dict) else None
+        connection.push(
+            _error(
+                ErrorCode.unknown_frame_type,
+                f"Unknown frame type {kind!r}; expected one of {', '.join(sorted(CLIENT_FRAME_TYPES))}.",
+                ref,
+            )
+        )
+        return
+    try:
+        frame = client_frame_adapter.validate_python(raw)
+    except ValidationError as error:
+        connection.push(_error(ErrorCode.validation_failed, describe_validation_error(error), ref, client_msg_id))
+        return
+    try:
+        await handlers.handle(frame)
+    except HubError as error:
+        connection.push(_error(error.code, error.message, ref, client_msg_id))
+    except Exception:
+        log.exception("frame %s from connection %s failed", raw.get("type"), connection.id)
+        connection.push(_error(ErrorCode.internal, "The server failed on this frame; it is logged. Retry.", ref, client_msg_id))
+
+
+def _error(code: ErrorCode, message: str, ref: str | None = None, client_msg_id: str | None = None) -> str:
+    return ErrorFrame(code=code.value, message=message, ref=ref, client_msg_id=client_msg_id).encode()

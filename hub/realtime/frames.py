@@ -1,0 +1,80 @@
+"""Frames a client may send, as typed models. docs/protocol.md describes each one."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class _Frame(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ref: str | None = Field(default=None, max_length=64)
+
+
+class Auth(_Frame):
+    type: Literal["auth"]
+    ticket: str = Field(max_length=200)
+
+
+class Send(_Frame):
+    type: Literal["send"]
+    channel_id: int
+    client_msg_id: str
+    text: str
+    thread_root_id: int | None = None
+
+
+class Edit(_Frame):
+    type: Literal["edit"]
+    message_id: int
+    text: str
+
+
+class Delete(_Frame):
+    type: Literal["delete"]
+    message_id: int
+
+
+class React(_Frame):
+    type: Literal["react", "unreact"]
+    message_id: int
+    emoji: str
+
+
+class TypingStart(_Frame):
+    type: Literal["typing"]
+    channel_id: int
+    thread_root_id: int | None = None
+
+
+class MarkReadFrame(_Frame):
+    type: Literal["read"]
+    channel_id: int
+    seq: int = Field(ge=0)
+
+
+class Sync(_Frame):
+    type: Literal["sync"]
+    # channel id (as a JSON object key) -> the last seq the client holds; channels it
+    # does not list start from now.
+    cursors: dict[int, int] = Field(default_factory=dict)
+
+
+class Ping(_Frame):
+    type: Literal["ping"]
+
+
+class SetPresence(_Frame):
+    type: Literal["presence"]
+    status: Literal["online", "away"]
+
+
+ClientFrame = Annotated[
+    Auth | Send | Edit | Delete | React | TypingStart | MarkReadFrame | Sync | Ping | SetPresence,
+    Field(discriminator="type"),
+]
+client_frame_adapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
+CLIENT_FRAME_TYPES = frozenset(
+    {"auth", "send", "edit", "delete", "react", "unreact", "typing", "read", "sync", "ping", "presence"}
+)
