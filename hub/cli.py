@@ -50,7 +50,9 @@ def _run(work: Coroutine[Any, Any, T]) -> T:
         raise SystemExit(0) from None  # output piped into `head` and the like
     except (SQLAlchemyError, OSError) as error:
         url = _shown_url(get_settings().database_url)
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first_line = (
+            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        )
         raise click.ClickException(
             f"The database at {url} failed: {first_line}. Check that it is running and HUB_DATABASE_URL is right."
         ) from None
@@ -60,7 +62,9 @@ def _settings() -> Settings:
     try:
         return get_settings()
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
         raise click.ClickException(
             f"The settings are invalid ({problems}). Fix config/hub.toml or the HUB_* variables; "
             "config/hub.example.toml lists them."
@@ -103,7 +107,9 @@ async def prepare_database(url: str) -> None:
         await upgrade(url)
         click.echo("Migrations applied.")
     elif state == "behind":
-        raise click.ClickException("The database schema is older than this hub: run `hub init` to migrate it.")
+        raise click.ClickException(
+            "The database schema is older than this hub: run `hub init` to migrate it."
+        )
     elif state == "unknown":
         raise click.ClickException(
             "The database was migrated by a newer version of the hub: upgrade this installation first."
@@ -130,8 +136,12 @@ def _read_new_password(password: str | None, username: str) -> str:
     if password is not None:
         return password
     if not _interactive():
-        raise click.ClickException(f"No terminal to ask on: pass --password for {username} in scripts.")
-    value: str = click.prompt(f"New password for {username}", hide_input=True, confirmation_prompt=True)
+        raise click.ClickException(
+            f"No terminal to ask on: pass --password for {username} in scripts."
+        )
+    value: str = click.prompt(
+        f"New password for {username}", hide_input=True, confirmation_prompt=True
+    )
     return value
 
 
@@ -171,7 +181,9 @@ def serve(host: str | None, port: int | None, reload: bool) -> None:
     if has_demo:
         from hub.demo import DEMO_ADMIN, DEMO_PASSWORD  # noqa: PLC0415
 
-        click.echo(f"Demo sign-in: {DEMO_ADMIN} / {DEMO_PASSWORD} (every demo account uses this password)")
+        click.echo(
+            f"Demo sign-in: {DEMO_ADMIN} / {DEMO_PASSWORD} (every demo account uses this password)"
+        )
     uvicorn.run(
         "hub.app:create_app",
         factory=True,
@@ -204,8 +216,11 @@ async def _serve_checks(settings: Settings) -> bool:
 @click.option("--admin-password", help="For scripts; asked for on a terminal otherwise.")
 @click.option("--no-admin", is_flag=True, help="Do not offer to create an admin.")
 def init(
-    org_name: str | None, admin_username: str | None, admin_name: str | None,
-    admin_password: str | None, no_admin: bool,
+    org_name: str | None,
+    admin_username: str | None,
+    admin_name: str | None,
+    admin_password: str | None,
+    no_admin: bool,
 ) -> None:
     """Apply database migrations and create the organisation and first admin. Safe to re-run."""
     settings = _settings()
@@ -213,8 +228,12 @@ def init(
 
 
 async def _init(
-    settings: Settings, org_name: str | None, admin_username: str | None, admin_name: str | None,
-    admin_password: str | None, no_admin: bool,
+    settings: Settings,
+    org_name: str | None,
+    admin_username: str | None,
+    admin_name: str | None,
+    admin_password: str | None,
+    no_admin: bool,
 ) -> None:
     from hub.people import add_person, ensure_home_org, find_person, home_org  # noqa: PLC0415
 
@@ -222,10 +241,16 @@ async def _init(
     click.echo(f"Database: {_shown_url(url)}")
     before = await schema_state(url)
     if before == "unknown":
-        raise click.ClickException("The database was migrated by a newer version of the hub: upgrade this installation.")
+        raise click.ClickException(
+            "The database was migrated by a newer version of the hub: upgrade this installation."
+        )
     click.echo("Applying migrations…" if before != "current" else "Checking migrations…")
     await upgrade(url)
-    click.echo("Schema is up to date." if before == "current" else "Migrations applied; schema is up to date.")
+    click.echo(
+        "Schema is up to date."
+        if before == "current"
+        else "Migrations applied; schema is up to date."
+    )
 
     async with _session(settings) as session:
         existing_org = await home_org(session)
@@ -234,26 +259,37 @@ async def _init(
             if existing_org is None:
                 click.echo(f"Created the organisation {org.name}.")
             elif existing_org.name != org_name:
-                click.echo(f"The organisation already exists as {existing_org.name!r}; kept that name.")
+                click.echo(
+                    f"The organisation already exists as {existing_org.name!r}; kept that name."
+                )
         admins = [p for p in (await session.exec(select(Person))).all() if p.is_admin and p.active]
-        if admin_username is None and not no_admin and not admins and _interactive():
-            if click.confirm("There is no admin yet. Create one now?", default=True):
-                admin_username = click.prompt("Admin username", default="admin")
+        offer = admin_username is None and not no_admin and not admins and _interactive()
+        if offer and click.confirm("There is no admin yet. Create one now?", default=True):
+            admin_username = click.prompt("Admin username", default="admin")
         if admin_username is None:
             if not admins:
-                click.echo("No admin yet: run `hub init --admin-username NAME` or `hub demo` to get one.")
+                click.echo(
+                    "No admin yet: run `hub init --admin-username NAME` or `hub demo` to get one."
+                )
             click.echo("Done. Start the server with `hub serve`.")
             return
         if await find_person(session, admin_username) is not None:
-            click.echo(f"{admin_username} already exists; left unchanged (`hub user reset-password` changes the password).")
+            click.echo(
+                f"{admin_username} already exists; left unchanged (`hub user reset-password` changes the password)."
+            )
             return
         if await home_org(session) is None:
             if not _interactive():
-                raise click.ClickException("Name your organisation for the admin to belong to: add --org-name NAME.")
+                raise click.ClickException(
+                    "Name your organisation for the admin to belong to: add --org-name NAME."
+                )
             await ensure_home_org(session, click.prompt("Organisation name"))
         password = _read_new_password(admin_password, admin_username)
         person = await add_person(
-            session, username=admin_username, display_name=admin_name or "Administrator", password=password,
+            session,
+            username=admin_username,
+            display_name=admin_name or "Administrator",
+            password=password,
             roles=("admin",),
         )
         click.echo(f"Created the admin {person.username}. Done. Start the server with `hub serve`.")
@@ -272,21 +308,36 @@ def user() -> None:
 @click.option("--title", help="Job title.")
 @click.option("--password", help="For scripts; prefer --prompt on a terminal.")
 @click.option("--prompt", "prompt_password", is_flag=True, help="Ask for the password (twice).")
-@click.option("--guest", is_flag=True, help="A partner's guest: sees only the shared channels they join.")
+@click.option(
+    "--guest", is_flag=True, help="A partner's guest: sees only the shared channels they join."
+)
 @click.option("--org", "org_name", help="The guest's partner organisation (made if new).")
-@click.option("--role", "roles", multiple=True, help="A role such as admin, finance, hr or gm; repeatable.")
+@click.option(
+    "--role", "roles", multiple=True, help="A role such as admin, finance, hr or gm; repeatable."
+)
 @click.option("--locale", default="zh-CN", show_default=True, help="zh-CN or en.")
 @click.option("--time-zone", default="Asia/Shanghai", show_default=True)
 def user_add(
-    username: str, display_name: str, name_en: str | None, email: str | None, title: str | None,
-    password: str | None, prompt_password: bool, guest: bool, org_name: str | None,
-    roles: tuple[str, ...], locale: str, time_zone: str,
+    username: str,
+    display_name: str,
+    name_en: str | None,
+    email: str | None,
+    title: str | None,
+    password: str | None,
+    prompt_password: bool,
+    guest: bool,
+    org_name: str | None,
+    roles: tuple[str, ...],
+    locale: str,
+    time_zone: str,
 ) -> None:
     """Add a person (staff member, or a partner's guest with --guest --org NAME)."""
     if guest and not org_name:
         raise click.ClickException("A guest belongs to a partner organisation: add --org NAME.")
     if org_name and not guest:
-        raise click.ClickException("--org is for guests: add --guest, or drop --org to add a staff member.")
+        raise click.ClickException(
+            "--org is for guests: add --guest, or drop --org to add a staff member."
+        )
     if password is not None and prompt_password:
         raise click.ClickException("Give either --password or --prompt, not both.")
     if prompt_password:
@@ -299,15 +350,28 @@ def user_add(
         async with _session(settings) as session:
             org_id = (await ensure_partner_org(session, org_name)).id if org_name else None
             person = await add_person(
-                session, username=username, display_name=display_name, name_en=name_en, email=email,
-                title=title, password=password, kind="guest" if guest else "member", org_id=org_id,
-                roles=roles, locale=locale, time_zone=time_zone,
+                session,
+                username=username,
+                display_name=display_name,
+                name_en=name_en,
+                email=email,
+                title=title,
+                password=password,
+                kind="guest" if guest else "member",
+                org_id=org_id,
+                roles=roles,
+                locale=locale,
+                time_zone=time_zone,
             )
             org = await session.get(Org, person.org_id)
             role_text = f", roles: {', '.join(person.roles)}" if person.roles else ""
-            click.echo(f"Added {person.username} ({person.display_name}), {person.kind} of {org.name if org else '?'}{role_text}.")
+            click.echo(
+                f"Added {person.username} ({person.display_name}), {person.kind} of {org.name if org else '?'}{role_text}."
+            )
             if person.password_hash is None:
-                click.echo(f"No password yet: set one with `hub user reset-password {person.username}`.")
+                click.echo(
+                    f"No password yet: set one with `hub user reset-password {person.username}`."
+                )
 
     _run(work())
 
@@ -323,7 +387,9 @@ def user_deactivate(username: str) -> None:
 
         async with _session(settings) as session:
             person = await deactivate_person(session, username)
-            click.echo(f"Deactivated {person.username}: they can no longer sign in, and their sessions have ended.")
+            click.echo(
+                f"Deactivated {person.username}: they can no longer sign in, and their sessions have ended."
+            )
 
     _run(work())
 
@@ -341,7 +407,9 @@ def user_reset_password(username: str, password: str | None) -> None:
         async with _session(settings) as session:
             await get_person(session, username)  # say "no such person" before asking for a password
             person = await reset_password(session, username, _read_new_password(password, username))
-            click.echo(f"Password changed for {person.username}; their existing sessions have ended.")
+            click.echo(
+                f"Password changed for {person.username}; their existing sessions have ended."
+            )
 
     _run(work())
 
@@ -386,7 +454,7 @@ def import_org_command(files: tuple[Path, ...], dry_run: bool) -> None:
 @main.command()
 def demo() -> None:
     """Create the demo organisation 星河科技 (Galaxy Tech) with people, channels and messages."""
-    from hub.demo import DEMO_PASSWORD, PEOPLE, GUEST, run_demo  # noqa: PLC0415
+    from hub.demo import DEMO_PASSWORD, GUEST, PEOPLE, run_demo  # noqa: PLC0415
 
     settings = _settings()
 

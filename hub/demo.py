@@ -60,7 +60,9 @@ class DemoPerson:
 
 PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("zhang.wei", "张伟", "Zhang Wei", "总经理", "demo-gm", None, ("gm",)),
-    DemoPerson(DEMO_ADMIN, "系统管理员", "Hub Admin", "IT 管理员", "demo-gm", "zhang.wei", ("admin",)),
+    DemoPerson(
+        DEMO_ADMIN, "系统管理员", "Hub Admin", "IT 管理员", "demo-gm", "zhang.wei", ("admin",)
+    ),
     DemoPerson("li.na", "李娜", "Li Na", "财务总监", "demo-fin", "zhang.wei", ("finance",)),
     DemoPerson("zhou.min", "周敏", "Zhou Min", "会计", "demo-fin", "li.na", ("finance",)),
     DemoPerson("wang.fang", "王芳", "Wang Fang", "人力资源经理", "demo-hr", "zhang.wei", ("hr",)),
@@ -68,10 +70,28 @@ PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("liu.yang", "刘洋", "Liu Yang", "平台组组长", "demo-rd-platform", "chen.jie"),
     DemoPerson("sun.hao", "孙浩", "Sun Hao", "后端工程师", "demo-rd-platform", "liu.yang"),
     DemoPerson("zhao.lei", "赵磊", "Zhao Lei", "客户端组组长", "demo-rd-client", "chen.jie"),
-    DemoPerson("david.miller", "David Miller", "David Miller", "Senior Frontend Engineer", "demo-rd-client",
-               "zhao.lei", (), "en", "Europe/Berlin"),
-    DemoPerson("emily.wong", "Emily Wong", "Emily Wong", "Marketing Director", "demo-mkt", "zhang.wei",
-               (), "en", "Asia/Hong_Kong"),
+    DemoPerson(
+        "david.miller",
+        "David Miller",
+        "David Miller",
+        "Senior Frontend Engineer",
+        "demo-rd-client",
+        "zhao.lei",
+        (),
+        "en",
+        "Europe/Berlin",
+    ),
+    DemoPerson(
+        "emily.wong",
+        "Emily Wong",
+        "Emily Wong",
+        "Marketing Director",
+        "demo-mkt",
+        "zhang.wei",
+        (),
+        "en",
+        "Asia/Hong_Kong",
+    ),
     DemoPerson("huang.li", "黄丽", "Huang Li", "市场专员", "demo-mkt", "emily.wong"),
     DemoPerson("zhou.qiang", "周强", "Zhou Qiang", "采购经理", "demo-pur", "zhang.wei"),
     DemoPerson("wu.xin", "吴欣", "Wu Xin", "采购专员", "demo-pur", "zhou.qiang"),
@@ -93,28 +113,57 @@ class DemoChannel:
 
 
 CHANNELS: tuple[DemoChannel, ...] = (
-    DemoChannel("general", "public", "全员公告 · Company-wide announcements", DEMO_ADMIN, (), (
-        ("zhang.wei", "大家好，欢迎使用新的协作平台！以后的审批和通知都会在这里。"),
-        ("emily.wong", "Hi all, glad to be here. The English UI works too: switch it under your profile."),
-        ("wang.fang", "提醒：本月的考勤请在 28 日前确认。"),
-    )),
-    DemoChannel("random", "public", "闲聊 · Off-topic", DEMO_ADMIN,
-                ("admin", "sun.hao", "david.miller", "huang.li", "zhou.min", "wu.xin"), (
-        ("sun.hao", "楼下新开了一家兰州拉面，中午有人一起吗？"),
-        ("david.miller", "Count me in! 🍜"),
-    )),
-    DemoChannel("研发", "private", "研发部内部讨论 · R&D only", "chen.jie",
-                ("chen.jie", "liu.yang", "sun.hao", "zhao.lei", "david.miller"), (
-        ("chen.jie", "本周五发布 2.3 版本，请 @liu.yang 和 @zhao.lei 周四前完成冒烟测试。"),
-        ("david.miller", "The new settings page is ready for review."),
-        ("liu.yang", "收到，平台这边周三就能好。"),
-    )),
-    DemoChannel("华南供应链-采购", "private", "与华南供应链的采购对接 · Purchasing with South China Supply",
-                "zhou.qiang", ("zhou.qiang", "wu.xin", "li.na", GUEST.username), (
-        ("zhou.qiang", "林经理您好，下季度的包装材料报价什么时候能发过来？"),
-        (GUEST.username, "周经理好，报价单本周三前发您，交期大约两周。"),
-        ("li.na", "付款条件还是月结 30 天，请在报价单里注明。"),
-    ), shared=True),
+    DemoChannel(
+        "general",
+        "public",
+        "全员公告 · Company-wide announcements",
+        DEMO_ADMIN,
+        (),
+        (
+            ("zhang.wei", "大家好，欢迎使用新的协作平台！以后的审批和通知都会在这里。"),
+            (
+                "emily.wong",
+                "Hi all, glad to be here. The English UI works too: switch it under your profile.",
+            ),
+            ("wang.fang", "提醒：本月的考勤请在 28 日前确认。"),
+        ),
+    ),
+    DemoChannel(
+        "random",
+        "public",
+        "闲聊 · Off-topic",
+        DEMO_ADMIN,
+        ("admin", "sun.hao", "david.miller", "huang.li", "zhou.min", "wu.xin"),
+        (
+            ("sun.hao", "楼下新开了一家兰州拉面，中午有人一起吗？"),
+            ("david.miller", "Count me in! 🍜"),
+        ),
+    ),
+    DemoChannel(
+        "研发",
+        "private",
+        "研发部内部讨论 · R&D only",
+        "chen.jie",
+        ("chen.jie", "liu.yang", "sun.hao", "zhao.lei", "david.miller"),
+        (
+            ("chen.jie", "本周五发布 2.3 版本，请 @liu.yang 和 @zhao.lei 周四前完成冒烟测试。"),
+            ("david.miller", "The new settings page is ready for review."),
+            ("liu.yang", "收到，平台这边周三就能好。"),
+        ),
+    ),
+    DemoChannel(
+        "华南供应链-采购",
+        "private",
+        "与华南供应链的采购对接 · Purchasing with South China Supply",
+        "zhou.qiang",
+        ("zhou.qiang", "wu.xin", "li.na", GUEST.username),
+        (
+            ("zhou.qiang", "林经理您好，下季度的包装材料报价什么时候能发过来？"),
+            (GUEST.username, "周经理好，报价单本周三前发您，交期大约两周。"),
+            ("li.na", "付款条件还是月结 30 天，请在报价单里注明。"),
+        ),
+        shared=True,
+    ),
 )
 DIRECT_MESSAGES: tuple[tuple[str, str], ...] = (
     ("david.miller", "Hi Chen, do you have ten minutes to go through the release plan?"),
@@ -131,9 +180,10 @@ class DemoResult:
     messages_sent: int
 
 
-def direct_key(person_ids: Sequence[int]) -> str:
-    # The sorted member ids, as hub.models.Channel.direct_key describes.
-    return ",".join(str(i) for i in sorted(person_ids))
+def direct_key(first_id: int, second_id: int) -> str:
+    # Must match hub.api.channel_routes.open_direct, so "message David" finds this DM.
+    low, high = sorted((first_id, second_id))
+    return f"d:{low}:{high}"
 
 
 async def _no_publish(events: list[LoggedEvent]) -> None:
@@ -147,31 +197,48 @@ async def run_demo(engine: AsyncEngine) -> DemoResult:
         org, partner = await _orgs(session)
         created, kept = await _people(session, org, partner)
         people = {p.username: p for p in (await session.exec(select(Person))).all()}
-        channel_ids = {c.name: c.id for c in (await session.exec(select(Channel))).all() if c.kind != "direct"}
+        channel_ids = {
+            c.name: c.id for c in (await session.exec(select(Channel))).all() if c.kind != "direct"
+        }
     # The session is closed before the committer writes: on SQLite two writers would wait on each other.
     committer = GroupCommitter(engine, publish=_no_publish)
     await committer.start()
     created_channels: list[str] = []
     sent = 0
     try:
-        staff = [p for p in people.values() if p.kind == "member" and p.org_id == org.id and p.active]
+        staff = [
+            p for p in people.values() if p.kind == "member" and p.org_id == org.id and p.active
+        ]
         for spec in CHANNELS:
             members = [people[u] for u in spec.members] if spec.members else staff
             channel_id = channel_ids.get(spec.name)
             if channel_id is None:
-                out = await committer.submit(CreateChannel(
-                    kind=spec.kind, creator=people[spec.creator], members=members, name=spec.name,
-                    topic=spec.topic, shared=spec.shared,
-                ))
+                out = await committer.submit(
+                    CreateChannel(
+                        kind=spec.kind,
+                        creator=people[spec.creator],
+                        members=members,
+                        name=spec.name,
+                        topic=spec.topic,
+                        shared=spec.shared,
+                    )
+                )
                 channel_id = out.id
                 created_channels.append(spec.name)
             else:
-                await committer.submit(AddMembers(channel_id=channel_id, people=members, by_id=people[spec.creator].id))
+                await committer.submit(
+                    AddMembers(channel_id=channel_id, people=members, by_id=people[spec.creator].id)
+                )
             sent += await _send(committer, channel_id, spec.messages, people)
         pair = [people["david.miller"], people["chen.jie"]]
-        out = await committer.submit(CreateChannel(
-            kind="direct", creator=pair[0], members=pair, direct_key=direct_key([p.id or 0 for p in pair]),
-        ))
+        out = await committer.submit(
+            CreateChannel(
+                kind="direct",
+                creator=pair[0],
+                members=pair,
+                direct_key=direct_key(pair[0].id or 0, pair[1].id or 0),
+            )
+        )
         sent += await _send(committer, out.id, DIRECT_MESSAGES, people)
     finally:
         await committer.stop()
@@ -179,14 +246,22 @@ async def run_demo(engine: AsyncEngine) -> DemoResult:
 
 
 async def _send(
-    committer: GroupCommitter, channel_id: int, messages: Sequence[tuple[str, str]], people: dict[str, Person]
+    committer: GroupCommitter,
+    channel_id: int,
+    messages: Sequence[tuple[str, str]],
+    people: dict[str, Person],
 ) -> int:
     sent = 0
     for index, (sender, text) in enumerate(messages):
         # A fixed client_msg_id makes a second run return the first message instead of a copy.
-        result = await committer.submit(SendMessage(
-            channel_id=channel_id, sender=people[sender], text=text, client_msg_id=f"demo-{channel_id}-{index}",
-        ))
+        result = await committer.submit(
+            SendMessage(
+                channel_id=channel_id,
+                sender=people[sender],
+                text=text,
+                client_msg_id=f"demo-{channel_id}-{index}",
+            )
+        )
         sent += 0 if result.duplicate else 1
     return sent
 
@@ -195,22 +270,37 @@ async def _orgs(session: AsyncSession) -> tuple[Org, Org]:
     org = (await session.exec(select(Org).where(Org.external_id == DEMO_ORG_EXTERNAL_ID))).first()
     if org is None:
         # The hub has one home org; if `hub init` already made one, the demo company moves in there.
-        org = await home_org(session) or Org(name="星河科技 (Galaxy Tech)", kind="home", external_id=DEMO_ORG_EXTERNAL_ID)
+        org = await home_org(session) or Org(
+            name="星河科技 (Galaxy Tech)", kind="home", external_id=DEMO_ORG_EXTERNAL_ID
+        )
         session.add(org)
-    partner = (await session.exec(select(Org).where(Org.external_id == DEMO_PARTNER_EXTERNAL_ID))).first()
+    partner = (
+        await session.exec(select(Org).where(Org.external_id == DEMO_PARTNER_EXTERNAL_ID))
+    ).first()
     if partner is None:
-        partner = Org(name="华南供应链 (South China Supply)", kind="partner", external_id=DEMO_PARTNER_EXTERNAL_ID)
+        partner = Org(
+            name="华南供应链 (South China Supply)",
+            kind="partner",
+            external_id=DEMO_PARTNER_EXTERNAL_ID,
+        )
         session.add(partner)
     await session.commit()
     return org, partner
 
 
 async def _people(session: AsyncSession, org: Org, partner: Org) -> tuple[list[str], list[str]]:
-    departments = {d.external_id: d for d in (await session.exec(select(Department))).all() if d.external_id}
+    departments = {
+        d.external_id: d for d in (await session.exec(select(Department))).all() if d.external_id
+    }
     for ext, name, name_en, parent, _head in DEPARTMENTS:
         if ext not in departments:
-            department = Department(org_id=org.id or 0, name=name, name_en=name_en,
-                                    parent_id=departments[parent].id if parent else None, external_id=ext)
+            department = Department(
+                org_id=org.id or 0,
+                name=name,
+                name_en=name_en,
+                parent_id=departments[parent].id if parent else None,
+                external_id=ext,
+            )
             session.add(department)
             await session.flush()
             departments[ext] = department
@@ -223,10 +313,19 @@ async def _people(session: AsyncSession, org: Org, partner: Org) -> tuple[list[s
         person = people.get(spec.username)
         if person is None:
             person = await add_person(
-                session, username=spec.username, display_name=spec.display_name, name_en=spec.name_en,
-                password=DEMO_PASSWORD, org_id=org.id, roles=spec.roles, title=spec.title,
-                department_id=departments[spec.department].id, locale=spec.locale, time_zone=spec.time_zone,
-                email=f"{spec.username}@galaxy-tech.example", external_id=f"demo:{spec.username}",
+                session,
+                username=spec.username,
+                display_name=spec.display_name,
+                name_en=spec.name_en,
+                password=DEMO_PASSWORD,
+                org_id=org.id,
+                roles=spec.roles,
+                title=spec.title,
+                department_id=departments[spec.department].id,
+                locale=spec.locale,
+                time_zone=spec.time_zone,
+                email=f"{spec.username}@galaxy-tech.example",
+                external_id=f"demo:{spec.username}",
             )
             created.append(spec.username)
         elif person.external_id != f"demo:{spec.username}":
@@ -234,9 +333,16 @@ async def _people(session: AsyncSession, org: Org, partner: Org) -> tuple[list[s
         people[spec.username] = person
     if GUEST.username not in people:
         people[GUEST.username] = await add_person(
-            session, username=GUEST.username, display_name=GUEST.display_name, name_en=GUEST.name_en,
-            password=DEMO_PASSWORD, kind="guest", org_id=partner.id, title=GUEST.title,
-            email="lin.feng@scsupply.example", external_id=f"demo:{GUEST.username}",
+            session,
+            username=GUEST.username,
+            display_name=GUEST.display_name,
+            name_en=GUEST.name_en,
+            password=DEMO_PASSWORD,
+            kind="guest",
+            org_id=partner.id,
+            title=GUEST.title,
+            email="lin.feng@scsupply.example",
+            external_id=f"demo:{GUEST.username}",
         )
         created.append(GUEST.username)
     # Managers and heads last: they point at people who may have been made just above.
@@ -256,5 +362,7 @@ async def _people(session: AsyncSession, org: Org, partner: Org) -> tuple[list[s
 
 async def demo_admin_exists(session: AsyncSession) -> bool:
     """Whether `hub serve` should print the demo sign-in: the demo admin is there and active."""
-    admin = (await session.exec(select(Person).where(Person.external_id == f"demo:{DEMO_ADMIN}"))).first()
+    admin = (
+        await session.exec(select(Person).where(Person.external_id == f"demo:{DEMO_ADMIN}"))
+    ).first()
     return admin is not None and admin.active

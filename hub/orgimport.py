@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,25 +24,58 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hub.errors import ErrorCode, HubError
 from hub.models import AuthToken, Department, Person, utcnow
-from hub.people import check_email, check_locale, check_roles, check_time_zone, check_username, home_org
+from hub.people import (
+    check_email,
+    check_locale,
+    check_roles,
+    check_time_zone,
+    check_username,
+    home_org,
+)
 
-DEPARTMENT_COLUMNS = ("external_id", "name", "name_en", "parent", "head")
-PEOPLE_COLUMNS = (
-    "external_id", "username", "display_name", "name_en", "email", "department",
-    "manager", "title", "roles", "locale", "time_zone", "active",
+DEPARTMENT_COLUMNS: tuple[str, ...] = ("external_id", "name", "name_en", "parent", "head")
+PEOPLE_COLUMNS: tuple[str, ...] = (
+    "external_id",
+    "username",
+    "display_name",
+    "name_en",
+    "email",
+    "department",
+    "manager",
+    "title",
+    "roles",
+    "locale",
+    "time_zone",
+    "active",
 )
 # Names HR systems commonly give these columns; the header is lowercased and spaces and
 # dashes become underscores before this lookup.
 _DEPARTMENT_ALIASES = {
-    "id": "external_id", "department_id": "external_id", "dept_id": "external_id", "code": "external_id",
-    "parent_id": "parent", "parent_external_id": "parent", "head_id": "head", "head_username": "head",
+    "id": "external_id",
+    "department_id": "external_id",
+    "dept_id": "external_id",
+    "code": "external_id",
+    "parent_id": "parent",
+    "parent_external_id": "parent",
+    "head_id": "head",
+    "head_username": "head",
     "manager": "head",
 }
 _PEOPLE_ALIASES = {
-    "id": "external_id", "employee_id": "external_id", "employee_no": "external_id", "emp_id": "external_id",
-    "name": "display_name", "department_id": "department", "department_external_id": "department",
-    "dept": "department", "dept_id": "department", "manager_id": "manager", "manager_employee_id": "manager",
-    "timezone": "time_zone", "tz": "time_zone", "mail": "email",
+    "id": "external_id",
+    "employee_id": "external_id",
+    "employee_no": "external_id",
+    "emp_id": "external_id",
+    "name": "display_name",
+    "department_id": "department",
+    "department_external_id": "department",
+    "dept": "department",
+    "dept_id": "department",
+    "manager_id": "manager",
+    "manager_employee_id": "manager",
+    "timezone": "time_zone",
+    "tz": "time_zone",
+    "mail": "email",
 }
 _TRUE = {"true", "yes", "y", "1", "active", "是", "在职"}
 _FALSE = {"false", "no", "n", "0", "inactive", "否", "离职"}
@@ -75,8 +108,12 @@ class ImportReport:
     dry_run: bool
     changes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    departments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged"), 0))
-    people: dict[str, int] = field(default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "deactivated"), 0))
+    departments: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged"), 0)
+    )
+    people: dict[str, int] = field(
+        default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "deactivated"), 0)
+    )
     without_password: list[str] = field(default_factory=list)
 
     def summary(self) -> list[str]:
@@ -97,7 +134,9 @@ def read_import_files(paths: Sequence[Path]) -> ImportFiles:
         try:
             text = _read_text(path, files.warnings)
         except OSError as error:
-            problems.append(f"{path}: cannot read the file ({error.strerror or error}); check the path.")
+            problems.append(
+                f"{path}: cannot read the file ({error.strerror or error}); check the path."
+            )
             continue
         if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
             problems += _read_json(path, text, files)
@@ -114,7 +153,9 @@ def _read_text(path: Path, warnings: list[str]) -> str:
         return raw.decode("utf-8-sig")  # Excel writes a BOM in front of UTF-8 CSV
     except UnicodeDecodeError:
         # Chinese Excel saves "CSV" in GBK; gb18030 reads all of it.
-        warnings.append(f"{path.name}: not UTF-8, read as GB18030 (save as 'CSV UTF-8' to avoid this)")
+        warnings.append(
+            f"{path.name}: not UTF-8, read as GB18030 (save as 'CSV UTF-8' to avoid this)"
+        )
         return raw.decode("gb18030")
 
 
@@ -125,7 +166,13 @@ def _normalise_header(name: str, aliases: dict[str, str]) -> str:
 
 def _read_csv(path: Path, text: str, files: ImportFiles) -> list[str]:
     first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ";" if ";" in first_line and "," not in first_line else ","
+    delimiter = (
+        "\t"
+        if "\t" in first_line and "," not in first_line
+        else ";"
+        if ";" in first_line and "," not in first_line
+        else ","
+    )
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = next(reader, None)
     if not header:
@@ -134,7 +181,12 @@ def _read_csv(path: Path, text: str, files: ImportFiles) -> list[str]:
     if "username" in plain:
         kind, aliases, known, target = "people", _PEOPLE_ALIASES, PEOPLE_COLUMNS, files.people
     elif "parent" in plain or "parent_id" in plain or "parent_external_id" in plain:
-        kind, aliases, known, target = "departments", _DEPARTMENT_ALIASES, DEPARTMENT_COLUMNS, files.departments
+        kind, aliases, known, target = (
+            "departments",
+            _DEPARTMENT_ALIASES,
+            DEPARTMENT_COLUMNS,
+            files.departments,
+        )
     else:
         return [
             f"{path.name} line 1: cannot tell what this CSV holds: a people file needs a `username` column, "
@@ -149,16 +201,24 @@ def _read_csv(path: Path, text: str, files: ImportFiles) -> list[str]:
             continue
         line = reader.line_num
         if len(cells) > len(columns):
-            problems.append(f"{path.name} line {line}: {len(cells)} cells but {len(columns)} columns; check quoting.")
+            problems.append(
+                f"{path.name} line {line}: {len(cells)} cells but {len(columns)} columns; check quoting."
+            )
             continue
-        values = {col: (cells[i].strip() or None) if i < len(cells) else None for i, col in enumerate(columns) if col in known}
+        values = {
+            col: (cells[i].strip() or None) if i < len(cells) else None
+            for i, col in enumerate(columns)
+            if col in known
+        }
         target.append(Row(f"{path.name} line {line}", values))
     if not target:
         files.warnings.append(f"{path.name}: no {kind} rows")
     return problems
 
 
-def _check_columns(name: str, columns: list[str], known: Sequence[str], warnings: list[str]) -> list[str]:
+def _check_columns(
+    name: str, columns: list[str], known: Sequence[str], warnings: list[str]
+) -> list[str]:
     seen: set[str] = set()
     problems = []
     for column in columns:
@@ -176,12 +236,16 @@ def _read_json(path: Path, text: str, files: ImportFiles) -> list[str]:
     except json.JSONDecodeError as error:
         return [f"{path.name} line {error.lineno}: not valid JSON ({error.msg})."]
     if not isinstance(data, dict) or not ({"departments", "people"} & data.keys()):
-        return [f'{path.name}: expected an object {{"departments": [...], "people": [...]}} (see docs/operations.md).']
+        return [
+            f'{path.name}: expected an object {{"departments": [...], "people": [...]}} (see docs/operations.md).'
+        ]
     for key in data.keys() - {"departments", "people"}:
         files.warnings.append(f"{path.name}: section `{key}` ignored")
     problems: list[str] = []
-    sections = (("departments", _DEPARTMENT_ALIASES, DEPARTMENT_COLUMNS, files.departments),
-                ("people", _PEOPLE_ALIASES, PEOPLE_COLUMNS, files.people))
+    sections = (
+        ("departments", _DEPARTMENT_ALIASES, DEPARTMENT_COLUMNS, files.departments),
+        ("people", _PEOPLE_ALIASES, PEOPLE_COLUMNS, files.people),
+    )
     for section, aliases, known, target in sections:
         items = data.get(section, [])
         if not isinstance(items, list):
@@ -202,7 +266,9 @@ def _read_json(path: Path, text: str, files: ImportFiles) -> list[str]:
                 values[column] = _json_cell(value)
             target.append(Row(source, values))
         for column in sorted(ignored):
-            files.warnings.append(f"{path.name}: {section} field `{column}` ignored (known: {', '.join(known)})")
+            files.warnings.append(
+                f"{path.name}: {section} field `{column}` ignored (known: {', '.join(known)})"
+            )
     return problems
 
 
@@ -214,7 +280,6 @@ def _json_cell(value: Any) -> str | None:
     if isinstance(value, list):
         return ";".join(str(v) for v in value) or None
     return str(value).strip() or None
-
 
 
 # ---------------------------------------------------------------- checking
@@ -273,7 +338,9 @@ class OrgSync:
 
     def check(self) -> list[str]:
         """Every problem in the files, in file order; empty when the import may go ahead."""
-        self._order = {id(row): n for n, row in enumerate(self.files.departments + self.files.people)}
+        self._order = {
+            id(row): n for n, row in enumerate(self.files.departments + self.files.people)
+        }
         self._found: list[tuple[int, str]] = []
         for row in self.files.departments:
             self._check_department(row)
@@ -292,11 +359,16 @@ class OrgSync:
             return
         for plan in self.departments:
             if plan.external_id == ext:
-                self._problem(row, f"department {ext} is listed twice (first at {plan.row.source}); keep one row.")
+                self._problem(
+                    row,
+                    f"department {ext} is listed twice (first at {plan.row.source}); keep one row.",
+                )
                 return
         existing = self.department_by_ext.get(ext)
         if existing is not None and existing.org_id != self.org_id:
-            self._problem(row, f"department {ext} belongs to another organisation in the hub; use another id.")
+            self._problem(
+                row, f"department {ext} belongs to another organisation in the hub; use another id."
+            )
             return
         scalars: dict[str, Any] = {}
         if values.get("name"):
@@ -308,7 +380,7 @@ class OrgSync:
         for column in ("name", "name_en"):
             if len(scalars.get(column) or "") > 200:
                 self._problem(row, f"`{column}` is longer than 200 characters; shorten it.")
-        refs = {col: values[col] for col in ("parent", "head") if col in values}
+        refs: dict[str, str | None] = {c: values[c] for c in ("parent", "head") if c in values}
         self.departments.append(_DepartmentPlan(row, ext, existing, scalars, refs))
 
     def _check_person(self, row: Row) -> None:
@@ -321,19 +393,31 @@ class OrgSync:
         ext = values.get("external_id")
         for plan in self.people:
             if plan.username == username:
-                self._problem(row, f"username {username} is listed twice (first at {plan.row.source}); keep one row.")
+                self._problem(
+                    row,
+                    f"username {username} is listed twice (first at {plan.row.source}); keep one row.",
+                )
                 return
             if ext and plan.scalars.get("external_id") == ext:
-                self._problem(row, f"employee id {ext} is listed twice (first at {plan.row.source}); keep one row.")
+                self._problem(
+                    row,
+                    f"employee id {ext} is listed twice (first at {plan.row.source}); keep one row.",
+                )
                 return
         existing = self._match_person(row, username, ext)
         if existing is not None:
             if existing.kind != "member":
-                self._problem(row, f"{username} is a {existing.kind} account; the HR import manages staff only.")
+                self._problem(
+                    row,
+                    f"{username} is a {existing.kind} account; the HR import manages staff only.",
+                )
                 return
             for plan in self.people:
                 if plan.existing is existing:
-                    self._problem(row, f"this row and {plan.row.source} are the same person in the hub; keep one.")
+                    self._problem(
+                        row,
+                        f"this row and {plan.row.source} are the same person in the hub; keep one.",
+                    )
                     return
         scalars: dict[str, Any] = {"username": username}
         if ext:
@@ -347,7 +431,7 @@ class OrgSync:
                 scalars[column] = values[column]
                 if len(values[column] or "") > 200:
                     self._problem(row, f"`{column}` is longer than 200 characters; shorten it.")
-        checks = (
+        checks: tuple[tuple[str, Callable[[str], Any]], ...] = (
             ("email", check_email),
             ("roles", split_roles),
             ("locale", check_locale),
@@ -358,7 +442,7 @@ class OrgSync:
             if column not in values or (raw is None and column in ("locale", "time_zone")):
                 continue  # absent: keep what the hub has (or the default for someone new)
             try:
-                scalars[column] = check(raw)  # type: ignore[operator]
+                scalars[column] = check(raw or "")
             except HubError as error:
                 self._problem(row, error.message)
         active: bool | None = None
@@ -367,7 +451,9 @@ class OrgSync:
                 active = parse_active(values["active"] or "")
             except HubError as error:
                 self._problem(row, error.message)
-        refs = {col: values[col] for col in ("department", "manager") if col in values}
+        refs: dict[str, str | None] = {
+            c: values[c] for c in ("department", "manager") if c in values
+        }
         self.people.append(_PersonPlan(row, username, existing, scalars, refs, active))
 
     def _match_person(self, row: Row, username: str, ext: str | None) -> Person | None:
@@ -382,7 +468,12 @@ class OrgSync:
                     f"because {username} belongs to someone else ({by_username.display_name}). Pick another username.",
                 )
             return person
-        if by_username is not None and ext and by_username.external_id and by_username.external_id != ext:
+        if (
+            by_username is not None
+            and ext
+            and by_username.external_id
+            and by_username.external_id != ext
+        ):
             self._problem(
                 row,
                 f"username {username} belongs to employee {by_username.external_id} in the hub, but this row "
@@ -407,24 +498,32 @@ class OrgSync:
     def _check_staff_ref(self, row: Row, column: str, ref: str) -> PersonKey | None:
         key = self.resolve_person(ref)
         if key is None:
-            self._problem(row, f"{column} {ref} is neither an employee id nor a username in the file or the hub.")
+            self._problem(
+                row,
+                f"{column} {ref} is neither an employee id nor a username in the file or the hub.",
+            )
             return None
         if key[0] == "db":
             person = next(p for p in self.db_people if p.id == key[1])
             if person.kind != "member":
-                self._problem(row, f"{column} {ref} is a {person.kind} account; name a staff member.")
+                self._problem(
+                    row, f"{column} {ref} is a {person.kind} account; name a staff member."
+                )
         return key
 
     def _check_department_refs(self) -> None:
         parents: dict[str, str | None] = {
-            d.external_id or f"#{d.id}": self._db_department_key(d.parent_id) for d in self.db_departments
+            d.external_id or f"#{d.id}": self._db_department_key(d.parent_id)
+            for d in self.db_departments
         }
         for plan in self.departments:
             parent = plan.refs.get("parent")
             if parent == plan.external_id:
                 self._problem(plan.row, f"department {parent} cannot be its own parent.")
             elif parent and not self._department_exists(parent):
-                self._problem(plan.row, f"parent {parent} is not a department in the file or the hub.")
+                self._problem(
+                    plan.row, f"parent {parent} is not a department in the file or the hub."
+                )
             elif "parent" in plan.refs:
                 parents[plan.external_id] = parent
             head = plan.refs.get("head")
@@ -435,7 +534,10 @@ class OrgSync:
             loop = _find_loop(plan.external_id, parents)
             if loop and loop[0] == plan.external_id and frozenset(loop) not in reported:
                 reported.add(frozenset(loop))
-                self._problem(plan.row, f"departments form a loop: {' → '.join(loop + [loop[0]])}; fix a parent.")
+                self._problem(
+                    plan.row,
+                    f"departments form a loop: {' → '.join(loop + [loop[0]])}; fix a parent.",
+                )
 
     def _db_department_key(self, department_id: int | None) -> str | None:
         if department_id is None:
@@ -445,7 +547,8 @@ class OrgSync:
 
     def _check_person_refs(self) -> None:
         managers: dict[PersonKey, PersonKey | None] = {
-            ("db", p.id or 0): (("db", p.manager_id) if p.manager_id else None) for p in self.db_people
+            ("db", p.id or 0): (("db", p.manager_id) if p.manager_id else None)
+            for p in self.db_people
         }
         for plan in self.people:
             department = plan.refs.get("department")
@@ -465,7 +568,9 @@ class OrgSync:
             if loop and loop[0] == plan.key and frozenset(loop) not in reported:
                 reported.add(frozenset(loop))
                 names = [self._person_label(k) for k in loop + [loop[0]]]
-                self._problem(plan.row, f"managers form a loop: {' → '.join(names)}; fix a manager.")
+                self._problem(
+                    plan.row, f"managers form a loop: {' → '.join(names)}; fix a manager."
+                )
 
     def _person_label(self, key: PersonKey) -> str:
         if key[0] == "new":
@@ -481,6 +586,13 @@ class OrgSync:
         dept_changes = await self._write_departments(report)
         person_changes = await self._write_people(report)
         await self._write_heads(dept_changes)
+        self._report_departments(report, dept_changes)
+        deactivated = self._report_people(report, person_changes)
+        await revoke_tokens(self.session, deactivated)
+        await self.session.flush()
+        self._warn_inactive_bosses(report)
+
+    def _report_departments(self, report: ImportReport, dept_changes: dict[str, list[str]]) -> None:
         for plan in self.departments:
             changes = dept_changes[plan.external_id]
             label = f"department {plan.external_id} {plan.obj.name if plan.obj else ''}"
@@ -492,6 +604,11 @@ class OrgSync:
                 report.changes.append(f"~ {label}: {'; '.join(changes)} ({plan.row.source})")
             else:
                 report.departments["unchanged"] += 1
+
+    def _report_people(
+        self, report: ImportReport, person_changes: dict[str, list[str]]
+    ) -> list[int]:
+        """Count and describe each person's change; returns the ids just deactivated."""
         deactivated: list[int] = []
         for plan in self.people:
             person = plan.obj
@@ -500,7 +617,9 @@ class OrgSync:
             label = f"person {person.username} {person.display_name}"
             if plan.existing is None:
                 report.people["created"] += 1
-                report.changes.append(f"+ {label}{'' if person.active else ' (inactive)'} ({plan.row.source})")
+                report.changes.append(
+                    f"+ {label}{'' if person.active else ' (inactive)'} ({plan.row.source})"
+                )
                 if person.active:
                     report.without_password.append(person.username)
             elif plan.active is False and "active: true → false" in changes:
@@ -514,15 +633,32 @@ class OrgSync:
                 report.changes.append(f"~ {label}: {'; '.join(changes)} ({plan.row.source})")
             else:
                 report.people["unchanged"] += 1
-        await revoke_tokens(self.session, deactivated)
-        await self.session.flush()
+        return deactivated
+
+    def _warn_inactive_bosses(self, report: ImportReport) -> None:
+        # Approvals route to managers and heads; one who has left would leave requests waiting.
+        people = {p.id: p for p in self.db_people}
+        people.update({plan.obj.id: plan.obj for plan in self.people if plan.obj is not None})
+        for plan in self.people:
+            person = plan.obj
+            boss = people.get(person.manager_id) if person and person.manager_id else None
+            if person and person.active and boss is not None and not boss.active:
+                report.warnings.append(f"{person.username}'s manager {boss.username} is inactive")
+        for dplan in self.departments:
+            head = people.get(dplan.obj.head_id) if dplan.obj and dplan.obj.head_id else None
+            if head is not None and not head.active:
+                report.warnings.append(
+                    f"department {dplan.external_id}'s head {head.username} is inactive"
+                )
 
     async def _write_departments(self, report: ImportReport) -> dict[str, list[str]]:
         changes: dict[str, list[str]] = {}
         for plan in self.departments:
             changes[plan.external_id] = []
             if plan.existing is None:
-                plan.obj = Department(org_id=self.org_id, external_id=plan.external_id, **plan.scalars)
+                plan.obj = Department(
+                    org_id=self.org_id, external_id=plan.external_id, **plan.scalars
+                )
                 self.session.add(plan.obj)
             else:
                 plan.obj = plan.existing
@@ -535,7 +671,14 @@ class OrgSync:
             if "parent" in plan.refs and plan.obj is not None:
                 parent = plan.refs["parent"]
                 parent_id = by_ext[parent].id if parent else None
-                self._assign_ref(plan.obj, "parent_id", parent_id, "parent", changes[plan.external_id], plan.existing)
+                self._assign_ref(
+                    plan.obj,
+                    "parent_id",
+                    parent_id,
+                    "parent",
+                    changes[plan.external_id],
+                    plan.existing,
+                )
         return changes
 
     async def _write_people(self, report: ImportReport) -> dict[str, list[str]]:
@@ -550,7 +693,9 @@ class OrgSync:
                 _assign(plan.obj, plan.scalars, changes[plan.username])
             if plan.active is not None and plan.obj.active != plan.active:
                 if plan.existing is not None:
-                    changes[plan.username].append(f"active: {str(plan.obj.active).lower()} → {str(plan.active).lower()}")
+                    changes[plan.username].append(
+                        f"active: {str(plan.obj.active).lower()} → {str(plan.active).lower()}"
+                    )
                 plan.obj.active = plan.active
         await self.session.flush()
         for plan in self.people:
@@ -559,11 +704,25 @@ class OrgSync:
             if "department" in plan.refs:
                 ext = plan.refs["department"]
                 department_id = self._new_department_by_ext[ext].id if ext else None
-                self._assign_ref(person, "department_id", department_id, "department", changes[plan.username], plan.existing)
+                self._assign_ref(
+                    person,
+                    "department_id",
+                    department_id,
+                    "department",
+                    changes[plan.username],
+                    plan.existing,
+                )
             if "manager" in plan.refs:
                 ref = plan.refs["manager"]
                 manager_id = self._person_id(ref) if ref else None
-                self._assign_ref(person, "manager_id", manager_id, "manager", changes[plan.username], plan.existing)
+                self._assign_ref(
+                    person,
+                    "manager_id",
+                    manager_id,
+                    "manager",
+                    changes[plan.username],
+                    plan.existing,
+                )
         return changes
 
     async def _write_heads(self, changes: dict[str, list[str]]) -> None:
@@ -571,7 +730,9 @@ class OrgSync:
             if "head" in plan.refs and plan.obj is not None:
                 ref = plan.refs["head"]
                 head_id = self._person_id(ref) if ref else None
-                self._assign_ref(plan.obj, "head_id", head_id, "head", changes[plan.external_id], plan.existing)
+                self._assign_ref(
+                    plan.obj, "head_id", head_id, "head", changes[plan.external_id], plan.existing
+                )
 
     def _person_id(self, ref: str) -> int | None:
         key = self.resolve_person(ref)
@@ -582,7 +743,9 @@ class OrgSync:
         plan = next(p for p in self.people if p.key == key)
         return plan.obj.id if plan.obj is not None else None
 
-    def _assign_ref(self, obj: Any, attr: str, new: int | None, label: str, changes: list[str], existing: Any) -> None:
+    def _assign_ref(
+        self, obj: Any, attr: str, new: int | None, label: str, changes: list[str], existing: Any
+    ) -> None:
         old = getattr(obj, attr)
         if old == new:
             return
@@ -650,7 +813,8 @@ async def revoke_tokens(session: AsyncSession, person_ids: list[int]) -> None:
     if not person_ids:
         return
     table: sa.Table = AuthToken.__table__  # type: ignore[attr-defined]
-    await session.execute(
+    connection = await session.connection()  # the session's own transaction
+    await connection.execute(
         sa.update(table)
         .where(table.c.person_id.in_(person_ids), table.c.revoked_at.is_(None))
         .values(revoked_at=utcnow())
@@ -660,11 +824,15 @@ async def revoke_tokens(session: AsyncSession, person_ids: list[int]) -> None:
 # ---------------------------------------------------------------- entry point
 
 
-async def import_org(session: AsyncSession, files: ImportFiles, *, dry_run: bool = False) -> ImportReport:
+async def import_org(
+    session: AsyncSession, files: ImportFiles, *, dry_run: bool = False
+) -> ImportReport:
     """Check every row, then write all of it in one transaction (or roll it back for a dry run)."""
     org = await home_org(session)
     if org is None:
-        raise ImportProblems(["There is no home organisation yet: run `hub init --org-name NAME` first."])
+        raise ImportProblems(
+            ["There is no home organisation yet: run `hub init --org-name NAME` first."]
+        )
     sync = OrgSync(session, org.id or 0, files)
     await sync.load()
     problems = sync.check()

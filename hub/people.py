@@ -42,7 +42,10 @@ def check_email(value: str | None) -> str | None:
         return None
     email = value.strip()
     if len(email) > 254 or not EMAIL.match(email):
-        raise HubError(ErrorCode.validation_failed, f"{value!r} is not an email address like `li.na@example.com`.")
+        raise HubError(
+            ErrorCode.validation_failed,
+            f"{value!r} is not an email address like `li.na@example.com`.",
+        )
     return email
 
 
@@ -80,19 +83,25 @@ def check_locale(value: str) -> str:
         return "zh-CN"
     if language == "en":
         return "en"
-    raise HubError(ErrorCode.validation_failed, f"Locale {value!r} is not offered: use one of {', '.join(LOCALES)}.")
+    raise HubError(
+        ErrorCode.validation_failed,
+        f"Locale {value!r} is not offered: use one of {', '.join(LOCALES)}.",
+    )
 
 
 def check_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise HubError(
-            ErrorCode.validation_failed, f"Passwords need at least {MIN_PASSWORD_LENGTH} characters; choose a longer one."
+            ErrorCode.validation_failed,
+            f"Passwords need at least {MIN_PASSWORD_LENGTH} characters; choose a longer one.",
         )
     return hash_password(password)
 
 
 async def find_person(session: AsyncSession, username: str) -> Person | None:
-    return (await session.exec(select(Person).where(Person.username == username.strip().lower()))).first()
+    return (
+        await session.exec(select(Person).where(Person.username == username.strip().lower()))
+    ).first()
 
 
 async def get_person(session: AsyncSession, username: str) -> Person:
@@ -115,7 +124,10 @@ async def ensure_home_org(session: AsyncSession, name: str) -> Org:
     if org is not None:
         return org
     if not name.strip():
-        raise HubError(ErrorCode.validation_failed, "The organisation needs a name, e.g. `--org-name 星河科技`.")
+        raise HubError(
+            ErrorCode.validation_failed,
+            "The organisation needs a name, e.g. `--org-name 星河科技`.",
+        )
     org = Org(name=name.strip(), kind="home")
     session.add(org)
     await session.commit()
@@ -123,9 +135,15 @@ async def ensure_home_org(session: AsyncSession, name: str) -> Org:
     return org
 
 
-async def ensure_partner_org(session: AsyncSession, name: str, external_id: str | None = None) -> Org:
+async def ensure_partner_org(
+    session: AsyncSession, name: str, external_id: str | None = None
+) -> Org:
     """A partner organisation by name (or external id), made if missing; guests belong to one."""
-    query = select(Org).where(Org.external_id == external_id) if external_id else select(Org).where(Org.name == name)
+    query = (
+        select(Org).where(Org.external_id == external_id)
+        if external_id
+        else select(Org).where(Org.name == name)
+    )
     org = (await session.exec(query)).first()
     if org is not None:
         if org.kind != "partner":
@@ -162,13 +180,19 @@ async def add_person(
     """Create and commit one person. Members default to the home org; guests need a partner org."""
     username = check_username(username)
     if not display_name.strip():
-        raise HubError(ErrorCode.validation_failed, "A display name is required, e.g. `--name 李娜`.")
+        raise HubError(
+            ErrorCode.validation_failed, "A display name is required, e.g. `--name 李娜`."
+        )
     if kind not in KINDS:
-        raise HubError(ErrorCode.validation_failed, f"Kind {kind!r} is unknown: use one of {', '.join(KINDS)}.")
+        raise HubError(
+            ErrorCode.validation_failed, f"Kind {kind!r} is unknown: use one of {', '.join(KINDS)}."
+        )
     role_list = check_roles(roles)
     if kind == "guest" and role_list:
         # Roles grant staff powers (finance, admin...); a partner's guest must never hold one.
-        raise HubError(ErrorCode.validation_failed, "Guests cannot hold roles; drop the --role options.")
+        raise HubError(
+            ErrorCode.validation_failed, "Guests cannot hold roles; drop the --role options."
+        )
     email = check_email(email)
     locale = check_locale(locale)
     check_time_zone(time_zone)
@@ -205,7 +229,10 @@ async def add_person(
 async def _resolve_org(session: AsyncSession, kind: str, org_id: int | None) -> Org:
     if org_id is None:
         if kind == "guest":
-            raise HubError(ErrorCode.validation_failed, "A guest belongs to a partner org: give one (`--org NAME`).")
+            raise HubError(
+                ErrorCode.validation_failed,
+                "A guest belongs to a partner org: give one (`--org NAME`).",
+            )
         org = await home_org(session)
         if org is None:
             raise HubError(
@@ -217,7 +244,10 @@ async def _resolve_org(session: AsyncSession, kind: str, org_id: int | None) -> 
     if org is None:
         raise HubError(ErrorCode.not_found, f"No organisation with id {org_id}.")
     if kind == "guest" and org.kind != "partner":
-        raise HubError(ErrorCode.validation_failed, "Guests belong to a partner org, not to your own organisation.")
+        raise HubError(
+            ErrorCode.validation_failed,
+            "Guests belong to a partner org, not to your own organisation.",
+        )
     if kind == "member" and org.kind != "home":
         raise HubError(
             ErrorCode.validation_failed,
@@ -240,7 +270,10 @@ async def reset_password(session: AsyncSession, username: str, new_password: str
     """Set a new password; every existing session ends, so a leaked one stops working too."""
     person = await get_person(session, username)
     if person.kind == "bot":
-        raise HubError(ErrorCode.validation_failed, f"{username!r} is a bot: bots sign in with tokens, not passwords.")
+        raise HubError(
+            ErrorCode.validation_failed,
+            f"{username!r} is a bot: bots sign in with tokens, not passwords.",
+        )
     person.password_hash = check_password(new_password)
     session.add(person)
     await session.commit()

@@ -53,8 +53,14 @@ async def test_home_org_is_made_once(session: AsyncSession) -> None:
 
 async def test_add_person_lowercases_and_defaults_to_home_org(session: AsyncSession) -> None:
     org = await ensure_home_org(session, "星河科技")
-    person = await add_person(session, username="  Li.Na ", display_name="李娜", roles=["Finance", "finance"],
-                              password="a-long-password", locale="zh_CN")
+    person = await add_person(
+        session,
+        username="  Li.Na ",
+        display_name="李娜",
+        roles=["Finance", "finance"],
+        password="a-long-password",
+        locale="zh_CN",
+    )
     assert person.username == "li.na"
     assert person.org_id == org.id
     assert person.roles == ["finance"]
@@ -93,16 +99,30 @@ async def test_guests_need_a_partner_org_and_hold_no_roles(session: AsyncSession
     with pytest.raises(HubError):
         await add_person(session, username="g1", display_name="G", kind="guest", org_id=home.id)
     with pytest.raises(HubError):
-        await add_person(session, username="g1", display_name="G", kind="guest", org_id=partner.id, roles=["admin"])
+        await add_person(
+            session,
+            username="g1",
+            display_name="G",
+            kind="guest",
+            org_id=partner.id,
+            roles=["admin"],
+        )
     with pytest.raises(HubError):
         await add_person(session, username="m1", display_name="M", org_id=partner.id)
-    guest = await add_person(session, username="g1", display_name="G", kind="guest", org_id=partner.id)
+    guest = await add_person(
+        session, username="g1", display_name="G", kind="guest", org_id=partner.id
+    )
     assert guest.is_guest and guest.org_id == partner.id
 
 
 async def test_bad_email_time_zone_and_short_password_are_refused(session: AsyncSession) -> None:
     await ensure_home_org(session, "Org")
-    for kwargs in ({"email": "nope"}, {"time_zone": "Mars/Base"}, {"password": "short"}, {"locale": "fr"}):
+    for kwargs in (
+        {"email": "nope"},
+        {"time_zone": "Mars/Base"},
+        {"password": "short"},
+        {"locale": "fr"},
+    ):
         with pytest.raises(HubError) as caught:
             await add_person(session, username="x", display_name="X", **kwargs)  # type: ignore[arg-type]
         assert caught.value.code == ErrorCode.validation_failed
@@ -110,7 +130,9 @@ async def test_bad_email_time_zone_and_short_password_are_refused(session: Async
 
 async def test_deactivate_revokes_every_token(session: AsyncSession) -> None:
     await ensure_home_org(session, "Org")
-    person = await add_person(session, username="li.na", display_name="李娜", password="a-long-password")
+    person = await add_person(
+        session, username="li.na", display_name="李娜", password="a-long-password"
+    )
     token = await issue_token(session, SECRET, person.id or 0, "session", timedelta(hours=1))
     assert await resolve_token(session, SECRET, token, ("session",)) is not None
 

@@ -14,7 +14,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.errors import ErrorCode, HubError, channel_not_found
-from hub.events import ChannelOut, ChannelUpdated, MemberJoined, MemberLeft, PersonBrief
+from hub.events import (
+    ChannelOut,
+    ChannelUpdated,
+    LoggedEvent,
+    MemberJoined,
+    MemberLeft,
+    PersonBrief,
+)
 from hub.models import Person, channel_table, membership_table, utcnow
 from hub.writer import Outcome, SingleOperation, append_events
 
@@ -76,7 +83,7 @@ async def channel_out(conn: AsyncConnection, channel_id: int) -> ChannelOut:
 
 async def _add_members(
     conn: AsyncConnection, channel_id: int, people: Sequence[Person], by_id: int | None, role: str = "member"
-) -> list[Any]:
+) -> list[LoggedEvent]:
     """Insert memberships for those not yet in; one member.joined event each."""
     existing = set(
         (
@@ -95,18 +102,17 @@ async def _add_members(
     await conn.execute(
         sa.insert(membership_table),
         [
-            {"channel_id": channel_id, "person_id": p.id, "role": role if p.id == by_id or role == "owner" else "member",
-             "last_read_seq": 0, "muted": False, "joined_at": now}
+            {"channel_id": channel_id, "person_id": p.id, "role": role, "last_read_seq": 0, "muted": False, "joined_at": now}
             for p in newcomers
         ],
     )
+    member_role: Literal["owner", "member"] = "owner" if role == "owner" else "member"
     events = []
     for person in newcomers:
-        member_role: Literal["owner", "member"] = "owner" if role == "owner" else "member"
         events += await append_events(
             conn,
             channel_id,
-            [lambda seq, p=person, r=member_role: MemberJoined(channel_id=channel_id, seq=seq, person=person_brief(p), role=r, by_id=by_id)],
+            [lambda seq, p=person: MemberJoined(channel_id=channel_id, seq=seq, person=person_brief(p), role=member_role, by_id=by_id)],
             audience=(person.id or 0,),
         )
     # A joiner starts with everything before their arrival read.

@@ -212,16 +212,16 @@ class SendMessage(Operation[SentMessage]):
             await _count_replies(conn, [ops[i] for i in indexes], now)
             await _store_mentions(conn, [(ops[i], outcomes[i]) for i in indexes])
 
-        for key, i in first_in_batch.items():
-            for j, op in enumerate(ops):
-                if outcomes[j] is None and (op.sender.id or 0, op.client_msg_id) == key:
-                    first = outcomes[i]
-                    assert first is not None
-                    if first.error is not None:
-                        outcomes[j] = Outcome(error=first.error)
-                    else:
-                        outcomes[j] = Outcome(value=SentMessage(first.value.message, duplicate=True))  # type: ignore[union-attr]
-        return [outcome or Outcome(error=HubError(ErrorCode.internal, "lost")) for outcome in outcomes]
+        # Repeats inside this batch get the first one's answer, as a duplicate.
+        for j, op in enumerate(ops):
+            if outcomes[j] is None:
+                first = outcomes[first_in_batch[(op.sender.id or 0, op.client_msg_id)]]
+                assert first is not None
+                if first.error is not None or first.value is None:
+                    outcomes[j] = Outcome(error=first.error)
+                else:
+                    outcomes[j] = Outcome(value=SentMessage(first.value.message, duplicate=True))
+        return [outcome for outcome in outcomes if outcome is not None]
 
 
 async def _existing_by_client_id(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[tuple[int, str], MessageOut]:

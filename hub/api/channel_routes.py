@@ -35,6 +35,7 @@ from hub.api.openapi import ApiRoute, Param
 from hub.errors import ErrorCode, HubError
 from hub.events import ChannelEventFrame, ChannelOut, PersonBrief, Wire
 from hub.models import (
+    Org,
     Person,
     channel_event_table,
     channel_table,
@@ -44,7 +45,7 @@ from hub.models import (
 )
 
 MAX_GROUP_OTHERS = 8
-org_table: sa.Table = sa.table("org", sa.column("id"), sa.column("name"), sa.column("kind"))
+org_table: sa.Table = Org.__table__  # type: ignore[attr-defined]
 
 
 class ChannelView(ChannelOut):
@@ -130,6 +131,10 @@ class ReadBody(_Body):
 
 
 
+def _counts(rows: Sequence[Any]) -> dict[int, int]:
+    return {int(row[0]): int(row[1]) for row in rows}
+
+
 async def _execute(session: AsyncSession, statement: sa.Executable) -> sa.Result[Any]:
     """Run a Core statement on the session's connection (sqlmodel's Session.execute is for ORM use)."""
     return await (await session.connection()).execute(statement)
@@ -141,15 +146,17 @@ async def channel_views(session: AsyncSession, viewer: Person, channel_ids: Sequ
     ids = list(dict.fromkeys(channel_ids))
     m = membership_table
     rows = (
-        await _execute(session, 
+        await _execute(
+                session,
             sa.select(channel_table, m.c.role, m.c.last_read_seq, m.c.muted, m.c.person_id.label("member_id"))
             .select_from(channel_table.outerjoin(m, sa.and_(m.c.channel_id == channel_table.c.id, m.c.person_id == viewer.id)))
             .where(channel_table.c.id.in_(ids))
         )
     ).all()
-    unread = dict(
+    unread = _counts(
         (
-            await _execute(session, 
+            await _execute(
+                session,
                 sa.select(message_table.c.channel_id, sa.func.count())
                 .join(m, sa.and_(m.c.channel_id == message_table.c.channel_id, m.c.person_id == viewer.id))
                 .where(
@@ -162,9 +169,10 @@ async def channel_views(session: AsyncSession, viewer: Person, channel_ids: Sequ
             )
         ).all()
     )
-    mentions = dict(
+    mentions = _counts(
         (
-            await _execute(session, 
+            await _execute(
+                session,
                 sa.select(mention_table.c.channel_id, sa.func.count())
                 .join(m, sa.and_(m.c.channel_id == mention_table.c.channel_id, m.c.person_id == viewer.id))
                 .where(
@@ -176,15 +184,17 @@ async def channel_views(session: AsyncSession, viewer: Person, channel_ids: Sequ
             )
         ).all()
     )
-    member_counts = dict(
+    member_counts = _counts(
         (
-            await _execute(session, 
+            await _execute(
+                session,
                 sa.select(m.c.channel_id, sa.func.count()).where(m.c.channel_id.in_(ids)).group_by(m.c.channel_id)
             )
         ).all()
     )
     partner_orgs: dict[int, list[str]] = defaultdict(list)
-    for channel_id, org_name in await _execute(session, 
+    for org_row in await _execute(
+                session,
         sa.select(m.c.channel_id, org_table.c.name)
         .distinct()
         .join(person_table, person_table.c.id == m.c.person_id)
@@ -192,11 +202,12 @@ async def channel_views(session: AsyncSession, viewer: Person, channel_ids: Sequ
         .where(m.c.channel_id.in_(ids), org_table.c.kind == "partner")
         .order_by(m.c.channel_id, org_table.c.name)
     ):
-        partner_orgs[channel_id].append(org_name)
+        partner_orgs[org_row.channel_id].append(org_row.name)
     direct_ids = [row.id for row in rows if row.kind in ("direct", "group")]
     others: dict[int, list[PersonBrief]] = defaultdict(list)
     if direct_ids:
-        for row in await _execute(session, 
+        for row in await _execute(
+                session,
             sa.select(m.c.channel_id, person_table)
             .join(person_table, person_table.c.id == m.c.person_id)
             .where(m.c.channel_id.in_(direct_ids), m.c.person_id != viewer.id)
@@ -248,7 +259,8 @@ async def list_channels(request: Request) -> Response:
     viewer = await current_person(request)
     async with hub_of(request).sessions() as session:
         ids = (
-            await _execute(session, 
+            await _execute(
+                session,
                 sa.select(membership_table.c.channel_id)
                 .where(membership_table.c.person_id == viewer.id)
                 .order_by(membership_table.c.channel_id)
@@ -321,7 +333,8 @@ async def open_direct(request: Request) -> Response:
     async with hub.sessions() as session:
         present = set(
             (
-                await _execute(session, 
+                await _execute(
+                session,
                     sa.select(membership_table.c.person_id).where(membership_table.c.channel_id == channel.id)
                 )
             ).scalars()
@@ -349,7 +362,8 @@ async def list_members(request: Request) -> Response:
     async with hub_of(request).sessions() as session:
         await permissions.check_read_channel(session, viewer, channel_id)
         rows = (
-            await _execute(session, 
+            await _execute(
+                session,
                 sa.select(person_table, membership_table.c.role, membership_table.c.joined_at)
                 .join(membership_table, membership_table.c.person_id == person_table.c.id)
                 .where(membership_table.c.channel_id == channel_id)
@@ -474,7 +488,8 @@ async def mark_read(request: Request) -> Response:
     await hub.committer.submit(MarkRead(channel_id=channel_id, person_id=viewer.id or 0, seq=body.seq))
     async with hub.sessions() as session:
         last_read = (
-            await _execute(session, 
+            await _execute(
+                session,
                 sa.select(membership_table.c.last_read_seq).where(
                     membership_table.c.channel_id == channel_id, membership_table.c.person_id == viewer.id
                 )
@@ -497,7 +512,8 @@ async def channel_events(request: Request) -> Response:
         if membership is None:
             raise HubError(ErrorCode.not_a_member, f"Join channel {channel_id} to read its event log.")
         frames = (
-            await _execute(session, 
+            await _execute(
+                session,
                 sa.select(channel_event_table.c.frame)
                 .where(channel_event_table.c.channel_id == channel_id, channel_event_table.c.seq > after)
                 .order_by(channel_event_table.c.seq)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -51,7 +51,7 @@ async def list_departments(request: Request) -> Response:
                 await session.exec(
                     select(Person.department_id, sa.func.count())
                     .where(Person.active.is_(True), Person.department_id.is_not(None))  # type: ignore[attr-defined, union-attr]
-                    .group_by(Person.department_id)
+                    .group_by(col(Person.department_id))
                 )
             ).all()
         )

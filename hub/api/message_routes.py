@@ -194,7 +194,8 @@ async def list_replies(request: Request) -> Response:
         root = (await _execute(session, sa.select(m).where(m.c.id == root_id))).one()
         rows = list(
             (
-                await _execute(session, 
+                await _execute(
+                session,
                     sa.select(m)
                     .where(m.c.thread_root_id == root_id, m.c.seq > after)
                     .order_by(m.c.seq)

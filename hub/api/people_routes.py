@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -177,8 +177,8 @@ async def list_people(request: Request) -> Response:
             sa.or_(*(sa.func.lower(column).contains(needle, autoescape=True) for column in columns))
         )
     if after is not None:
-        stmt = stmt.where(Person.id > after)  # type: ignore[operator]
-    stmt = stmt.order_by(Person.id).limit(limit + 1)  # type: ignore[arg-type]
+        stmt = stmt.where(col(Person.id) > after)
+    stmt = stmt.order_by(col(Person.id)).limit(limit + 1)
     async with hub.sessions() as session:
         people = list((await session.exec(stmt)).all())
     has_more = len(people) > limit

@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 
 import orjson
-from websockets.asyncio.server import Request, Response, ServerConnection, broadcast, serve
+from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.http11 import Request, Response
 
 _members: defaultdict[int, set[ServerConnection]] = defaultdict(set)
 _last_seq: defaultdict[int, int] = defaultdict(int)

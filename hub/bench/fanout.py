@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.bench.loadgen import LoadGen, decode_us, percentile, split
-from hub.bench.procstat import CpuWindow
+from hub.bench.procstat import CpuWindow, wait_for_quiet
 from hub.bench.servers import ServerProcess
 
 Progress = Callable[[str], None]
@@ -68,6 +68,7 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
     # Receivers read in batches (each socket at most every read_pause s) so a client's
     # cost per delivery stays well under the server's; the sender reads eagerly.
     gen.call(receivers, "read_pause", args={"seconds": s.read_pause})
+    quiet_saturation = wait_for_quiet()
     progress(f"{server.name}: saturating for {s.warmup + s.measure:.0f}s (window {s.window})")
     gen.call(sender, "start", args={"kind": "flood", "duration": s.warmup + s.measure, "window": s.window,
                                      "text_bytes": s.text_bytes})
@@ -85,6 +86,7 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
 
     # -- latency at half saturation -----------------------------------------------------
     gen.call(receivers, "read_pause", args={"seconds": 0.0})
+    quiet_paced = wait_for_quiet()
     message_rate = max(0.5 * rate / n, 1.0)
     progress(f"{server.name}: paced at {message_rate:,.1f} msgs/s ({message_rate * n:,.0f} deliveries/s) for latency")
     gen.call(sender, "start", args={"kind": "pace", "duration": s.warmup + s.measure, "rate": message_rate,
@@ -122,6 +124,7 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
         },
         "cpu_percent_saturation": cpu_saturation,
         "cpu_percent_paced": cpu_paced,
+        "machine_before_windows": {"saturation": quiet_saturation, "paced": quiet_paced},
         "errors": sum(x["errors"] for x in final),
         "error_samples": [e for x in final for e in x["error_samples"]][:5],
         "closed_connections": sum(x["closed"] for x in final),

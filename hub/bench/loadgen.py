@@ -11,12 +11,13 @@ keeps a client's cost per delivery well below the server's.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import resource
 import time
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,7 +120,8 @@ class Worker:
         while True:
             command, args = await asyncio.to_thread(pipe.recv)
             try:
-                result = await getattr(self, f"cmd_{command}")(**args)
+                handler: Callable[..., Awaitable[Any]] = getattr(self, f"cmd_{command}")
+                result = await handler(**args)
                 pipe.send(("ok", result))
             except Exception as exc:  # reported to the orchestrator, which stops the run
                 pipe.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -149,7 +151,7 @@ class Worker:
                 writer = _ClosedLoopWriter(conn, channel_id, f"w{self.index}.{number}.{time.time_ns()}", self.counters, 0)
                 conn.sink = writer.sink
                 self.writers.append(writer)
-            elif role == "receiver":
+            elif role in ("receiver", "idle"):
                 conn.sink = _receiver_sink(self.counters)
             self.connections.append(conn)
             self.channels.append(channel_id)
@@ -182,7 +184,10 @@ class Worker:
     async def cmd_start(self, kind: str, duration: float, **params: Any) -> None:
         if self.task is not None and not self.task.done():
             raise RuntimeError("a load is already running in this worker; join it first")
-        runner = {"flood": self._flood, "pace": self._pace, "write": self._write}[kind]
+        runners: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
+            "flood": self._flood, "pace": self._pace, "write": self._write,
+        }
+        runner = runners[kind]
         self.task = asyncio.create_task(runner(duration, **params))
 
     async def cmd_join(self) -> dict[str, Any]:
@@ -326,10 +331,8 @@ class LoadGen:
     def close(self) -> None:
         for index, process in enumerate(self._processes):
             if process.is_alive():
-                try:
+                with contextlib.suppress(OSError):
                     self._pipes[index].send(("close", {}))
-                except OSError:
-                    pass
         for process in self._processes:
             process.join(3)
             if process.is_alive():

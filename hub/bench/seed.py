@@ -119,7 +119,7 @@ def _with_database(url: str, name: str) -> str:
 
 async def create_postgres_database(url: str, name: str) -> str:
     """CREATE DATABASE `name` on the server of `url`; returns the new database's URL."""
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     dsn = url.replace("postgresql+asyncpg://", "postgresql://")
     conn = await asyncpg.connect(dsn, timeout=5)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.bench.loadgen import LoadGen, decode_us, percentile, split
-from hub.bench.procstat import CpuWindow
+from hub.bench.procstat import CpuWindow, wait_for_quiet
 from hub.bench.servers import ServerProcess
 
 Progress = Callable[[str], None]
@@ -51,6 +51,7 @@ def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]]
 
     progress(f"{server.name}: {len(senders)} senders for {s.warmup + s.measure:.0f}s")
     cpu = CpuWindow({"server": server.pid, **gen.pids})
+    quiet = wait_for_quiet()
     gen.call(workers, "start", args={"kind": "write", "duration": s.warmup + s.measure, "text_bytes": s.text_bytes})
     time.sleep(s.warmup)
     gen.call(workers, "record", args={"on": True})
@@ -81,6 +82,7 @@ def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]]
         "sent_total": sum(x["sent"] for x in final),
         "acked_total": sum(x["acks"] for x in final),
         "cpu_percent": usage,
+        "machine_before_window": quiet,
         "errors": sum(x["errors"] for x in final),
         "error_samples": [e for x in final for e in x["error_samples"]][:5],
         "closed_connections": sum(x["closed"] for x in final),

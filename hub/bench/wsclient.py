@@ -17,16 +17,11 @@ import struct
 from collections.abc import Callable
 
 import orjson
-
-try:
-    from websockets.speedups import apply_mask
-except ImportError:  # pragma: no cover - the C speedups ship with websockets wheels
-    def apply_mask(data: bytes, mask: bytes) -> bytes:
-        repeated = (mask * (len(data) // 4 + 1))[: len(data)]
-        return (int.from_bytes(data, "big") ^ int.from_bytes(repeated, "big")).to_bytes(len(data), "big")
+from websockets.speedups import apply_mask  # C; ships with the websockets wheels
 
 FrameSink = Callable[[bytes], None]
 
+SETUP_TIMEOUT = 30.0  # seconds for one connect, upgrade or setup reply
 _OP_CONT, _OP_TEXT, _OP_BINARY, _OP_CLOSE, _OP_PING, _OP_PONG = 0, 1, 2, 8, 9, 10
 
 
@@ -52,9 +47,9 @@ class BenchConnection(asyncio.Protocol):
 
     # -- connecting ------------------------------------------------------------------
     @classmethod
-    async def open(cls, host: str, port: int, path: str = "/ws", timeout: float = 30.0) -> BenchConnection:
+    async def open(cls, host: str, port: int, path: str = "/ws") -> BenchConnection:
         loop = asyncio.get_running_loop()
-        _, conn = await asyncio.wait_for(loop.create_connection(cls, host, port), timeout)
+        _, conn = await asyncio.wait_for(loop.create_connection(cls, host, port), SETUP_TIMEOUT)
         key = base64.b64encode(os.urandom(16)).decode()
         request = (
             f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
@@ -62,7 +57,7 @@ class BenchConnection(asyncio.Protocol):
         )
         assert conn.transport is not None
         conn.transport.write(request.encode())
-        await asyncio.wait_for(conn._handshake, timeout)
+        await asyncio.wait_for(conn._handshake, SETUP_TIMEOUT)
         return conn
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -90,9 +85,9 @@ class BenchConnection(asyncio.Protocol):
             self.transport.close()
 
     # -- receiving -------------------------------------------------------------------
-    async def expect(self, wanted: str, timeout: float = 30.0) -> dict[str, object]:
+    async def expect(self, wanted: str) -> dict[str, object]:
         """Read frames until an object of type `wanted`; an error object raises WsError."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(SETUP_TIMEOUT):
             while True:
                 payload = await self._queue.get()
                 if not payload and self.closed.done():
@@ -167,7 +162,7 @@ class BenchConnection(asyncio.Protocol):
         return rest
 
     def _on_frame(self, fin: int, opcode: int, payload: bytes) -> None:
-        if opcode == _OP_TEXT or opcode == _OP_BINARY or opcode == _OP_CONT:
+        if opcode in (_OP_TEXT, _OP_BINARY, _OP_CONT):
             if not fin:
                 self._fragments.append(payload)
                 return

@@ -49,6 +49,7 @@ class Connection:
         self._replaying: dict[int, list[tuple[int, str]]] = {}
         self._out: deque[str] = deque()
         self._wake = asyncio.Event()
+        self._drained = asyncio.Event()
         self._limit = hub.settings.connection_queue_frames
         self._tasks: set[asyncio.Task[Any]] = set()
         self.closed = False
@@ -81,16 +82,20 @@ class Connection:
             else:
                 count = min(len(out), COALESCE_MAX_FRAMES)
                 await send("\n".join([out.popleft() for _ in range(count)]))
+            if len(out) <= self._limit // 2:
+                self._drained.set()
 
     async def _room_for_replay(self) -> None:
         # Replays wait for the queue to drain by half, so a long catch-up paces
         # itself instead of tripping the slow-consumer limit.
         while len(self._out) > self._limit // 2 and not self.closed:
-            await asyncio.sleep(0.005)
+            self._drained.clear()
+            await self._drained.wait()
 
     async def close(self, code: int, reason: str) -> None:
         self.closed = True
         self._wake.set()
+        self._drained.set()
         if self.websocket.application_state == WebSocketState.CONNECTED:
             try:
                 await self.websocket.close(code=code, reason=reason)
