@@ -191,6 +191,9 @@ def serve(host: str | None, port: int | None, reload: bool) -> None:
         port=settings.port,
         reload=reload,
         ws_max_size=WS_MAX_SIZE,
+        # Compression would deflate every frame once per connection, undoing the
+        # encode-once fan-out; chat frames are small anyway.
+        ws_per_message_deflate=False,
         proxy_headers=True,
         log_level=settings.log_level.lower(),
     )
@@ -267,7 +270,7 @@ async def _init(
         if offer and click.confirm("There is no admin yet. Create one now?", default=True):
             admin_username = click.prompt("Admin username", default="admin")
         if admin_username is None:
-            if not admins:
+            if not admins and not no_admin:
                 click.echo(
                     "No admin yet: run `hub init --admin-username NAME` or `hub demo` to get one."
                 )

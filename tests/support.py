@@ -144,7 +144,8 @@ class HubProcess:
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "hub.app:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--ws-max-size", "1048576", "--log-level", "warning"],
+             "--port", str(self.port), "--ws-max-size", "1048576", "--ws-per-message-deflate", "false",
+             "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
 

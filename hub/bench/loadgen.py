@@ -17,7 +17,7 @@ import multiprocessing.connection
 import resource
 import time
 from array import array
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,7 +184,7 @@ class Worker:
     async def cmd_start(self, kind: str, duration: float, **params: Any) -> None:
         if self.task is not None and not self.task.done():
             raise RuntimeError("a load is already running in this worker; join it first")
-        runners: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
+        runners: dict[str, Callable[..., Coroutine[Any, Any, dict[str, Any]]]] = {
             "flood": self._flood, "pace": self._pace, "write": self._write,
         }
         runner = runners[kind]

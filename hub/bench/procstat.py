@@ -66,7 +66,7 @@ class CpuWindow:
         return usage
 
 
-def wait_for_quiet(threshold: float = 30.0, timeout: float = 15.0, sample: float = 0.5) -> dict[str, float]:
+def wait_for_quiet(threshold: float = 30.0, timeout: float = 8.0, sample: float = 0.5) -> dict[str, float]:
     """Wait (up to `timeout` s) until the machine is below `threshold` % busy over `sample` s.
 
     Other work on a shared machine (tests, type checks) takes CPU from the server under
