@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from hub.api.deps import json_response
@@ -21,7 +21,7 @@ from hub.config import Settings, get_settings
 from hub.db import create_engine, create_sessionmaker
 from hub.errors import ErrorCode, HubError
 from hub.ops import ops_routes
-from hub.ratelimit import RateLimiter
+from hub.ratelimit import create_send_limiter
 from hub.realtime.delivery import Delivery
 from hub.realtime.endpoint import websocket_endpoint
 from hub.realtime.presence import create_presence
@@ -52,7 +52,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             committer=committer,
             delivery=delivery,
             presence=presence,
-            send_limiter=RateLimiter(settings.send_rate_per_second, settings.send_rate_burst),
+            send_limiter=create_send_limiter(
+                settings.redis_url, settings.send_rate_per_second, settings.send_rate_burst
+            ),
         )
         await broker.start(delivery.on_broker_message)
         await presence.start()
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await delivery.close_all()
             await committer.stop()
             await presence.stop()
+            await app.state.hub.send_limiter.close()
             await broker.close()
             await engine.dispose()
 
@@ -76,7 +79,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        exception_handlers={HubError: _hub_error, HTTPException: _http_error, Exception: _unexpected_error},
+        exception_handlers={
+            HubError: _hub_error,
+            HTTPException: _http_error,
+            Exception: _unexpected_error,
+        },
     )
     return app
 
@@ -88,12 +95,21 @@ async def _hub_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    code = {404: ErrorCode.not_found, 405: ErrorCode.bad_request}.get(exc.status_code, ErrorCode.bad_request)
+    code = {404: ErrorCode.not_found, 405: ErrorCode.bad_request}.get(
+        exc.status_code, ErrorCode.bad_request
+    )
     message = "No such route; see /openapi.json." if exc.status_code == 404 else str(exc.detail)
-    return json_response({"error": {"code": code.value, "message": message}}, status=exc.status_code)
+    return json_response(
+        {"error": {"code": code.value, "message": message}}, status=exc.status_code
+    )
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    body = {"error": {"code": ErrorCode.internal.value, "message": "Something went wrong on the server; it is logged. Retry shortly."}}
+    body = {
+        "error": {
+            "code": ErrorCode.internal.value,
+            "message": "Something went wrong on the server; it is logged. Retry shortly.",
+        }
+    }
     return json_response(body, status=500)

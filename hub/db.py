@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
-from sqlalchemy import event
+from sqlalchemy import Executable, Result, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -54,3 +54,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def execute(session: AsyncSession, statement: Executable) -> Result[Unpack[tuple[Any, ...]]]:
+    """Run a Core statement in the session's transaction (SQLModel's Session.execute is for the ORM)."""
+    return await (await session.connection()).execute(statement)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hub.actions.channels import AddMembers, CreateChannel
+from hub.actions.channels import AddMembers, CreateChannel, direct_key
 from hub.actions.messages import SendMessage
 from hub.db import create_sessionmaker
 from hub.events import LoggedEvent
@@ -180,12 +180,6 @@ class DemoResult:
     messages_sent: int
 
 
-def direct_key(first_id: int, second_id: int) -> str:
-    # Must match hub.api.channel_routes.open_direct, so "message David" finds this DM.
-    low, high = sorted((first_id, second_id))
-    return f"d:{low}:{high}"
-
-
 async def _no_publish(events: list[LoggedEvent]) -> None:
     # No server is listening while the CLI writes; clients read these events from the log.
     return None
@@ -236,7 +230,8 @@ async def run_demo(engine: AsyncEngine) -> DemoResult:
                 kind="direct",
                 creator=pair[0],
                 members=pair,
-                direct_key=direct_key(pair[0].id or 0, pair[1].id or 0),
+                # The key open_direct builds too, so "message David" finds this DM.
+                direct_key=direct_key(p.id or 0 for p in pair),
             )
         )
         sent += await _send(committer, out.id, DIRECT_MESSAGES, people)

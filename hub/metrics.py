@@ -5,7 +5,9 @@ from __future__ import annotations
 from prometheus_client import Counter, Gauge, Histogram
 
 connections = Gauge("hub_connections", "Open, authenticated WebSocket connections in this process")
-events_delivered = Counter("hub_events_delivered_total", "Channel event frames queued to connections")
+events_delivered = Counter(
+    "hub_events_delivered_total", "Channel event frames queued to connections"
+)
 delivery_latency = Histogram(
     "hub_delivery_latency_seconds",
     "From an event's commit to its frames being queued on this process's connections",
@@ -14,6 +16,10 @@ delivery_latency = Histogram(
 queue_drops = Counter(
     "hub_queue_drops_total", "Connections closed because their send queue was full (slow consumers)"
 )
-resyncs = Counter("hub_resync_required_total", "Channels a client was told to resync instead of replaying")
-committed_operations = Counter("hub_committed_operations_total", "Write operations committed by the group committer")
+resyncs = Counter(
+    "hub_resync_required_total", "Channels a client was told to resync instead of replaying"
+)
+committed_operations = Counter(
+    "hub_committed_operations_total", "Write operations committed by the group committer"
+)
 commit_batches = Counter("hub_commit_batches_total", "Transactions the group committer committed")

@@ -67,9 +67,22 @@ async def metrics(request: Request) -> Response:
 
 
 ops_routes: list[BaseRoute] = [
-    ApiRoute("GET", "/healthz", healthz, summary="Liveness", tag="ops", auth=False, responses={200: Health}),
     ApiRoute(
-        "GET", "/readyz", readyz, summary="Readiness", tag="ops", auth=False,
+        "GET",
+        "/healthz",
+        healthz,
+        summary="Liveness",
+        tag="ops",
+        auth=False,
+        responses={200: Health},
+    ),
+    ApiRoute(
+        "GET",
+        "/readyz",
+        readyz,
+        summary="Readiness",
+        tag="ops",
+        auth=False,
         responses={200: Readiness, 503: Readiness},
     ),
     Route("/metrics", metrics, methods=["GET"]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hub.errors import (
@@ -33,7 +33,9 @@ def _forbidden(message: str) -> HubError:
 
 def check_directory(viewer: Person) -> None:
     if viewer.is_guest:
-        raise _forbidden("Guests cannot browse the directory; ask a staff member in your shared channel.")
+        raise _forbidden(
+            "Guests cannot browse the directory; ask a staff member in your shared channel."
+        )
 
 
 def check_create_channel(viewer: Person) -> None:
@@ -46,8 +48,8 @@ def visible_people_clause(viewer: Person) -> sa.ColumnElement[bool]:
     if not viewer.is_guest:
         return sa.true()
     mine = select(Membership.channel_id).where(Membership.person_id == viewer.id)
-    sharing = select(Membership.person_id).where(Membership.channel_id.in_(mine))  # type: ignore[attr-defined]
-    return Person.id.in_(sharing)  # type: ignore[union-attr]
+    sharing = select(Membership.person_id).where(col(Membership.channel_id).in_(mine))
+    return col(Person.id).in_(sharing)
 
 
 async def check_see_person(session: AsyncSession, viewer: Person, person_id: int) -> Person:
@@ -58,7 +60,9 @@ async def check_see_person(session: AsyncSession, viewer: Person, person_id: int
     return person
 
 
-async def check_see_people(session: AsyncSession, viewer: Person, person_ids: Iterable[int]) -> list[Person]:
+async def check_see_people(
+    session: AsyncSession, viewer: Person, person_ids: Iterable[int]
+) -> list[Person]:
     wanted = sorted(set(person_ids))
     stmt = select(Person).where(Person.id.in_(wanted), visible_people_clause(viewer))  # type: ignore[union-attr]
     found = {p.id: p for p in (await session.exec(stmt)).all()}
@@ -79,7 +83,10 @@ async def _channel_and_membership(
             select(Channel, Membership)
             .join(
                 Membership,
-                sa.and_(Membership.channel_id == Channel.id, Membership.person_id == viewer.id),
+                sa.and_(
+                    col(Membership.channel_id) == col(Channel.id),
+                    col(Membership.person_id) == viewer.id,
+                ),
                 isouter=True,
             )
             .where(Channel.id == channel_id)
@@ -90,7 +97,9 @@ async def _channel_and_membership(
     return row[0], row[1]
 
 
-async def check_read_channel(session: AsyncSession, viewer: Person, channel_id: int) -> tuple[Channel, Membership | None]:
+async def check_read_channel(
+    session: AsyncSession, viewer: Person, channel_id: int
+) -> tuple[Channel, Membership | None]:
     """Members read their channels; staff also read public channels they have not joined."""
     channel, membership = await _channel_and_membership(session, viewer, channel_id)
     if channel is None:
@@ -100,12 +109,16 @@ async def check_read_channel(session: AsyncSession, viewer: Person, channel_id: 
     return channel, membership
 
 
-async def check_post(session: AsyncSession, viewer: Person, channel_id: int) -> tuple[Channel, Membership]:
+async def check_post(
+    session: AsyncSession, viewer: Person, channel_id: int
+) -> tuple[Channel, Membership]:
     channel, membership = await check_read_channel(session, viewer, channel_id)
     if membership is None:
         raise HubError(ErrorCode.not_a_member, f"Join channel {channel_id} before writing in it.")
     if channel.archived:
-        raise HubError(ErrorCode.channel_archived, f"Channel {channel_id} is archived; unarchive it to write.")
+        raise HubError(
+            ErrorCode.channel_archived, f"Channel {channel_id} is archived; unarchive it to write."
+        )
     return channel, membership
 
 
@@ -125,7 +138,10 @@ async def check_invite(
     if viewer.is_guest:
         raise _forbidden("Guests cannot add people to channels.")
     if channel.kind == "direct":
-        raise HubError(ErrorCode.bad_request, "A direct message has exactly two people; start a group message instead.")
+        raise HubError(
+            ErrorCode.bad_request,
+            "A direct message has exactly two people; start a group message instead.",
+        )
     check_invitees(invitees, shared=channel.shared)
     return channel
 
@@ -147,7 +163,9 @@ def check_create_shared_channel(viewer: Person) -> None:
         raise _forbidden("Only staff can create shared channels.")
 
 
-async def check_manage_channel(session: AsyncSession, viewer: Person, channel_id: int) -> tuple[Channel, Membership | None]:
+async def check_manage_channel(
+    session: AsyncSession, viewer: Person, channel_id: int
+) -> tuple[Channel, Membership | None]:
     """Renaming, archiving and removing people: the channel's owners and admins."""
     channel, membership = await check_read_channel(session, viewer, channel_id)
     if viewer.is_admin and not viewer.is_guest:
@@ -178,7 +196,9 @@ async def check_direct(session: AsyncSession, viewer: Person, other_ids: list[in
 # Messages
 
 
-async def check_read_message(session: AsyncSession, viewer: Person, message_id: int) -> tuple[Message, Channel]:
+async def check_read_message(
+    session: AsyncSession, viewer: Person, message_id: int
+) -> tuple[Message, Channel]:
     message = await session.get(Message, message_id)
     if message is None:
         raise message_not_found(message_id)
@@ -189,7 +209,9 @@ async def check_read_message(session: AsyncSession, viewer: Person, message_id: 
     return message, channel
 
 
-async def check_edit_message(session: AsyncSession, viewer: Person, message_id: int) -> tuple[Message, Channel]:
+async def check_edit_message(
+    session: AsyncSession, viewer: Person, message_id: int
+) -> tuple[Message, Channel]:
     message, channel = await check_read_message(session, viewer, message_id)
     await check_post(session, viewer, channel.id or 0)
     if message.sender_id != viewer.id:
@@ -199,7 +221,9 @@ async def check_edit_message(session: AsyncSession, viewer: Person, message_id: 
     return message, channel
 
 
-async def check_delete_message(session: AsyncSession, viewer: Person, message_id: int) -> tuple[Message, Channel]:
+async def check_delete_message(
+    session: AsyncSession, viewer: Person, message_id: int
+) -> tuple[Message, Channel]:
     message, channel = await check_read_message(session, viewer, message_id)
     _, membership = await check_post(session, viewer, channel.id or 0)
     own = message.sender_id == viewer.id
@@ -211,7 +235,9 @@ async def check_delete_message(session: AsyncSession, viewer: Person, message_id
     return message, channel
 
 
-async def check_react(session: AsyncSession, viewer: Person, message_id: int) -> tuple[Message, Channel]:
+async def check_react(
+    session: AsyncSession, viewer: Person, message_id: int
+) -> tuple[Message, Channel]:
     message, channel = await check_read_message(session, viewer, message_id)
     await check_post(session, viewer, channel.id or 0)
     if message.deleted_at is not None:
@@ -224,7 +250,9 @@ async def check_react(session: AsyncSession, viewer: Person, message_id: int) ->
 
 async def followed_channel_ids(session: AsyncSession, person: Person) -> list[int]:
     """The channels whose events a person's connections receive: exactly their memberships."""
-    rows = await session.exec(select(Membership.channel_id).where(Membership.person_id == person.id))
+    rows = await session.exec(
+        select(Membership.channel_id).where(Membership.person_id == person.id)
+    )
     return list(rows.all())
 
 

@@ -13,7 +13,7 @@ from hub.writer import GroupCommitter
 
 if TYPE_CHECKING:
     from hub.broker import Broker
-    from hub.ratelimit import RateLimiter
+    from hub.ratelimit import SendLimiter
     from hub.realtime.delivery import Delivery
     from hub.realtime.presence import PresenceTracker
 
@@ -28,4 +28,4 @@ class HubState:
     committer: GroupCommitter
     delivery: Delivery
     presence: PresenceTracker
-    send_limiter: RateLimiter
+    send_limiter: SendLimiter

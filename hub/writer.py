@@ -63,7 +63,10 @@ class SingleOperation(Operation[T]):
 
 
 async def append_events(
-    conn: AsyncConnection, channel_id: int, builders: Sequence[Callable[[int], Wire]], *,
+    conn: AsyncConnection,
+    channel_id: int,
+    builders: Sequence[Callable[[int], Wire]],
+    *,
     audience: tuple[int, ...] = (),
 ) -> list[LoggedEvent]:
     """Give the channel its next sequence numbers and store one event per builder."""
@@ -86,7 +89,15 @@ async def append_events(
         frame = build(seq)
         text = frame.encode()
         event_type: str = getattr(frame, "type")  # noqa: B009  (every channel event has one)
-        rows.append({"channel_id": channel_id, "seq": seq, "type": event_type, "frame": text, "created_at": now})
+        rows.append(
+            {
+                "channel_id": channel_id,
+                "seq": seq,
+                "type": event_type,
+                "frame": text,
+                "created_at": now,
+            }
+        )
         events.append(LoggedEvent(channel_id, seq, event_type, text, audience))
     await conn.execute(sa.insert(channel_event_table), rows)
     return events
@@ -138,7 +149,9 @@ class GroupCommitter:
                 log.exception("group commit failed")
                 for _, future in batch:
                     if not future.done():
-                        future.set_exception(HubError(ErrorCode.internal, "The write failed; retry."))
+                        future.set_exception(
+                            HubError(ErrorCode.internal, "The write failed; retry.")
+                        )
             finally:
                 for _ in batch:
                     self._queue.task_done()
@@ -148,7 +161,11 @@ class GroupCommitter:
         try:
             outcomes = await self._apply_in_transaction(ops)
         except Exception:
-            log.warning("shared transaction of %d operations failed; applying them one by one", len(ops), exc_info=True)
+            log.warning(
+                "shared transaction of %d operations failed; applying them one by one",
+                len(ops),
+                exc_info=True,
+            )
             outcomes = [await self._apply_alone(op) for op in ops]
         self.batches += 1
         self.operations += len(ops)
@@ -183,4 +200,6 @@ class GroupCommitter:
             return Outcome(error=error)
         except Exception:
             log.exception("operation %s failed", type(op).__name__)
-            return Outcome(error=HubError(ErrorCode.internal, "The write failed on the server; retry shortly."))
+            return Outcome(
+                error=HubError(ErrorCode.internal, "The write failed on the server; retry shortly.")
+            )

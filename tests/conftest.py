@@ -49,11 +49,14 @@ async def postgres_url() -> AsyncIterator[str]:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    yield base.set(drivername="postgresql+asyncpg", database=name).render_as_string(hide_password=False)
+    yield base.set(drivername="postgresql+asyncpg", database=name).render_as_string(
+        hide_password=False
+    )
     admin = await asyncpg.connect(admin_dsn)
     try:
         await admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+            name,
         )
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
     finally:

@@ -76,7 +76,12 @@ async def seed_database(url: str, *, members: int = 0) -> Seed:
         specs += [(f"user{i:03d}", f"User {i}", "member", [], home.id or 0) for i in range(members)]
         for username, name, kind, roles, org_id in specs:
             person = Person(
-                org_id=org_id, username=username, display_name=name, kind=kind, roles=roles, password_hash=password_hash
+                org_id=org_id,
+                username=username,
+                display_name=name,
+                kind=kind,
+                roles=roles,
+                password_hash=password_hash,
             )
             session.add(person)
             seed.people[username] = person
@@ -87,10 +92,18 @@ async def seed_database(url: str, *, members: int = 0) -> Seed:
     await committer.start()
     p = seed.people
     general = await committer.submit(
-        CreateChannel(kind="public", creator=p["alice"], members=[p["bob"], p["carol"]], name="general")
+        CreateChannel(
+            kind="public", creator=p["alice"], members=[p["bob"], p["carol"]], name="general"
+        )
     )
     shared = await committer.submit(
-        CreateChannel(kind="private", creator=p["alice"], members=[p["bob"], p["gina"]], name="partner-room", shared=True)
+        CreateChannel(
+            kind="private",
+            creator=p["alice"],
+            members=[p["bob"], p["gina"]],
+            name="partner-room",
+            shared=True,
+        )
     )
     secret = await committer.submit(
         CreateChannel(kind="private", creator=p["alice"], members=[p["bob"]], name="internal")
@@ -105,7 +118,9 @@ async def ticket_for(url: str, person_id: int) -> str:
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine)() as session:
-            return await issue_token(session, SECRET.encode(), person_id, "ws_ticket", timedelta(minutes=10))
+            return await issue_token(
+                session, SECRET.encode(), person_id, "ws_ticket", timedelta(minutes=10)
+            )
     finally:
         await engine.dispose()
 
@@ -115,7 +130,8 @@ async def tickets_for(url: str, person_ids: list[int]) -> list[str]:
     try:
         async with create_sessionmaker(engine)() as session:
             return [
-                await issue_token(session, SECRET.encode(), pid, "ws_ticket", timedelta(minutes=10)) for pid in person_ids
+                await issue_token(session, SECRET.encode(), pid, "ws_ticket", timedelta(minutes=10))
+                for pid in person_ids
             ]
     finally:
         await engine.dispose()
@@ -124,7 +140,9 @@ async def tickets_for(url: str, person_ids: list[int]) -> list[str]:
 class HubProcess:
     """`uvicorn hub.app:create_app` in a child process, as it runs in production."""
 
-    def __init__(self, database_url: str, data_dir: Path, *, redis_url: str | None = None, **settings: Any) -> None:
+    def __init__(
+        self, database_url: str, data_dir: Path, *, redis_url: str | None = None, **settings: Any
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/ws"
@@ -143,10 +161,27 @@ class HubProcess:
         self.log_path = data_dir / f"hub-{self.port}.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "hub.app:create_app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--ws-max-size", "1048576", "--ws-per-message-deflate", "false",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "hub.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--ws-max-size",
+                "1048576",
+                "--ws-per-message-deflate",
+                "false",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     async def wait_ready(self, timeout: float = 20.0) -> None:
@@ -174,7 +209,9 @@ class HubProcess:
 
 
 @asynccontextmanager
-async def running_hub(database_url: str, data_dir: Path, **settings: Any) -> AsyncIterator[HubProcess]:
+async def running_hub(
+    database_url: str, data_dir: Path, **settings: Any
+) -> AsyncIterator[HubProcess]:
     hub = HubProcess(database_url, data_dir, **settings)
     try:
         await hub.wait_ready()
@@ -198,8 +235,9 @@ class Client:
         self._backlog: list[dict[str, Any]] = []
 
     @classmethod
-    async def connect(cls, ws_url: str, ticket: str, *, cursors: dict[int, int] | None = None,
-                      sync: bool = True) -> Client:
+    async def connect(
+        cls, ws_url: str, ticket: str, *, cursors: dict[int, int] | None = None, sync: bool = True
+    ) -> Client:
         ws = await websockets.connect(ws_url, max_size=2**22)
         client = cls(ws)
         await ws.send(orjson.dumps({"type": "auth", "ticket": ticket}).decode())
@@ -210,7 +248,9 @@ class Client:
 
     async def sync(self, cursors: dict[int, int]) -> dict[str, Any]:
         ref = uuid.uuid4().hex[:8]
-        await self.send({"type": "sync", "cursors": {str(k): v for k, v in cursors.items()}, "ref": ref})
+        await self.send(
+            {"type": "sync", "cursors": {str(k): v for k, v in cursors.items()}, "ref": ref}
+        )
         while True:
             frame = await self.recv()
             if frame.get("type") == "synced" and frame.get("ref") == ref:
@@ -241,6 +281,19 @@ class Client:
             if frame.get("type") == kind and all(frame.get(k) == v for k, v in match.items()):
                 return frame
 
+    async def expect_any(
+        self, kinds: tuple[str, ...], timeout: float = 10.0, **match: Any
+    ) -> dict[str, Any]:
+        """Read until a frame of one of `kinds` (and matching fields) arrives."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no {kinds} frame matching {match}")
+            frame = await self.recv(remaining)
+            if frame.get("type") in kinds and all(frame.get(k) == v for k, v in match.items()):
+                return frame
+
     async def close(self) -> None:
         await self.ws.close()
 
@@ -251,7 +304,11 @@ async def count_rows(url: str, table: str, where: str = "1=1", **params: Any) ->
     engine = create_engine(url)
     try:
         async with engine.connect() as conn:
-            return int((await conn.execute(text(f"SELECT count(*) FROM {table} WHERE {where}"), params)).scalar_one())
+            return int(
+                (
+                    await conn.execute(text(f"SELECT count(*) FROM {table} WHERE {where}"), params)
+                ).scalar_one()
+            )
     finally:
         await engine.dispose()
 
@@ -259,7 +316,9 @@ async def count_rows(url: str, table: str, where: str = "1=1", **params: Any) ->
 __all__ = ["SQLModel"]
 
 
-async def create_channel(url: str, seed: Seed, creator: str, members: list[str], name: str, kind: str = "public") -> int:
+async def create_channel(
+    url: str, seed: Seed, creator: str, members: list[str], name: str, kind: str = "public"
+) -> int:
     engine = create_engine(url)
     committer = GroupCommitter(engine, _no_publish)
     await committer.start()

@@ -6,7 +6,7 @@ sees who joined and left in order with the messages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -47,25 +47,35 @@ def check_channel_name(name: object) -> str:
         raise HubError(ErrorCode.validation_failed, "A channel needs a name.")
     name = name.strip()
     if len(name) > CHANNEL_NAME_MAX:
-        raise HubError(ErrorCode.validation_failed, f"Channel names are at most {CHANNEL_NAME_MAX} characters.")
+        raise HubError(
+            ErrorCode.validation_failed, f"Channel names are at most {CHANNEL_NAME_MAX} characters."
+        )
     return name
 
 
 async def channel_out(conn: AsyncConnection, channel_id: int) -> ChannelOut:
-    row = (await conn.execute(sa.select(channel_table).where(channel_table.c.id == channel_id))).first()
+    row = (
+        await conn.execute(sa.select(channel_table).where(channel_table.c.id == channel_id))
+    ).first()
     if row is None:
         raise channel_not_found(channel_id)
     partner_orgs = (
-        await conn.execute(
-            sa.text(
-                "SELECT DISTINCT o.name FROM membership m JOIN person p ON p.id = m.person_id "
-                "JOIN org o ON o.id = p.org_id WHERE m.channel_id = :cid AND o.kind = 'partner' ORDER BY o.name"
-            ),
-            {"cid": channel_id},
+        (
+            await conn.execute(
+                sa.text(
+                    "SELECT DISTINCT o.name FROM membership m JOIN person p ON p.id = m.person_id "
+                    "JOIN org o ON o.id = p.org_id WHERE m.channel_id = :cid AND o.kind = 'partner' ORDER BY o.name"
+                ),
+                {"cid": channel_id},
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     member_count = (
-        await conn.execute(sa.select(sa.func.count()).where(membership_table.c.channel_id == channel_id))
+        await conn.execute(
+            sa.select(sa.func.count()).where(membership_table.c.channel_id == channel_id)
+        )
     ).scalar_one()
     return ChannelOut(
         id=row.id,
@@ -82,7 +92,11 @@ async def channel_out(conn: AsyncConnection, channel_id: int) -> ChannelOut:
 
 
 async def _add_members(
-    conn: AsyncConnection, channel_id: int, people: Sequence[Person], by_id: int | None, role: str = "member"
+    conn: AsyncConnection,
+    channel_id: int,
+    people: Sequence[Person],
+    by_id: int | None,
+    role: str = "member",
 ) -> list[LoggedEvent]:
     """Insert memberships for those not yet in; one member.joined event each."""
     existing = set(
@@ -102,26 +116,55 @@ async def _add_members(
     await conn.execute(
         sa.insert(membership_table),
         [
-            {"channel_id": channel_id, "person_id": p.id, "role": role, "last_read_seq": 0, "muted": False, "joined_at": now}
+            {
+                "channel_id": channel_id,
+                "person_id": p.id,
+                "role": role,
+                "last_read_seq": 0,
+                "muted": False,
+                "joined_at": now,
+            }
             for p in newcomers
         ],
     )
     member_role: Literal["owner", "member"] = "owner" if role == "owner" else "member"
-    events = []
+    events: list[LoggedEvent] = []
     for person in newcomers:
-        events += await append_events(
-            conn,
-            channel_id,
-            [lambda seq, p=person: MemberJoined(channel_id=channel_id, seq=seq, person=person_brief(p), role=member_role, by_id=by_id)],
-            audience=(person.id or 0,),
-        )
+        brief = person_brief(person)
+
+        def joined(seq: int, brief: PersonBrief = brief) -> MemberJoined:
+            return MemberJoined(
+                channel_id=channel_id, seq=seq, person=brief, role=member_role, by_id=by_id
+            )
+
+        events += await append_events(conn, channel_id, [joined], audience=(person.id or 0,))
     # A joiner starts with everything before their arrival read.
     await conn.execute(
         sa.update(membership_table)
-        .where(membership_table.c.channel_id == channel_id, membership_table.c.person_id.in_([p.id for p in newcomers]))
-        .values(last_read_seq=sa.select(channel_table.c.last_seq).where(channel_table.c.id == channel_id).scalar_subquery())
+        .where(
+            membership_table.c.channel_id == channel_id,
+            membership_table.c.person_id.in_([p.id for p in newcomers]),
+        )
+        .values(
+            last_read_seq=sa.select(channel_table.c.last_seq)
+            .where(channel_table.c.id == channel_id)
+            .scalar_subquery()
+        )
     )
     return events
+
+
+def direct_key(person_ids: Iterable[int]) -> str:
+    """The `direct_key` of the conversation between exactly these people (the starter included).
+
+    "d:<low>:<high>" for two people, "g:<sorted ids>" for three or more. The key is unique in
+    the channels table, so everyone who opens a conversation with the same people, in any
+    order, lands in the same channel; every caller must build it here for that to hold.
+    """
+    ids = sorted(set(person_ids))
+    if len(ids) == 2:
+        return f"d:{ids[0]}:{ids[1]}"
+    return "g:" + ",".join(str(i) for i in ids)
 
 
 @dataclass(eq=False)
@@ -137,7 +180,11 @@ class CreateChannel(SingleOperation[ChannelOut]):
     async def apply(self, conn: AsyncConnection) -> Outcome[ChannelOut]:
         if self.direct_key is not None:
             found = (
-                await conn.execute(sa.select(channel_table.c.id).where(channel_table.c.direct_key == self.direct_key))
+                await conn.execute(
+                    sa.select(channel_table.c.id).where(
+                        channel_table.c.direct_key == self.direct_key
+                    )
+                )
             ).scalar_one_or_none()
             if found is not None:
                 return Outcome(value=await channel_out(conn, found))
@@ -145,8 +192,15 @@ class CreateChannel(SingleOperation[ChannelOut]):
             await conn.execute(
                 sa.insert(channel_table)
                 .values(
-                    kind=self.kind, name=self.name, topic=self.topic, shared=self.shared, archived=False,
-                    direct_key=self.direct_key, created_by=self.creator.id, created_at=utcnow(), last_seq=0,
+                    kind=self.kind,
+                    name=self.name,
+                    topic=self.topic,
+                    shared=self.shared,
+                    archived=False,
+                    direct_key=self.direct_key,
+                    created_by=self.creator.id,
+                    created_at=utcnow(),
+                    last_seq=0,
                 )
                 .returning(channel_table.c.id)
             )
@@ -166,7 +220,9 @@ class AddMembers(SingleOperation[list[int]]):
 
     async def apply(self, conn: AsyncConnection) -> Outcome[list[int]]:
         archived = (
-            await conn.execute(sa.select(channel_table.c.archived).where(channel_table.c.id == self.channel_id))
+            await conn.execute(
+                sa.select(channel_table.c.archived).where(channel_table.c.id == self.channel_id)
+            )
         ).scalar_one_or_none()
         if archived is None:
             raise channel_not_found(self.channel_id)
@@ -186,17 +242,30 @@ class RemoveMember(SingleOperation[int | None]):
     async def apply(self, conn: AsyncConnection) -> Outcome[int | None]:
         deleted = await conn.execute(
             sa.delete(membership_table).where(
-                membership_table.c.channel_id == self.channel_id, membership_table.c.person_id == self.person_id
+                membership_table.c.channel_id == self.channel_id,
+                membership_table.c.person_id == self.person_id,
             )
         )
         if deleted.rowcount == 0:
             if self.reason == "left":
-                raise HubError(ErrorCode.not_a_member, f"You are not a member of channel {self.channel_id}.")
-            raise HubError(ErrorCode.not_found, f"Person {self.person_id} is not in channel {self.channel_id}.")
+                raise HubError(
+                    ErrorCode.not_a_member, f"You are not a member of channel {self.channel_id}."
+                )
+            raise HubError(
+                ErrorCode.not_found, f"Person {self.person_id} is not in channel {self.channel_id}."
+            )
         events = await append_events(
             conn,
             self.channel_id,
-            [lambda seq: MemberLeft(channel_id=self.channel_id, seq=seq, person_id=self.person_id, by_id=self.by_id, reason=self.reason)],
+            [
+                lambda seq: MemberLeft(
+                    channel_id=self.channel_id,
+                    seq=seq,
+                    person_id=self.person_id,
+                    by_id=self.by_id,
+                    reason=self.reason,
+                )
+            ],
             audience=(self.person_id,),
         )
         return Outcome(value=events[0].seq, events=events)
@@ -209,13 +278,24 @@ class UpdateChannel(SingleOperation[ChannelOut]):
     changes: dict[str, Any] = field(default_factory=dict)  # topic, name, archived
 
     async def apply(self, conn: AsyncConnection) -> Outcome[ChannelOut]:
-        await conn.execute(sa.update(channel_table).where(channel_table.c.id == self.channel_id).values(**self.changes))
+        await conn.execute(
+            sa.update(channel_table)
+            .where(channel_table.c.id == self.channel_id)
+            .values(**self.changes)
+        )
         # The event carries the channel as it is after this change (last_seq included).
         out = await channel_out(conn, self.channel_id)
         events = await append_events(
             conn,
             self.channel_id,
-            [lambda seq: ChannelUpdated(channel_id=self.channel_id, seq=seq, channel=out.model_copy(update={"last_seq": seq}), by_id=self.by_id)],
+            [
+                lambda seq: ChannelUpdated(
+                    channel_id=self.channel_id,
+                    seq=seq,
+                    channel=out.model_copy(update={"last_seq": seq}),
+                    by_id=self.by_id,
+                )
+            ],
         )
         return Outcome(value=out.model_copy(update={"last_seq": events[0].seq}), events=events)
 
@@ -230,7 +310,9 @@ class MarkRead(SingleOperation[int]):
 
     async def apply(self, conn: AsyncConnection) -> Outcome[int]:
         last_seq = (
-            await conn.execute(sa.select(channel_table.c.last_seq).where(channel_table.c.id == self.channel_id))
+            await conn.execute(
+                sa.select(channel_table.c.last_seq).where(channel_table.c.id == self.channel_id)
+            )
         ).scalar_one()
         target = min(self.seq, last_seq)
         await conn.execute(

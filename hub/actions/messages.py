@@ -64,19 +64,25 @@ def message_out(row: Any, reactions: list[ReactionCount] | None = None) -> Messa
     )
 
 
-async def reactions_for(conn: AsyncConnection, message_ids: Sequence[int]) -> dict[int, list[ReactionCount]]:
+async def reactions_for(
+    conn: AsyncConnection, message_ids: Sequence[int]
+) -> dict[int, list[ReactionCount]]:
     if not message_ids:
         return {}
     rows = await conn.execute(
         sa.select(reaction_table.c.message_id, reaction_table.c.emoji, reaction_table.c.person_id)
         .where(reaction_table.c.message_id.in_(message_ids))
-        .order_by(reaction_table.c.message_id, reaction_table.c.created_at, reaction_table.c.person_id)
+        .order_by(
+            reaction_table.c.message_id, reaction_table.c.created_at, reaction_table.c.person_id
+        )
     )
     grouped: dict[int, dict[str, list[int]]] = defaultdict(dict)
     for message_id, emoji, person_id in rows:
         grouped[message_id].setdefault(emoji, []).append(person_id)
     return {
-        message_id: [ReactionCount(emoji=e, count=len(p), person_ids=p) for e, p in by_emoji.items()]
+        message_id: [
+            ReactionCount(emoji=e, count=len(p), person_ids=p) for e, p in by_emoji.items()
+        ]
         for message_id, by_emoji in grouped.items()
     }
 
@@ -105,7 +111,9 @@ def check_client_msg_id(value: object) -> str:
 
 def check_emoji(value: object) -> str:
     if not isinstance(value, str) or not EMOJI.match(value):
-        raise HubError(ErrorCode.validation_failed, "`emoji` must be 1-64 characters without spaces.")
+        raise HubError(
+            ErrorCode.validation_failed, "`emoji` must be 1-64 characters without spaces."
+        )
     return value
 
 
@@ -182,11 +190,17 @@ class SendMessage(Operation[SentMessage]):
         if rows:
             indexes = [row.pop("_index") for row in rows]
             ids = (
-                await conn.execute(
-                    sa.insert(message_table).returning(message_table.c.id, sort_by_parameter_order=True),
-                    rows,
+                (
+                    await conn.execute(
+                        sa.insert(message_table).returning(
+                            message_table.c.id, sort_by_parameter_order=True
+                        ),
+                        rows,
+                    )
                 )
-            ).scalars().all()
+                .scalars()
+                .all()
+            )
             events_rows = []
             for row, i, message_id in zip(rows, indexes, ids, strict=True):
                 out = MessageOut(
@@ -202,7 +216,13 @@ class SendMessage(Operation[SentMessage]):
                 )
                 frame = MessageNew(channel_id=out.channel_id, seq=out.seq, message=out).encode()
                 events_rows.append(
-                    {"channel_id": out.channel_id, "seq": out.seq, "type": "message.new", "frame": frame, "created_at": now}
+                    {
+                        "channel_id": out.channel_id,
+                        "seq": out.seq,
+                        "type": "message.new",
+                        "frame": frame,
+                        "created_at": now,
+                    }
                 )
                 outcomes[i] = Outcome(
                     value=SentMessage(out, duplicate=False),
@@ -224,7 +244,9 @@ class SendMessage(Operation[SentMessage]):
         return [outcome for outcome in outcomes if outcome is not None]
 
 
-async def _existing_by_client_id(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[tuple[int, str], MessageOut]:
+async def _existing_by_client_id(
+    conn: AsyncConnection, ops: Sequence[SendMessage]
+) -> dict[tuple[int, str], MessageOut]:
     pairs = {(op.sender.id or 0, op.client_msg_id) for op in ops}
     rows = await conn.execute(
         sa.select(message_table).where(
@@ -233,7 +255,9 @@ async def _existing_by_client_id(conn: AsyncConnection, ops: Sequence[SendMessag
     )
     found = rows.all()
     reactions = await reactions_for(conn, [row.id for row in found])
-    return {(row.sender_id, row.client_msg_id): message_out(row, reactions.get(row.id)) for row in found}
+    return {
+        (row.sender_id, row.client_msg_id): message_out(row, reactions.get(row.id)) for row in found
+    }
 
 
 async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[int, HubError]:
@@ -277,9 +301,13 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
         if channel is None or (not is_member and (op.sender.is_guest or channel.kind != "public")):
             refusals[id(op)] = channel_not_found(op.channel_id)
         elif not is_member:
-            refusals[id(op)] = HubError(ErrorCode.not_a_member, f"Join channel {op.channel_id} before writing in it.")
+            refusals[id(op)] = HubError(
+                ErrorCode.not_a_member, f"Join channel {op.channel_id} before writing in it."
+            )
         elif channel.archived:
-            refusals[id(op)] = HubError(ErrorCode.channel_archived, f"Channel {op.channel_id} is archived.")
+            refusals[id(op)] = HubError(
+                ErrorCode.channel_archived, f"Channel {op.channel_id} is archived."
+            )
         elif op.thread_root_id is not None:
             root = roots.get(op.thread_root_id)
             if root is None or root.channel_id != op.channel_id:
@@ -305,7 +333,9 @@ async def _count_replies(conn: AsyncConnection, ops: Sequence[SendMessage], now:
         )
 
 
-async def _store_mentions(conn: AsyncConnection, sent: Sequence[tuple[SendMessage, Outcome[Any] | None]]) -> None:
+async def _store_mentions(
+    conn: AsyncConnection, sent: Sequence[tuple[SendMessage, Outcome[Any] | None]]
+) -> None:
     wanted: dict[int, set[str]] = {}
     for op, outcome in sent:
         names = {m.lower() for m in MENTION.findall(op.text)}
@@ -331,7 +361,14 @@ async def _store_mentions(conn: AsyncConnection, sent: Sequence[tuple[SendMessag
         for name in wanted.get(message.id, ()):
             person_id = people.get(name)
             if person_id is not None and person_id != op.sender.id:
-                rows.append({"message_id": message.id, "person_id": person_id, "channel_id": message.channel_id, "seq": message.seq})
+                rows.append(
+                    {
+                        "message_id": message.id,
+                        "person_id": person_id,
+                        "channel_id": message.channel_id,
+                        "seq": message.seq,
+                    }
+                )
     if rows:
         # Only members are badged; a mention of someone outside the channel counts for nothing.
         member_pairs = {
@@ -350,7 +387,9 @@ async def _store_mentions(conn: AsyncConnection, sent: Sequence[tuple[SendMessag
 
 
 async def _load_live_message(conn: AsyncConnection, message_id: int) -> Any:
-    row = (await conn.execute(sa.select(message_table).where(message_table.c.id == message_id))).first()
+    row = (
+        await conn.execute(sa.select(message_table).where(message_table.c.id == message_id))
+    ).first()
     if row is None:
         raise message_not_found(message_id)
     return row
@@ -376,7 +415,9 @@ class EditMessage(SingleOperation[MessageOut]):
         row = await _load_live_message(conn, self.message_id)
         out = message_out(row, (await reactions_for(conn, [row.id])).get(row.id))
         events = await append_events(
-            conn, row.channel_id, [lambda seq: MessageEdited(channel_id=row.channel_id, seq=seq, message=out)]
+            conn,
+            row.channel_id,
+            [lambda seq: MessageEdited(channel_id=row.channel_id, seq=seq, message=out)],
         )
         return Outcome(value=out, events=events)
 
@@ -398,7 +439,14 @@ class DeleteMessage(SingleOperation[int]):
         events = await append_events(
             conn,
             row.channel_id,
-            [lambda seq: MessageDeleted(channel_id=row.channel_id, seq=seq, message_id=row.id, thread_root_id=row.thread_root_id)],
+            [
+                lambda seq: MessageDeleted(
+                    channel_id=row.channel_id,
+                    seq=seq,
+                    message_id=row.id,
+                    thread_root_id=row.thread_root_id,
+                )
+            ],
         )
         return Outcome(value=events[0].seq, events=events)
 
@@ -425,7 +473,10 @@ class ChangeReaction(SingleOperation[int | None]):
         if self.add:
             await conn.execute(
                 sa.insert(reaction_table).values(
-                    message_id=self.message_id, person_id=self.person_id, emoji=self.emoji, created_at=utcnow()
+                    message_id=self.message_id,
+                    person_id=self.person_id,
+                    emoji=self.emoji,
+                    created_at=utcnow(),
                 )
             )
         else:
@@ -436,7 +487,11 @@ class ChangeReaction(SingleOperation[int | None]):
             row.channel_id,
             [
                 lambda seq: event_type(
-                    channel_id=row.channel_id, seq=seq, message_id=row.id, person_id=self.person_id, emoji=self.emoji
+                    channel_id=row.channel_id,
+                    seq=seq,
+                    message_id=row.id,
+                    person_id=self.person_id,
+                    emoji=self.emoji,
                 )
             ],
         )

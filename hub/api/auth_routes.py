@@ -69,7 +69,9 @@ async def sign_in_route(request: Request) -> Response:
     body = await json_body(request, SignInBody)
     ttl = timedelta(hours=hub.settings.session_ttl_hours)
     async with hub.sessions() as session:
-        person = await sign_in(session, hub.settings, body.username, body.password, client_address(request))
+        person = await sign_in(
+            session, hub.settings, body.username, body.password, client_address(request)
+        )
         assert person.id is not None
         kind: Literal["session", "bearer"] = "session" if body.client == "web" else "bearer"
         token = await issue_token(session, hub.secret, person.id, kind, ttl)
@@ -102,7 +104,11 @@ async def sign_out_route(request: Request) -> Response:
             await revoke_token(session, hub.secret, token)
     response = Response(status_code=204)
     response.delete_cookie(
-        SESSION_COOKIE, path="/", secure=request.url.scheme == "https", httponly=True, samesite="lax"
+        SESSION_COOKIE,
+        path="/",
+        secure=request.url.scheme == "https",
+        httponly=True,
+        samesite="lax",
     )
     return response
 
@@ -114,26 +120,46 @@ async def ws_ticket_route(request: Request) -> Response:
     assert person.id is not None
     ttl = hub.settings.ws_ticket_ttl_seconds
     async with hub.sessions() as session:
-        ticket = await issue_token(session, hub.secret, person.id, "ws_ticket", timedelta(seconds=ttl))
+        ticket = await issue_token(
+            session, hub.secret, person.id, "ws_ticket", timedelta(seconds=ttl)
+        )
     return json_response(WsTicket(ticket=ticket, expires_in=ttl))
 
 
 TAG = "auth"
 routes: list[BaseRoute] = [
     ApiRoute(
-        "POST", "/api/v1/auth/sign-in", sign_in_route, summary="Sign in", tag=TAG, auth=False,
-        body=SignInBody, responses={200: (WebSignIn, ApiSignIn)},
+        "POST",
+        "/api/v1/auth/sign-in",
+        sign_in_route,
+        summary="Sign in",
+        tag=TAG,
+        auth=False,
+        body=SignInBody,
+        responses={200: (WebSignIn, ApiSignIn)},
         errors=(
-            ErrorCode.invalid_credentials, ErrorCode.account_deactivated, ErrorCode.too_many_attempts,
+            ErrorCode.invalid_credentials,
+            ErrorCode.account_deactivated,
+            ErrorCode.too_many_attempts,
             ErrorCode.origin_not_allowed,
         ),
     ),
     ApiRoute(
-        "POST", "/api/v1/auth/sign-out", sign_out_route, summary="Sign out", tag=TAG, auth=False,
-        responses={204: None}, errors=(ErrorCode.origin_not_allowed,),
+        "POST",
+        "/api/v1/auth/sign-out",
+        sign_out_route,
+        summary="Sign out",
+        tag=TAG,
+        auth=False,
+        responses={204: None},
+        errors=(ErrorCode.origin_not_allowed,),
     ),
     ApiRoute(
-        "POST", "/api/v1/auth/ws-ticket", ws_ticket_route, summary="Get a WebSocket ticket", tag=TAG,
+        "POST",
+        "/api/v1/auth/ws-ticket",
+        ws_ticket_route,
+        summary="Get a WebSocket ticket",
+        tag=TAG,
         responses={200: WsTicket},
     ),
 ]

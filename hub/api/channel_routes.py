@@ -1,20 +1,17 @@
 """Channels over HTTP: list, browse, create, direct messages, membership, settings, read marks, the log.
 
 Every handler asks hub.permissions first and writes only through the group committer.
-Lists are built in a fixed number of queries however many channels there are.
+The channels it returns are built by hub.api.channel_views, in a fixed number of queries.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 import orjson
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -27,37 +24,19 @@ from hub.actions.channels import (
     RemoveMember,
     UpdateChannel,
     check_channel_name,
+    direct_key,
     person_brief,
     person_table,
 )
+from hub.api.channel_views import ChannelView, channel_views
 from hub.api.deps import current_person, hub_of, json_body, json_response
 from hub.api.openapi import ApiRoute, Param
+from hub.db import execute
 from hub.errors import ErrorCode, HubError
-from hub.events import ChannelEventFrame, ChannelOut, PersonBrief, Wire
-from hub.models import (
-    Org,
-    Person,
-    channel_event_table,
-    channel_table,
-    membership_table,
-    mention_table,
-    message_table,
-)
+from hub.events import ChannelEventFrame, PersonBrief, Wire
+from hub.models import Person, channel_event_table, channel_table, membership_table
 
 MAX_GROUP_OTHERS = 8
-org_table: sa.Table = Org.__table__  # type: ignore[attr-defined]
-
-
-class ChannelView(ChannelOut):
-    """A channel as one viewer sees it; the membership fields are null when they have not joined."""
-
-    joined: bool
-    role: Literal["owner", "member"] | None = None
-    last_read_seq: int | None = None
-    unread_count: int | None = None
-    mention_count: int | None = None
-    muted: bool | None = None
-    members: list[PersonBrief] | None = None  # direct and group channels: the other people
 
 
 class ChannelList(Wire):
@@ -127,119 +106,6 @@ class ReadBody(_Body):
     seq: int = Field(ge=0)
 
 
-# Views, in a fixed number of queries
-
-
-
-def _counts(rows: Sequence[Any]) -> dict[int, int]:
-    return {int(row[0]): int(row[1]) for row in rows}
-
-
-async def _execute(session: AsyncSession, statement: sa.Executable) -> sa.Result[Any]:
-    """Run a Core statement on the session's connection (sqlmodel's Session.execute is for ORM use)."""
-    return await (await session.connection()).execute(statement)
-
-async def channel_views(session: AsyncSession, viewer: Person, channel_ids: Sequence[int]) -> list[ChannelView]:
-    """The channels `channel_ids` (already checked readable), in that order, as `viewer` sees them."""
-    if not channel_ids:
-        return []
-    ids = list(dict.fromkeys(channel_ids))
-    m = membership_table
-    rows = (
-        await _execute(
-                session,
-            sa.select(channel_table, m.c.role, m.c.last_read_seq, m.c.muted, m.c.person_id.label("member_id"))
-            .select_from(channel_table.outerjoin(m, sa.and_(m.c.channel_id == channel_table.c.id, m.c.person_id == viewer.id)))
-            .where(channel_table.c.id.in_(ids))
-        )
-    ).all()
-    unread = _counts(
-        (
-            await _execute(
-                session,
-                sa.select(message_table.c.channel_id, sa.func.count())
-                .join(m, sa.and_(m.c.channel_id == message_table.c.channel_id, m.c.person_id == viewer.id))
-                .where(
-                    message_table.c.channel_id.in_(ids),
-                    message_table.c.seq > m.c.last_read_seq,
-                    message_table.c.sender_id != viewer.id,
-                    message_table.c.deleted_at.is_(None),
-                )
-                .group_by(message_table.c.channel_id)
-            )
-        ).all()
-    )
-    mentions = _counts(
-        (
-            await _execute(
-                session,
-                sa.select(mention_table.c.channel_id, sa.func.count())
-                .join(m, sa.and_(m.c.channel_id == mention_table.c.channel_id, m.c.person_id == viewer.id))
-                .where(
-                    mention_table.c.channel_id.in_(ids),
-                    mention_table.c.person_id == viewer.id,
-                    mention_table.c.seq > m.c.last_read_seq,
-                )
-                .group_by(mention_table.c.channel_id)
-            )
-        ).all()
-    )
-    member_counts = _counts(
-        (
-            await _execute(
-                session,
-                sa.select(m.c.channel_id, sa.func.count()).where(m.c.channel_id.in_(ids)).group_by(m.c.channel_id)
-            )
-        ).all()
-    )
-    partner_orgs: dict[int, list[str]] = defaultdict(list)
-    for org_row in await _execute(
-                session,
-        sa.select(m.c.channel_id, org_table.c.name)
-        .distinct()
-        .join(person_table, person_table.c.id == m.c.person_id)
-        .join(org_table, org_table.c.id == person_table.c.org_id)
-        .where(m.c.channel_id.in_(ids), org_table.c.kind == "partner")
-        .order_by(m.c.channel_id, org_table.c.name)
-    ):
-        partner_orgs[org_row.channel_id].append(org_row.name)
-    direct_ids = [row.id for row in rows if row.kind in ("direct", "group")]
-    others: dict[int, list[PersonBrief]] = defaultdict(list)
-    if direct_ids:
-        for row in await _execute(
-                session,
-            sa.select(m.c.channel_id, person_table)
-            .join(person_table, person_table.c.id == m.c.person_id)
-            .where(m.c.channel_id.in_(direct_ids), m.c.person_id != viewer.id)
-            .order_by(m.c.channel_id, person_table.c.id)
-        ):
-            others[row.channel_id].append(person_brief(row))
-
-    by_id: dict[int, ChannelView] = {}
-    for row in rows:
-        joined = row.member_id is not None
-        by_id[row.id] = ChannelView(
-            id=row.id,
-            kind=row.kind,
-            name=row.name,
-            topic=row.topic,
-            shared=row.shared,
-            archived=row.archived,
-            last_seq=row.last_seq,
-            created_at=row.created_at,
-            partner_orgs=partner_orgs.get(row.id, []),
-            member_count=member_counts.get(row.id, 0),
-            joined=joined,
-            role=row.role if joined else None,
-            last_read_seq=row.last_read_seq if joined else None,
-            unread_count=unread.get(row.id, 0) if joined else None,
-            mention_count=mentions.get(row.id, 0) if joined else None,
-            muted=row.muted if joined else None,
-            members=others.get(row.id, []) if row.kind in ("direct", "group") else None,
-        )
-    return [by_id[i] for i in ids if i in by_id]
-
-
 async def _one_view(request: Request, viewer: Person, channel_id: int) -> Response:
     async with hub_of(request).sessions() as session:
         (view,) = await channel_views(session, viewer, [channel_id])
@@ -259,13 +125,17 @@ async def list_channels(request: Request) -> Response:
     viewer = await current_person(request)
     async with hub_of(request).sessions() as session:
         ids = (
-            await _execute(
-                session,
-                sa.select(membership_table.c.channel_id)
-                .where(membership_table.c.person_id == viewer.id)
-                .order_by(membership_table.c.channel_id)
+            (
+                await execute(
+                    session,
+                    sa.select(membership_table.c.channel_id)
+                    .where(membership_table.c.person_id == viewer.id)
+                    .order_by(membership_table.c.channel_id),
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         views = await channel_views(session, viewer, ids)
     return json_response(ChannelList(channels=views))
 
@@ -280,10 +150,21 @@ async def create_channel(request: Request) -> Response:
         permissions.check_create_shared_channel(viewer)
     name = check_channel_name(body.name)
     async with hub.sessions() as session:
-        members = await permissions.check_see_people(session, viewer, body.member_ids) if body.member_ids else []
+        members = (
+            await permissions.check_see_people(session, viewer, body.member_ids)
+            if body.member_ids
+            else []
+        )
     permissions.check_invitees(members, shared=body.shared)
     created = await hub.committer.submit(
-        CreateChannel(kind=body.kind, creator=viewer, members=members, name=name, topic=body.topic, shared=body.shared)
+        CreateChannel(
+            kind=body.kind,
+            creator=viewer,
+            members=members,
+            name=name,
+            topic=body.topic,
+            shared=body.shared,
+        )
     )
     async with hub.sessions() as session:
         (view,) = await channel_views(session, viewer, [created.id])
@@ -291,7 +172,9 @@ async def create_channel(request: Request) -> Response:
 
 
 BROWSE_Q = Param("q", "str", "Words to find in the channel's name or topic.", maximum=100)
-BROWSE_LIMIT = Param("limit", "int", "At most this many channels, by name.", default=200, minimum=1, maximum=1000)
+BROWSE_LIMIT = Param(
+    "limit", "int", "At most this many channels, by name.", default=200, minimum=1, maximum=1000
+)
 
 
 async def browse_channels(request: Request) -> Response:
@@ -299,7 +182,9 @@ async def browse_channels(request: Request) -> Response:
     viewer = await current_person(request)
     permissions.check_directory(viewer)
     q, limit = BROWSE_Q.read(request), BROWSE_LIMIT.read(request)
-    stmt = sa.select(channel_table.c.id).where(channel_table.c.kind == "public", channel_table.c.archived.is_(False))
+    stmt = sa.select(channel_table.c.id).where(
+        channel_table.c.kind == "public", channel_table.c.archived.is_(False)
+    )
     if q:
         needle = q.strip().lower()
         stmt = stmt.where(
@@ -310,7 +195,7 @@ async def browse_channels(request: Request) -> Response:
         )
     stmt = stmt.order_by(channel_table.c.name, channel_table.c.id).limit(limit)
     async with hub_of(request).sessions() as session:
-        ids = (await _execute(session, stmt)).scalars().all()
+        ids = (await execute(session, stmt)).scalars().all()
         views = await channel_views(session, viewer, ids)
     return json_response(ChannelList(channels=views))
 
@@ -322,26 +207,28 @@ async def open_direct(request: Request) -> Response:
     body = await json_body(request, DirectBody)
     async with hub.sessions() as session:
         others = await permissions.check_direct(session, viewer, body.person_ids)
-    ids = sorted({viewer.id or 0, *(p.id or 0 for p in others)})
-    if len(others) == 1:
-        kind: Literal["direct", "group"] = "direct"
-        key = f"d:{ids[0]}:{ids[1]}"
-    else:
-        kind, key = "group", "g:" + ",".join(str(i) for i in ids)
-    channel = await hub.committer.submit(CreateChannel(kind=kind, creator=viewer, members=others, direct_key=key))
+    kind: Literal["direct", "group"] = "direct" if len(others) == 1 else "group"
+    key = direct_key([viewer.id or 0, *(p.id or 0 for p in others)])
+    channel = await hub.committer.submit(
+        CreateChannel(kind=kind, creator=viewer, members=others, direct_key=key)
+    )
     # Someone may have left an earlier conversation with the same people: bring them back.
     async with hub.sessions() as session:
         present = set(
             (
-                await _execute(
-                session,
-                    sa.select(membership_table.c.person_id).where(membership_table.c.channel_id == channel.id)
+                await execute(
+                    session,
+                    sa.select(membership_table.c.person_id).where(
+                        membership_table.c.channel_id == channel.id
+                    ),
                 )
             ).scalars()
         )
     missing = [p for p in [viewer, *others] if p.id not in present]
     if missing:
-        await hub.committer.submit(AddMembers(channel_id=channel.id, people=missing, by_id=viewer.id))
+        await hub.committer.submit(
+            AddMembers(channel_id=channel.id, people=missing, by_id=viewer.id)
+        )
     return await _one_view(request, viewer, channel.id)
 
 
@@ -362,15 +249,17 @@ async def list_members(request: Request) -> Response:
     async with hub_of(request).sessions() as session:
         await permissions.check_read_channel(session, viewer, channel_id)
         rows = (
-            await _execute(
+            await execute(
                 session,
                 sa.select(person_table, membership_table.c.role, membership_table.c.joined_at)
                 .join(membership_table, membership_table.c.person_id == person_table.c.id)
                 .where(membership_table.c.channel_id == channel_id)
-                .order_by(membership_table.c.joined_at, person_table.c.id)
+                .order_by(membership_table.c.joined_at, person_table.c.id),
             )
         ).all()
-    members = [MemberOut(person=person_brief(row), role=row.role, joined_at=row.joined_at) for row in rows]
+    members = [
+        MemberOut(person=person_brief(row), role=row.role, joined_at=row.joined_at) for row in rows
+    ]
     return json_response(MemberList(members=members))
 
 
@@ -389,7 +278,11 @@ async def _leave(request: Request, viewer: Person, channel_id: int) -> Response:
     hub = hub_of(request)
     async with hub.sessions() as session:
         await permissions.check_read_channel(session, viewer, channel_id)
-    await hub.committer.submit(RemoveMember(channel_id=channel_id, person_id=viewer.id or 0, by_id=viewer.id, reason="left"))
+    await hub.committer.submit(
+        RemoveMember(
+            channel_id=channel_id, person_id=viewer.id or 0, by_id=viewer.id, reason="left"
+        )
+    )
     return Response(status_code=204)
 
 
@@ -423,7 +316,9 @@ async def remove_member(request: Request) -> Response:
         return await _leave(request, viewer, channel_id)
     async with hub.sessions() as session:
         await permissions.check_manage_channel(session, viewer, channel_id)
-    await hub.committer.submit(RemoveMember(channel_id=channel_id, person_id=person_id, by_id=viewer.id, reason="removed"))
+    await hub.committer.submit(
+        RemoveMember(channel_id=channel_id, person_id=person_id, by_id=viewer.id, reason="removed")
+    )
     return Response(status_code=204)
 
 
@@ -444,11 +339,18 @@ async def update_channel(request: Request) -> Response:
         if body.name is not None:
             channel, _ = await permissions.check_manage_channel(session, viewer, channel_id)
             if channel.kind not in ("public", "private"):
-                raise HubError(ErrorCode.bad_request, "Direct and group messages have no name to change.")
+                raise HubError(
+                    ErrorCode.bad_request, "Direct and group messages have no name to change."
+                )
             if channel.archived:
-                raise HubError(ErrorCode.channel_archived, f"Channel {channel_id} is archived; unarchive it first.")
+                raise HubError(
+                    ErrorCode.channel_archived,
+                    f"Channel {channel_id} is archived; unarchive it first.",
+                )
             changes["name"] = check_channel_name(body.name)
-    await hub.committer.submit(UpdateChannel(channel_id=channel_id, by_id=viewer.id or 0, changes=changes))
+    await hub.committer.submit(
+        UpdateChannel(channel_id=channel_id, by_id=viewer.id or 0, changes=changes)
+    )
     return await _one_view(request, viewer, channel_id)
 
 
@@ -461,7 +363,9 @@ async def _set_archived(request: Request, archived: bool) -> Response:
     if channel.archived == archived:
         state = "already archived" if archived else "not archived"
         raise HubError(ErrorCode.conflict, f"Channel {channel_id} is {state}.")
-    await hub.committer.submit(UpdateChannel(channel_id=channel_id, by_id=viewer.id or 0, changes={"archived": archived}))
+    await hub.committer.submit(
+        UpdateChannel(channel_id=channel_id, by_id=viewer.id or 0, changes={"archived": archived})
+    )
     return await _one_view(request, viewer, channel_id)
 
 
@@ -484,15 +388,20 @@ async def mark_read(request: Request) -> Response:
     async with hub.sessions() as session:
         _, membership = await permissions.check_read_channel(session, viewer, channel_id)
     if membership is None:
-        raise HubError(ErrorCode.not_a_member, f"Join channel {channel_id} to keep a read marker in it.")
-    await hub.committer.submit(MarkRead(channel_id=channel_id, person_id=viewer.id or 0, seq=body.seq))
+        raise HubError(
+            ErrorCode.not_a_member, f"Join channel {channel_id} to keep a read marker in it."
+        )
+    await hub.committer.submit(
+        MarkRead(channel_id=channel_id, person_id=viewer.id or 0, seq=body.seq)
+    )
     async with hub.sessions() as session:
         last_read = (
-            await _execute(
+            await execute(
                 session,
                 sa.select(membership_table.c.last_read_seq).where(
-                    membership_table.c.channel_id == channel_id, membership_table.c.person_id == viewer.id
-                )
+                    membership_table.c.channel_id == channel_id,
+                    membership_table.c.person_id == viewer.id,
+                ),
             )
         ).scalar_one()
     return json_response(ReadMark(last_read_seq=last_read))
@@ -510,18 +419,29 @@ async def channel_events(request: Request) -> Response:
     async with hub_of(request).sessions() as session:
         channel, membership = await permissions.check_read_channel(session, viewer, channel_id)
         if membership is None:
-            raise HubError(ErrorCode.not_a_member, f"Join channel {channel_id} to read its event log.")
-        frames = (
-            await _execute(
-                session,
-                sa.select(channel_event_table.c.frame)
-                .where(channel_event_table.c.channel_id == channel_id, channel_event_table.c.seq > after)
-                .order_by(channel_event_table.c.seq)
-                .limit(limit + 1)
+            raise HubError(
+                ErrorCode.not_a_member, f"Join channel {channel_id} to read its event log."
             )
-        ).scalars().all()
+        frames = (
+            (
+                await execute(
+                    session,
+                    sa.select(channel_event_table.c.frame)
+                    .where(
+                        channel_event_table.c.channel_id == channel_id,
+                        channel_event_table.c.seq > after,
+                    )
+                    .order_by(channel_event_table.c.seq)
+                    .limit(limit + 1),
+                )
+            )
+            .scalars()
+            .all()
+        )
         last_seq = (
-            await _execute(session, sa.select(channel_table.c.last_seq).where(channel_table.c.id == channel_id))
+            await execute(
+                session, sa.select(channel_table.c.last_seq).where(channel_table.c.id == channel_id)
+            )
         ).scalar_one()
     events = [orjson.loads(frame) for frame in frames[:limit]]
     # Built as plain JSON: the log holds the exact frames, re-validating them would rewrite them.
@@ -533,64 +453,155 @@ _C = "/api/v1/channels/{channel_id:int}"
 _READ_ERRORS = (ErrorCode.channel_not_found,)
 _WRITE_ERRORS = (ErrorCode.channel_not_found, ErrorCode.not_a_member, ErrorCode.channel_archived)
 routes: list[BaseRoute] = [
-    ApiRoute("GET", "/api/v1/channels", list_channels, summary="Your channels", tag=TAG, responses={200: ChannelList}),
     ApiRoute(
-        "POST", "/api/v1/channels", create_channel, summary="Create a channel", tag=TAG,
-        body=CreateChannelBody, responses={201: ChannelResponse},
+        "GET",
+        "/api/v1/channels",
+        list_channels,
+        summary="Your channels",
+        tag=TAG,
+        responses={200: ChannelList},
+    ),
+    ApiRoute(
+        "POST",
+        "/api/v1/channels",
+        create_channel,
+        summary="Create a channel",
+        tag=TAG,
+        body=CreateChannelBody,
+        responses={201: ChannelResponse},
         errors=(ErrorCode.forbidden, ErrorCode.person_not_found, ErrorCode.bad_request),
     ),
     ApiRoute(
-        "GET", "/api/v1/channels/browse", browse_channels, summary="Browse public channels", tag=TAG,
-        query=(BROWSE_Q, BROWSE_LIMIT), responses={200: ChannelList}, errors=(ErrorCode.forbidden,),
+        "GET",
+        "/api/v1/channels/browse",
+        browse_channels,
+        summary="Browse public channels",
+        tag=TAG,
+        query=(BROWSE_Q, BROWSE_LIMIT),
+        responses={200: ChannelList},
+        errors=(ErrorCode.forbidden,),
     ),
     ApiRoute(
-        "POST", "/api/v1/channels/direct", open_direct, summary="Open a direct or group conversation", tag=TAG,
-        body=DirectBody, responses={200: ChannelResponse},
+        "POST",
+        "/api/v1/channels/direct",
+        open_direct,
+        summary="Open a direct or group conversation",
+        tag=TAG,
+        body=DirectBody,
+        responses={200: ChannelResponse},
         errors=(ErrorCode.person_not_found, ErrorCode.bad_request, ErrorCode.channel_archived),
     ),
-    ApiRoute("GET", _C, get_channel, summary="A channel", tag=TAG, responses={200: ChannelResponse}, errors=_READ_ERRORS),
     ApiRoute(
-        "GET", _C + "/members", list_members, summary="A channel's members", tag=TAG,
-        responses={200: MemberList}, errors=_READ_ERRORS,
+        "GET",
+        _C,
+        get_channel,
+        summary="A channel",
+        tag=TAG,
+        responses={200: ChannelResponse},
+        errors=_READ_ERRORS,
     ),
     ApiRoute(
-        "POST", _C + "/join", join_channel, summary="Join a public channel", tag=TAG,
-        responses={200: ChannelResponse}, errors=(ErrorCode.channel_not_found, ErrorCode.channel_archived),
+        "GET",
+        _C + "/members",
+        list_members,
+        summary="A channel's members",
+        tag=TAG,
+        responses={200: MemberList},
+        errors=_READ_ERRORS,
     ),
     ApiRoute(
-        "POST", _C + "/leave", leave_channel, summary="Leave a channel", tag=TAG,
-        responses={204: None}, errors=(ErrorCode.channel_not_found, ErrorCode.not_a_member),
+        "POST",
+        _C + "/join",
+        join_channel,
+        summary="Join a public channel",
+        tag=TAG,
+        responses={200: ChannelResponse},
+        errors=(ErrorCode.channel_not_found, ErrorCode.channel_archived),
     ),
     ApiRoute(
-        "POST", _C + "/members", invite_members, summary="Add people to a channel", tag=TAG,
-        body=InviteBody, responses={200: ChannelResponse},
-        errors=(*_WRITE_ERRORS, ErrorCode.person_not_found, ErrorCode.forbidden, ErrorCode.bad_request),
-    ),
-    ApiRoute(
-        "DELETE", _C + "/members/{person_id:int}", remove_member, summary="Remove someone from a channel", tag=TAG,
+        "POST",
+        _C + "/leave",
+        leave_channel,
+        summary="Leave a channel",
+        tag=TAG,
         responses={204: None},
-        errors=(ErrorCode.channel_not_found, ErrorCode.not_a_member, ErrorCode.forbidden, ErrorCode.not_found),
+        errors=(ErrorCode.channel_not_found, ErrorCode.not_a_member),
     ),
     ApiRoute(
-        "PATCH", _C, update_channel, summary="Set a channel's topic or name", tag=TAG,
-        body=UpdateChannelBody, responses={200: ChannelResponse},
+        "POST",
+        _C + "/members",
+        invite_members,
+        summary="Add people to a channel",
+        tag=TAG,
+        body=InviteBody,
+        responses={200: ChannelResponse},
+        errors=(
+            *_WRITE_ERRORS,
+            ErrorCode.person_not_found,
+            ErrorCode.forbidden,
+            ErrorCode.bad_request,
+        ),
+    ),
+    ApiRoute(
+        "DELETE",
+        _C + "/members/{person_id:int}",
+        remove_member,
+        summary="Remove someone from a channel",
+        tag=TAG,
+        responses={204: None},
+        errors=(
+            ErrorCode.channel_not_found,
+            ErrorCode.not_a_member,
+            ErrorCode.forbidden,
+            ErrorCode.not_found,
+        ),
+    ),
+    ApiRoute(
+        "PATCH",
+        _C,
+        update_channel,
+        summary="Set a channel's topic or name",
+        tag=TAG,
+        body=UpdateChannelBody,
+        responses={200: ChannelResponse},
         errors=(*_WRITE_ERRORS, ErrorCode.forbidden, ErrorCode.bad_request),
     ),
     ApiRoute(
-        "POST", _C + "/archive", archive_channel, summary="Archive a channel", tag=TAG,
-        responses={200: ChannelResponse}, errors=(ErrorCode.channel_not_found, ErrorCode.forbidden, ErrorCode.conflict),
+        "POST",
+        _C + "/archive",
+        archive_channel,
+        summary="Archive a channel",
+        tag=TAG,
+        responses={200: ChannelResponse},
+        errors=(ErrorCode.channel_not_found, ErrorCode.forbidden, ErrorCode.conflict),
     ),
     ApiRoute(
-        "POST", _C + "/unarchive", unarchive_channel, summary="Unarchive a channel", tag=TAG,
-        responses={200: ChannelResponse}, errors=(ErrorCode.channel_not_found, ErrorCode.forbidden, ErrorCode.conflict),
+        "POST",
+        _C + "/unarchive",
+        unarchive_channel,
+        summary="Unarchive a channel",
+        tag=TAG,
+        responses={200: ChannelResponse},
+        errors=(ErrorCode.channel_not_found, ErrorCode.forbidden, ErrorCode.conflict),
     ),
     ApiRoute(
-        "POST", _C + "/read", mark_read, summary="Mark a channel read up to a seq", tag=TAG,
-        body=ReadBody, responses={200: ReadMark}, errors=(ErrorCode.channel_not_found, ErrorCode.not_a_member),
+        "POST",
+        _C + "/read",
+        mark_read,
+        summary="Mark a channel read up to a seq",
+        tag=TAG,
+        body=ReadBody,
+        responses={200: ReadMark},
+        errors=(ErrorCode.channel_not_found, ErrorCode.not_a_member),
     ),
     ApiRoute(
-        "GET", _C + "/events", channel_events, summary="A channel's event log", tag=TAG,
-        query=(EVENTS_AFTER, EVENTS_LIMIT), responses={200: EventPage},
+        "GET",
+        _C + "/events",
+        channel_events,
+        summary="A channel's event log",
+        tag=TAG,
+        query=(EVENTS_AFTER, EVENTS_LIMIT),
+        responses={200: EventPage},
         errors=(ErrorCode.channel_not_found, ErrorCode.not_a_member),
     ),
 ]

@@ -57,7 +57,12 @@ async def list_departments(request: Request) -> Response:
         )
         head_ids = {d.head_id for d in departments if d.head_id is not None}
         heads = (
-            {p.id: p for p in (await session.exec(select(Person).where(Person.id.in_(head_ids)))).all()}  # type: ignore[union-attr]
+            {
+                p.id: p
+                for p in (
+                    await session.exec(select(Person).where(col(Person.id).in_(head_ids)))
+                ).all()
+            }
             if head_ids
             else {}
         )
@@ -69,7 +74,9 @@ async def list_departments(request: Request) -> Response:
 
     def build(department: Department, seen: frozenset[int]) -> DepartmentNode:
         dept_id = department.id or 0
-        kids = [build(child, seen | {dept_id}) for child in children[dept_id] if child.id not in seen]
+        kids = [
+            build(child, seen | {dept_id}) for child in children[dept_id] if child.id not in seen
+        ]
         head = heads.get(department.head_id) if department.head_id is not None else None
         own = counts.get(dept_id, 0)
         return DepartmentNode(
@@ -84,12 +91,19 @@ async def list_departments(request: Request) -> Response:
             children=kids,
         )
 
-    return json_response(DepartmentTree(departments=[build(d, frozenset()) for d in children[None]]))
+    return json_response(
+        DepartmentTree(departments=[build(d, frozenset()) for d in children[None]])
+    )
 
 
 routes: list[BaseRoute] = [
     ApiRoute(
-        "GET", "/api/v1/departments", list_departments, summary="The department tree", tag="people",
-        responses={200: DepartmentTree}, errors=(ErrorCode.forbidden,),
+        "GET",
+        "/api/v1/departments",
+        list_departments,
+        summary="The department tree",
+        tag="people",
+        responses={200: DepartmentTree},
+        errors=(ErrorCode.forbidden,),
     ),
 ]

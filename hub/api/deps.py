@@ -45,7 +45,9 @@ def check_origin(request: Request) -> None:
     if origin is None or origin == "null":
         # Browsers send Origin on every cross-site POST; a missing one is not a browser form.
         if origin == "null":
-            raise HubError(ErrorCode.origin_not_allowed, "Requests from an opaque origin are refused.")
+            raise HubError(
+                ErrorCode.origin_not_allowed, "Requests from an opaque origin are refused."
+            )
         return
     allowed = hub_of(request).settings.allowed_origins
     if origin.rstrip("/") not in allowed:
@@ -76,7 +78,10 @@ async def current_person(request: Request) -> Person:
     async with hub.sessions() as session:
         person = await resolve_token(session, hub.secret, token, kinds)
     if person is None:
-        raise HubError(ErrorCode.not_authenticated, "Your session has ended or the token is not valid; sign in again.")
+        raise HubError(
+            ErrorCode.not_authenticated,
+            "Your session has ended or the token is not valid; sign in again.",
+        )
     request.state.person = person
     return person
 
@@ -84,7 +89,10 @@ async def current_person(request: Request) -> Person:
 async def json_body(request: Request, model: type[M]) -> M:
     raw = await request.body()
     if len(raw) > hub_of(request).settings.max_frame_bytes:
-        raise HubError(ErrorCode.frame_too_large, f"The body is over {hub_of(request).settings.max_frame_bytes} bytes.")
+        raise HubError(
+            ErrorCode.frame_too_large,
+            f"The body is over {hub_of(request).settings.max_frame_bytes} bytes.",
+        )
     try:
         data = orjson.loads(raw or b"{}")
     except orjson.JSONDecodeError as error:

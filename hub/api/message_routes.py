@@ -29,6 +29,7 @@ from hub.actions.messages import (
 )
 from hub.api.deps import current_person, hub_of, json_body, json_response
 from hub.api.openapi import ApiRoute, Param
+from hub.db import execute
 from hub.errors import ErrorCode, HubError
 from hub.events import MessageOut, Wire
 from hub.models import message_table
@@ -73,7 +74,9 @@ class SendBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str
-    client_msg_id: str = Field(description="1-64 characters of letters, digits and . _ : -; resending it returns the original.")
+    client_msg_id: str = Field(
+        description="1-64 characters of letters, digits and . _ : -; resending it returns the original."
+    )
     thread_root_id: int | None = None
 
 
@@ -94,18 +97,18 @@ def _int_param(request: Request, name: str) -> int:
     return value
 
 
-
-async def _execute(session: AsyncSession, statement: sa.Executable) -> sa.Result[Any]:
-    """Run a Core statement on the session's connection (sqlmodel's Session.execute is for ORM use)."""
-    return await (await session.connection()).execute(statement)
-
 async def _with_reactions(session: AsyncSession, rows: list[Any]) -> list[MessageOut]:
     conn = await session.connection()
     reactions = await reactions_for(conn, [row.id for row in rows])
     return [message_out(row, reactions.get(row.id)) for row in rows]
 
 
-BEFORE = Param("before", "int", "Messages with a seq below this (older). Without before or after: the latest.", minimum=1)
+BEFORE = Param(
+    "before",
+    "int",
+    "Messages with a seq below this (older). Without before or after: the latest.",
+    minimum=1,
+)
 AFTER = Param("after", "int", "Messages with a seq above this (newer).", minimum=0)
 LIMIT = Param("limit", "int", "Page size.", default=50, minimum=1, maximum=200)
 
@@ -129,7 +132,7 @@ async def list_messages(request: Request) -> Response:
         stmt = stmt.order_by(m.c.seq.desc())
     async with hub.sessions() as session:
         channel, _ = await permissions.check_read_channel(session, viewer, channel_id)
-        rows = list((await _execute(session, stmt.limit(limit + 1))).all())
+        rows = list((await execute(session, stmt.limit(limit + 1))).all())
         has_more = len(rows) > limit
         rows = rows[:limit]
         if not newer:
@@ -142,7 +145,9 @@ async def list_messages(request: Request) -> Response:
     else:
         edge = before if before is not None else channel.last_seq + 1
         cursor_before, cursor_after = edge, edge - 1
-    return json_response(MessagePage(messages=messages, has_more=has_more, before=cursor_before, after=cursor_after))
+    return json_response(
+        MessagePage(messages=messages, has_more=has_more, before=cursor_before, after=cursor_after)
+    )
 
 
 async def send_message(request: Request) -> Response:
@@ -155,15 +160,20 @@ async def send_message(request: Request) -> Response:
         await permissions.check_post(session, viewer, channel_id)
     text = check_text(body.text, hub.settings.max_message_chars)
     client_msg_id = check_client_msg_id(body.client_msg_id)
-    hub.send_limiter.check(viewer.id or 0)
+    await hub.send_limiter.check(viewer.id or 0)
     sent = await hub.committer.submit(
         SendMessage(
-            channel_id=channel_id, sender=viewer, text=text, client_msg_id=client_msg_id,
+            channel_id=channel_id,
+            sender=viewer,
+            text=text,
+            client_msg_id=client_msg_id,
             thread_root_id=body.thread_root_id,
         )
     )
     status = 200 if sent.duplicate else 201
-    return json_response(SentResponse(message=sent.message, duplicate=sent.duplicate), status=status)
+    return json_response(
+        SentResponse(message=sent.message, duplicate=sent.duplicate), status=status
+    )
 
 
 async def get_message(request: Request) -> Response:
@@ -173,7 +183,9 @@ async def get_message(request: Request) -> Response:
     message_id = _int_param(request, "message_id")
     async with hub.sessions() as session:
         await permissions.check_read_message(session, viewer, message_id)
-        row = (await _execute(session, sa.select(message_table).where(message_table.c.id == message_id))).one()
+        row = (
+            await execute(session, sa.select(message_table).where(message_table.c.id == message_id))
+        ).one()
         (message,) = await _with_reactions(session, [row])
     return json_response(MessageResponse(message=message))
 
@@ -191,15 +203,15 @@ async def list_replies(request: Request) -> Response:
     async with hub.sessions() as session:
         message, _ = await permissions.check_read_message(session, viewer, message_id)
         root_id = message.thread_root_id or message_id
-        root = (await _execute(session, sa.select(m).where(m.c.id == root_id))).one()
+        root = (await execute(session, sa.select(m).where(m.c.id == root_id))).one()
         rows = list(
             (
-                await _execute(
-                session,
+                await execute(
+                    session,
                     sa.select(m)
                     .where(m.c.thread_root_id == root_id, m.c.seq > after)
                     .order_by(m.c.seq)
-                    .limit(limit + 1)
+                    .limit(limit + 1),
                 )
             ).all()
         )
@@ -207,7 +219,9 @@ async def list_replies(request: Request) -> Response:
         rows = rows[:limit]
         root_out, *replies = await _with_reactions(session, [root, *rows])
     cursor = replies[-1].seq if replies else after
-    return json_response(ThreadPage(root=root_out, replies=replies, has_more=has_more, after=cursor))
+    return json_response(
+        ThreadPage(root=root_out, replies=replies, has_more=has_more, after=cursor)
+    )
 
 
 async def edit_message(request: Request) -> Response:
@@ -219,7 +233,9 @@ async def edit_message(request: Request) -> Response:
     async with hub.sessions() as session:
         await permissions.check_edit_message(session, viewer, message_id)
     text = check_text(body.text, hub.settings.max_message_chars)
-    message = await hub.committer.submit(EditMessage(message_id=message_id, editor_id=viewer.id or 0, text=text))
+    message = await hub.committer.submit(
+        EditMessage(message_id=message_id, editor_id=viewer.id or 0, text=text)
+    )
     return json_response(MessageResponse(message=message))
 
 
@@ -241,7 +257,9 @@ async def _react(request: Request, emoji: str, add: bool) -> Response:
     async with hub.sessions() as session:
         await permissions.check_react(session, viewer, message_id)
     emoji = check_emoji(emoji)
-    await hub.committer.submit(ChangeReaction(message_id=message_id, person_id=viewer.id or 0, emoji=emoji, add=add))
+    await hub.committer.submit(
+        ChangeReaction(message_id=message_id, person_id=viewer.id or 0, emoji=emoji, add=add)
+    )
     return Response(status_code=204)
 
 
@@ -260,40 +278,95 @@ async def remove_reaction(request: Request) -> Response:
 TAG = "messages"
 _M = "/api/v1/messages/{message_id:int}"
 _POST_ERRORS = (
-    ErrorCode.message_not_found, ErrorCode.not_a_member, ErrorCode.channel_archived, ErrorCode.conflict,
+    ErrorCode.message_not_found,
+    ErrorCode.not_a_member,
+    ErrorCode.channel_archived,
+    ErrorCode.conflict,
     ErrorCode.forbidden,
 )
 routes: list[BaseRoute] = [
     ApiRoute(
-        "GET", "/api/v1/channels/{channel_id:int}/messages", list_messages, summary="A page of messages", tag=TAG,
-        query=(BEFORE, AFTER, LIMIT), responses={200: MessagePage}, errors=(ErrorCode.channel_not_found,),
+        "GET",
+        "/api/v1/channels/{channel_id:int}/messages",
+        list_messages,
+        summary="A page of messages",
+        tag=TAG,
+        query=(BEFORE, AFTER, LIMIT),
+        responses={200: MessagePage},
+        errors=(ErrorCode.channel_not_found,),
     ),
     ApiRoute(
-        "POST", "/api/v1/channels/{channel_id:int}/messages", send_message, summary="Send a message", tag=TAG,
-        body=SendBody, responses={201: SentResponse, 200: SentResponse},
+        "POST",
+        "/api/v1/channels/{channel_id:int}/messages",
+        send_message,
+        summary="Send a message",
+        tag=TAG,
+        body=SendBody,
+        responses={201: SentResponse, 200: SentResponse},
         errors=(
-            ErrorCode.channel_not_found, ErrorCode.not_a_member, ErrorCode.channel_archived,
-            ErrorCode.message_too_long, ErrorCode.rate_limited, ErrorCode.message_not_found,
+            ErrorCode.channel_not_found,
+            ErrorCode.not_a_member,
+            ErrorCode.channel_archived,
+            ErrorCode.message_too_long,
+            ErrorCode.rate_limited,
+            ErrorCode.message_not_found,
         ),
     ),
-    ApiRoute("GET", _M, get_message, summary="A message", tag=TAG, responses={200: MessageResponse},
-             errors=(ErrorCode.message_not_found,)),
     ApiRoute(
-        "GET", _M + "/replies", list_replies, summary="A thread", tag=TAG,
-        query=(REPLIES_AFTER, LIMIT), responses={200: ThreadPage}, errors=(ErrorCode.message_not_found,),
+        "GET",
+        _M,
+        get_message,
+        summary="A message",
+        tag=TAG,
+        responses={200: MessageResponse},
+        errors=(ErrorCode.message_not_found,),
     ),
     ApiRoute(
-        "PATCH", _M, edit_message, summary="Edit a message", tag=TAG, body=EditBody,
-        responses={200: MessageResponse}, errors=(*_POST_ERRORS, ErrorCode.message_too_long),
+        "GET",
+        _M + "/replies",
+        list_replies,
+        summary="A thread",
+        tag=TAG,
+        query=(REPLIES_AFTER, LIMIT),
+        responses={200: ThreadPage},
+        errors=(ErrorCode.message_not_found,),
     ),
-    ApiRoute("DELETE", _M, delete_message, summary="Delete a message", tag=TAG, responses={204: None},
-             errors=_POST_ERRORS),
     ApiRoute(
-        "POST", _M + "/reactions", add_reaction, summary="React to a message", tag=TAG,
-        body=ReactionBody, responses={204: None}, errors=_POST_ERRORS,
+        "PATCH",
+        _M,
+        edit_message,
+        summary="Edit a message",
+        tag=TAG,
+        body=EditBody,
+        responses={200: MessageResponse},
+        errors=(*_POST_ERRORS, ErrorCode.message_too_long),
     ),
     ApiRoute(
-        "DELETE", _M + "/reactions/{emoji}", remove_reaction, summary="Take back a reaction", tag=TAG,
-        responses={204: None}, errors=(*_POST_ERRORS, ErrorCode.validation_failed),
+        "DELETE",
+        _M,
+        delete_message,
+        summary="Delete a message",
+        tag=TAG,
+        responses={204: None},
+        errors=_POST_ERRORS,
+    ),
+    ApiRoute(
+        "POST",
+        _M + "/reactions",
+        add_reaction,
+        summary="React to a message",
+        tag=TAG,
+        body=ReactionBody,
+        responses={204: None},
+        errors=_POST_ERRORS,
+    ),
+    ApiRoute(
+        "DELETE",
+        _M + "/reactions/{emoji}",
+        remove_reaction,
+        summary="Take back a reaction",
+        tag=TAG,
+        responses={204: None},
+        errors=(*_POST_ERRORS, ErrorCode.validation_failed),
     ),
 ]

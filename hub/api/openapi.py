@@ -41,7 +41,9 @@ class Param:
     def schema(self) -> dict[str, Any]:
         if self.kind == "int_list":
             return {"type": "string", "pattern": r"^\d+(,\d+)*$"}
-        schema: dict[str, Any] = {"type": {"int": "integer", "str": "string", "bool": "boolean"}[self.kind]}
+        schema: dict[str, Any] = {
+            "type": {"int": "integer", "str": "string", "bool": "boolean"}[self.kind]
+        }
         if self.minimum is not None:
             schema["minimum"] = self.minimum
         if self.maximum is not None:
@@ -54,11 +56,16 @@ class Param:
         raw = request.query_params.get(self.name)
         if raw is None or raw == "":
             if self.required:
-                raise HubError(ErrorCode.validation_failed, f"Query parameter `{self.name}` is required.")
+                raise HubError(
+                    ErrorCode.validation_failed, f"Query parameter `{self.name}` is required."
+                )
             return self.default
         if self.kind == "str":
             if self.maximum is not None and len(raw) > self.maximum:
-                raise HubError(ErrorCode.validation_failed, f"`{self.name}` is at most {self.maximum} characters.")
+                raise HubError(
+                    ErrorCode.validation_failed,
+                    f"`{self.name}` is at most {self.maximum} characters.",
+                )
             return raw
         if self.kind == "bool":
             if raw.lower() not in ("true", "false", "1", "0"):
@@ -68,15 +75,23 @@ class Param:
             try:
                 values = [int(part) for part in raw.split(",")]
             except ValueError:
-                raise HubError(ErrorCode.validation_failed, f"`{self.name}` must be comma-separated integers.") from None
+                raise HubError(
+                    ErrorCode.validation_failed, f"`{self.name}` must be comma-separated integers."
+                ) from None
             if self.maximum is not None and len(values) > self.maximum:
-                raise HubError(ErrorCode.validation_failed, f"`{self.name}` names at most {self.maximum} ids.")
+                raise HubError(
+                    ErrorCode.validation_failed, f"`{self.name}` names at most {self.maximum} ids."
+                )
             return values
         try:
             value = int(raw)
         except ValueError:
-            raise HubError(ErrorCode.validation_failed, f"`{self.name}` must be an integer.") from None
-        if (self.minimum is not None and value < self.minimum) or (self.maximum is not None and value > self.maximum):
+            raise HubError(
+                ErrorCode.validation_failed, f"`{self.name}` must be an integer."
+            ) from None
+        if (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
             raise HubError(
                 ErrorCode.validation_failed,
                 f"`{self.name}` must be between {self.minimum} and {self.maximum}.",
@@ -124,7 +139,11 @@ class ApiRoute(Route):
             if self.method not in ("GET", "HEAD"):
                 codes.append(ErrorCode.origin_not_allowed)
         if self.body is not None:
-            codes += [ErrorCode.invalid_json, ErrorCode.validation_failed, ErrorCode.frame_too_large]
+            codes += [
+                ErrorCode.invalid_json,
+                ErrorCode.validation_failed,
+                ErrorCode.frame_too_large,
+            ]
         if self.query:
             codes.append(ErrorCode.validation_failed)
         codes.append(ErrorCode.internal)
@@ -217,7 +236,11 @@ def build_document(routes: Iterable[BaseRoute], *, version: str = "0.1.0") -> di
                         "schema": {
                             "allOf": [
                                 {"$ref": "#/components/schemas/Error"},
-                                {"properties": {"error": {"properties": {"code": {"enum": codes}}}}},
+                                {
+                                    "properties": {
+                                        "error": {"properties": {"code": {"enum": codes}}}
+                                    }
+                                },
                             ]
                         }
                     }

@@ -101,7 +101,9 @@ async def profile_of(
     brief = person_brief(person)
     return Profile(
         **brief.model_dump(),
-        org=OrgBrief(id=org.id or 0, name=org.name, kind="home" if org.kind == "home" else "partner"),
+        org=OrgBrief(
+            id=org.id or 0, name=org.name, kind="home" if org.kind == "home" else "partner"
+        ),
         department=(
             DepartmentBrief(id=department.id or 0, name=department.name, name_en=department.name_en)
             if department is not None
@@ -151,11 +153,25 @@ async def update_me(request: Request) -> Response:
         return json_response(ProfileOut(person=await profile_of(session, person, person)))
 
 
-Q = Param("q", "str", "Words to find in username, display name, English name, email or title.", maximum=100)
+Q = Param(
+    "q",
+    "str",
+    "Words to find in username, display name, English name, email or title.",
+    maximum=100,
+)
 LIMIT = Param("limit", "int", "Page size.", default=50, minimum=1, maximum=200)
-AFTER_ID = Param("after", "int", "Return people with an id above this (the previous page's next_after).", minimum=0)
-INCLUDE_INACTIVE = Param("include_inactive", "bool", "Admins only: include deactivated people.", default=False)
-IDS = Param("ids", "int_list", "Comma-separated person ids (at most 200).", maximum=200, required=True)
+AFTER_ID = Param(
+    "after",
+    "int",
+    "Return people with an id above this (the previous page's next_after).",
+    minimum=0,
+)
+INCLUDE_INACTIVE = Param(
+    "include_inactive", "bool", "Admins only: include deactivated people.", default=False
+)
+IDS = Param(
+    "ids", "int_list", "Comma-separated person ids (at most 200).", maximum=200, required=True
+)
 
 
 async def list_people(request: Request) -> Response:
@@ -214,7 +230,8 @@ async def get_presence(request: Request) -> Response:
     return json_response(
         PresenceOut(
             presence=[
-                PresenceEntry(person_id=p.id or 0, status=statuses.get(p.id or 0, "offline")) for p in people
+                PresenceEntry(person_id=p.id or 0, status=statuses.get(p.id or 0, "offline"))
+                for p in people
             ]
         )
     )
@@ -222,22 +239,45 @@ async def get_presence(request: Request) -> Response:
 
 TAG = "people"
 routes: list[BaseRoute] = [
-    ApiRoute("GET", "/api/v1/me", get_me, summary="Your profile", tag=TAG, responses={200: ProfileOut}),
     ApiRoute(
-        "PATCH", "/api/v1/me", update_me, summary="Change your settings", tag=TAG,
-        body=MeUpdate, responses={200: ProfileOut},
+        "GET", "/api/v1/me", get_me, summary="Your profile", tag=TAG, responses={200: ProfileOut}
     ),
     ApiRoute(
-        "GET", "/api/v1/people", list_people, summary="Search the directory", tag=TAG,
-        query=(Q, LIMIT, AFTER_ID, INCLUDE_INACTIVE), responses={200: PeoplePage},
+        "PATCH",
+        "/api/v1/me",
+        update_me,
+        summary="Change your settings",
+        tag=TAG,
+        body=MeUpdate,
+        responses={200: ProfileOut},
+    ),
+    ApiRoute(
+        "GET",
+        "/api/v1/people",
+        list_people,
+        summary="Search the directory",
+        tag=TAG,
+        query=(Q, LIMIT, AFTER_ID, INCLUDE_INACTIVE),
+        responses={200: PeoplePage},
         errors=(ErrorCode.forbidden,),
     ),
     ApiRoute(
-        "GET", "/api/v1/people/{person_id:int}", get_person, summary="A person's profile", tag=TAG,
-        responses={200: ProfileOut}, errors=(ErrorCode.person_not_found,),
+        "GET",
+        "/api/v1/people/{person_id:int}",
+        get_person,
+        summary="A person's profile",
+        tag=TAG,
+        responses={200: ProfileOut},
+        errors=(ErrorCode.person_not_found,),
     ),
     ApiRoute(
-        "GET", "/api/v1/presence", get_presence, summary="Presence of people", tag=TAG,
-        query=(IDS,), responses={200: PresenceOut}, errors=(ErrorCode.person_not_found,),
+        "GET",
+        "/api/v1/presence",
+        get_presence,
+        summary="Presence of people",
+        tag=TAG,
+        query=(IDS,),
+        responses={200: PresenceOut},
+        errors=(ErrorCode.person_not_found,),
     ),
 ]

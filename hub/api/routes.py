@@ -32,4 +32,7 @@ async def openapi_json(request: Request) -> Response:
     return json_response(openapi_document())
 
 
-api_routes: list[BaseRoute] = [*documented_routes, Route("/openapi.json", openapi_json, methods=["GET"])]
+api_routes: list[BaseRoute] = [
+    *documented_routes,
+    Route("/openapi.json", openapi_json, methods=["GET"]),
+]

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hub.auth.passwords import hash_password, needs_rehash, verify_password
 from hub.config import Settings
+from hub.db import execute
 from hub.errors import ErrorCode, HubError
 from hub.models import LoginFailure, Person, utcnow
 
@@ -72,8 +73,9 @@ async def sign_in(
         raise HubError(ErrorCode.invalid_credentials, "Wrong username or password.")
     if not person.active:
         raise HubError(ErrorCode.account_deactivated, "This account is deactivated; ask an admin.")
-    await session.execute(
-        sa.delete(LoginFailure).where(LoginFailure.key == keys[0])  # type: ignore[arg-type]
+    await execute(
+        session,
+        sa.delete(LoginFailure).where(LoginFailure.key == keys[0]),  # type: ignore[arg-type]
     )
     if person.password_hash and needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)

@@ -66,7 +66,9 @@ async def redeem_ticket(session: AsyncSession, secret: bytes, ticket: str) -> in
     """Use a WebSocket ticket once: the UPDATE claims it atomically, even across processes."""
     now = utcnow()
     table = AuthToken.__table__  # type: ignore[attr-defined]
-    result = await session.execute(
+    # Core statements go through the session's connection (same transaction, committed below):
+    # SQLModel's AsyncSession.execute is deprecated and warns on every call.
+    result = await (await session.connection()).execute(
         sa.update(table)
         .where(
             table.c.token_hash == token_hash(secret, ticket),
@@ -77,14 +79,14 @@ async def redeem_ticket(session: AsyncSession, secret: bytes, ticket: str) -> in
         .values(revoked_at=now)
         .returning(table.c.person_id)
     )
-    person_id = result.scalar_one_or_none()
+    person_id: int | None = result.scalar_one_or_none()
     await session.commit()
     return person_id
 
 
 async def revoke_token(session: AsyncSession, secret: bytes, token: str) -> None:
     table = AuthToken.__table__  # type: ignore[attr-defined]
-    await session.execute(
+    await (await session.connection()).execute(
         sa.update(table)
         .where(table.c.token_hash == token_hash(secret, token), table.c.revoked_at.is_(None))
         .values(revoked_at=utcnow())
@@ -94,7 +96,7 @@ async def revoke_token(session: AsyncSession, secret: bytes, token: str) -> None
 
 async def revoke_all_for(session: AsyncSession, person_id: int) -> None:
     table = AuthToken.__table__  # type: ignore[attr-defined]
-    await session.execute(
+    await (await session.connection()).execute(
         sa.update(table)
         .where(table.c.person_id == person_id, table.c.revoked_at.is_(None))
         .values(revoked_at=utcnow())

@@ -32,6 +32,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
     parser.add_argument("--text-bytes", type=int, default=200, help="message text size (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=Path("var/bench"), help="output directory (default: %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep the bench databases in the run directory")
+    parser.add_argument("--profile", action="store_true",
+                        help="py-spy the server during each fan-out and write window; stacks and a summary "
+                             "go to the run directory (needs: .venv/bin/pip install py-spy)")
     args = parser.parse_args(argv)
 
     only = tuple(part.strip() for part in args.only.split(",") if part.strip())
@@ -59,6 +62,7 @@ def parse_args(argv: list[str] | None = None) -> Options:
         text_bytes=args.text_bytes,
         out_dir=args.out,
         keep=args.keep,
+        profile=args.profile,
     )
 
 

@@ -3,7 +3,7 @@
 Saturation: the sender keeps a window of messages whose echo (its own copy of
 `message.new`) has not come back, so it runs as fast as the server delivers without
 letting queues grow without bound; deliveries/s is counted at the receivers over a
-window after warm-up. Latency: the sender then sends on a fixed schedule at half the
+window after warm-up (in slices; the slice where other processes took least CPU counts). Latency: the sender then sends on a fixed schedule at half the
 measured message rate, and receivers compare their wall clock with the send time
 carried in the text.
 """
@@ -13,13 +13,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from hub.bench.loadgen import LoadGen, decode_us, percentile, split
+from hub.bench.loadgen import LoadGen, decode_us, measure_slices, percentile, quietest, split
 from hub.bench.procstat import CpuWindow, wait_for_quiet
+from hub.bench.profile import start_profile
 from hub.bench.servers import ServerProcess
 
 Progress = Callable[[str], None]
+SLICES = 3  # the saturation window is cut in slices; the one least disturbed by other work counts
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class FanoutSettings:
     window: int
     text_bytes: int
     read_pause: float = 0.05
+    profile_dir: Path | None = None
 
 
 def measure_fanout(server: ServerProcess, plan: FanoutPlan, settings: FanoutSettings, progress: Progress) -> dict[str, Any]:
@@ -73,14 +77,12 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
     gen.call(sender, "start", args={"kind": "flood", "duration": s.warmup + s.measure, "window": s.window,
                                      "text_bytes": s.text_bytes})
     time.sleep(s.warmup)
-    cpu = CpuWindow(pids)
-    before = gen.call(receivers, "snapshot")
-    cpu.start()
-    time.sleep(s.measure)
-    after = gen.call(receivers, "snapshot")
-    cpu_saturation = cpu.stop()
+    profile = start_profile(server.pid, s.profile_dir, f"{server.name}-saturation", s.measure)
+    slices = measure_slices(gen, receivers, pids, s.measure, SLICES, "deliveries")
+    chosen = quietest(slices)
+    rate, cpu_saturation = chosen["rate"], chosen["cpu"]
     flood = gen.call(sender, "join")[0]
-    rate = sum((a["deliveries"] - b["deliveries"]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True))
+    profiles = [profile.finish() if profile else None]
     drained = _drain(gen, receivers, expected=flood["sent"] * n)
     progress(f"{server.name}: {rate:,.0f} deliveries/s at saturation")
 
@@ -94,12 +96,15 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
     time.sleep(s.warmup)
     gen.call(receivers, "record", args={"on": True})
     lat_before = gen.call(receivers, "snapshot")
+    cpu = CpuWindow(pids)
     cpu.start()
+    profile = start_profile(server.pid, s.profile_dir, f"{server.name}-paced", s.measure)
     time.sleep(s.measure)
     gen.call(receivers, "record", args={"on": False})
     lat_after = gen.call(receivers, "snapshot")
     cpu_paced = cpu.stop()
     paced = gen.call(sender, "join")[0]
+    profiles.append(profile.finish() if profile else None)
     latencies = decode_us([r["delivery_us"] for r in gen.call(receivers, "latencies")])
     paced_rate = sum((a["deliveries"] - b["deliveries"]) / (a["time"] - b["time"])
                      for a, b in zip(lat_after, lat_before, strict=True))
@@ -110,6 +115,7 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
         "receivers": n,
         "client_processes": len(receivers),
         "deliveries_per_s": round(rate),
+        "saturation_slices": slices,
         "messages_per_s": round(rate / n, 1),
         "flood": flood,
         "delivered_after_flood": drained,
@@ -125,6 +131,7 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
         "cpu_percent_saturation": cpu_saturation,
         "cpu_percent_paced": cpu_paced,
         "machine_before_windows": {"saturation": quiet_saturation, "paced": quiet_paced},
+        "profiles": [p for p in profiles if p],
         "errors": sum(x["errors"] for x in final),
         "error_samples": [e for x in final for e in x["error_samples"]][:5],
         "closed_connections": sum(x["closed"] for x in final),

@@ -46,6 +46,7 @@ class Options:
     text_bytes: int
     out_dir: Path
     keep: bool
+    profile: bool = False
 
 
 class Bench:
@@ -104,7 +105,11 @@ class Bench:
 
     # -- scenarios -------------------------------------------------------------------
     def _fanout_settings(self) -> FanoutSettings:
-        return FanoutSettings(self.o.client_procs, self.o.warmup, self.o.measure, self.o.window, self.o.text_bytes)
+        return FanoutSettings(self.o.client_procs, self.o.warmup, self.o.measure, self.o.window, self.o.text_bytes,
+                              profile_dir=self._profile_dir())
+
+    def _profile_dir(self) -> Path | None:
+        return self.run_dir if self.o.profile else None
 
     def _ceiling(self) -> dict[str, Any]:
         n = self.o.receivers
@@ -131,9 +136,10 @@ class Bench:
         people = [p for p in seeded.person_ids if p in channel_of]
         tickets = asyncio.run(seed.issue_tickets(url, BENCH_SECRET.encode(), people))
         senders = [(t, channel_of[p]) for t, p in zip(tickets, people, strict=True)]
-        settings = WriteSettings(self.o.client_procs, self.o.warmup, self.o.measure, self.o.text_bytes)
+        settings = WriteSettings(self.o.client_procs, self.o.warmup, self.o.measure, self.o.text_bytes,
+                                 profile_dir=self._profile_dir())
         with _running(hub_server(url, self.run_dir, ws_impl, f"write-{label}"), self.progress) as server:
-            result = measure_writes(server, senders, settings, self.progress)
+            result = measure_writes(server, senders, settings, self.progress, label)
         result["rows_in_database"] = asyncio.run(seed.count_messages(url))
         return result
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from hub.bench.loadgen import LoadGen, decode_us, percentile, split
+from hub.bench.loadgen import LoadGen, decode_us, measure_slices, percentile, quietest, split
 from hub.bench.procstat import CpuWindow, wait_for_quiet
+from hub.bench.profile import start_profile
 from hub.bench.servers import ServerProcess
 
 Progress = Callable[[str], None]
@@ -25,20 +27,21 @@ class WriteSettings:
     warmup: float
     measure: float
     text_bytes: int
+    profile_dir: Path | None = None
 
 
 def measure_writes(server: ServerProcess, senders: list[tuple[str, int]], settings: WriteSettings,
-                   progress: Progress) -> dict[str, Any]:
+                   progress: Progress, label: str = "") -> dict[str, Any]:
     """`senders`: one (ticket, channel id) per sending connection."""
     gen = LoadGen([f"senders-{i + 1}" for i in range(settings.client_procs)])
     try:
-        return _measure(gen, server, senders, settings, progress)
+        return _measure(gen, server, senders, settings, progress, label)
     finally:
         gen.close()
 
 
 def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]], s: WriteSettings,
-             progress: Progress) -> dict[str, Any]:
+             progress: Progress, label: str) -> dict[str, Any]:
     workers = list(range(len(gen.names)))
     progress(f"{server.name}: connecting {len(senders)} senders over {len(workers)} client processes")
     connected = gen.call(workers, "connect", args=[
@@ -50,21 +53,26 @@ def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]]
         raise RuntimeError(f"{failed} senders failed to connect: {[e for c in connected for e in c['errors']]}")
 
     progress(f"{server.name}: {len(senders)} senders for {s.warmup + s.measure:.0f}s")
-    cpu = CpuWindow({"server": server.pid, **gen.pids})
+    pids = {"server": server.pid, **gen.pids}
+    cpu = CpuWindow(pids)
     quiet = wait_for_quiet()
     gen.call(workers, "start", args={"kind": "write", "duration": s.warmup + s.measure, "text_bytes": s.text_bytes})
     time.sleep(s.warmup)
     gen.call(workers, "record", args={"on": True})
     before = gen.call(workers, "snapshot")
     cpu.start()
-    time.sleep(s.measure)
+    profile = start_profile(server.pid, s.profile_dir, f"write-{label}", s.measure)
+    slices = measure_slices(gen, workers, pids, s.measure, 3, "acks")
     after = gen.call(workers, "snapshot")
     gen.call(workers, "record", args={"on": False})
     usage = cpu.stop()
+    chosen = quietest(slices)
     gen.call(workers, "join")
+    profile_path = profile.finish() if profile else None
     final = gen.call(workers, "snapshot")
     acks = decode_us([r["ack_us"] for r in gen.call(workers, "latencies")])
-    rate = sum((a["acks"] - b["acks"]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True))
+    rate = chosen["rate"]
+    mean_rate = sum((a["acks"] - b["acks"]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True))
     deliveries = sum((a["deliveries"] - b["deliveries"]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True))
     progress(f"{server.name}: {rate:,.0f} persisted msgs/s, ack p99 {_ms(percentile(acks, 0.99))} ms")
     return {
@@ -72,6 +80,8 @@ def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]]
         "senders": len(senders),
         "channels": len({c for _, c in senders}),
         "persisted_per_s": round(rate),
+        "persisted_per_s_whole_window": round(mean_rate),
+        "slices": slices,
         "deliveries_per_s": round(deliveries),
         "ack_ms": {
             "samples": len(acks),
@@ -81,8 +91,10 @@ def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]]
         },
         "sent_total": sum(x["sent"] for x in final),
         "acked_total": sum(x["acks"] for x in final),
-        "cpu_percent": usage,
+        "cpu_percent": chosen["cpu"],
+        "cpu_percent_whole_window": usage,
         "machine_before_window": quiet,
+        "profiles": [profile_path] if profile_path else [],
         "errors": sum(x["errors"] for x in final),
         "error_samples": [e for x in final for e in x["error_samples"]][:5],
         "closed_connections": sum(x["closed"] for x in final),

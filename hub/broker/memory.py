@@ -16,7 +16,9 @@ class MemoryBroker:
     async def publish(self, messages: list[tuple[str, bytes]]) -> None:
         handler = self._handler
         if handler is None:
-            raise RuntimeError("MemoryBroker.publish before start(): start the broker in the app lifespan")
+            raise RuntimeError(
+                "MemoryBroker.publish before start(): start the broker in the app lifespan"
+            )
         for topic, payload in messages:
             if topic in self._topics:
                 handler(topic, payload)

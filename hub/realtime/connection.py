@@ -20,6 +20,7 @@ from starlette.websockets import WebSocket, WebSocketState
 
 from hub import metrics
 from hub.actions.channels import channel_out
+from hub.db import execute
 from hub.events import ChannelAdded, ChannelRemoved, ResyncRequired
 from hub.models import Person, channel_event_table, channel_table
 
@@ -62,8 +63,15 @@ class Connection:
             return
         if len(self._out) >= self._limit:
             metrics.queue_drops.inc()
-            log.info("closing slow consumer %s (person %s): %d frames queued", self.id, self.person_id, len(self._out))
-            self.spawn(self.close(CLOSE_SLOW_CONSUMER, "too slow: reconnect and resume from your cursors"))
+            log.info(
+                "closing slow consumer %s (person %s): %d frames queued",
+                self.id,
+                self.person_id,
+                len(self._out),
+            )
+            self.spawn(
+                self.close(CLOSE_SLOW_CONSUMER, "too slow: reconnect and resume from your cursors")
+            )
             self.closed = True
             return
         self._out.append(frame)
@@ -122,7 +130,9 @@ class Connection:
         self.cursors[channel_id] = seq
         self.push(frame)
 
-    async def follow(self, channel_id: int, from_seq: int | None, *, announce: bool = False) -> None:
+    async def follow(
+        self, channel_id: int, from_seq: int | None, *, announce: bool = False
+    ) -> None:
         """Start (or restart) sending a channel's events after `from_seq` (None: from now)."""
         current = self.cursors.get(channel_id)
         if current is not None and (from_seq is None or from_seq >= current):
@@ -149,23 +159,34 @@ class Connection:
         try:
             async with self.hub.sessions() as session:
                 last_seq = (
-                    await session.execute(sa.select(channel_table.c.last_seq).where(channel_table.c.id == channel_id))
+                    await execute(
+                        session,
+                        sa.select(channel_table.c.last_seq).where(channel_table.c.id == channel_id),
+                    )
                 ).scalar_one_or_none() or 0
                 start = last_seq if from_seq is None else from_seq
                 if last_seq - start > self.hub.settings.replay_limit:
                     metrics.resyncs.inc()
-                    self.push(ResyncRequired(channel_id=channel_id, from_seq=start, last_seq=last_seq).encode())
+                    self.push(
+                        ResyncRequired(
+                            channel_id=channel_id, from_seq=start, last_seq=last_seq
+                        ).encode()
+                    )
                     self.cursors[channel_id] = last_seq
                     return
                 cursor = start
                 self.cursors[channel_id] = cursor
                 while cursor < last_seq:
                     rows = (
-                        await session.execute(
+                        await execute(
+                            session,
                             sa.select(channel_event_table.c.seq, channel_event_table.c.frame)
-                            .where(channel_event_table.c.channel_id == channel_id, channel_event_table.c.seq > cursor)
+                            .where(
+                                channel_event_table.c.channel_id == channel_id,
+                                channel_event_table.c.seq > cursor,
+                            )
                             .order_by(channel_event_table.c.seq)
-                            .limit(REPLAY_PAGE)
+                            .limit(REPLAY_PAGE),
                         )
                     ).all()
                     if not rows:

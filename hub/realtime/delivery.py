@@ -22,9 +22,9 @@ import sqlalchemy as sa
 from hub import metrics
 from hub.broker import Broker
 from hub.config import Settings
-from hub.db import SessionMaker
+from hub.db import SessionMaker, execute
 from hub.events import LoggedEvent, Presence
-from hub.models import channel_event_table
+from hub.models import Person, channel_event_table
 from hub.permissions import presence_watchers
 from hub.realtime.presence import PRESENCE_TOPIC, PresenceTracker
 
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 GAP_WAIT_SECONDS = 0.2
+CLOSE_ACCOUNT_DEACTIVATED = 4001
+person_table: sa.Table = Person.__table__  # type: ignore[attr-defined]
 SWEEP_SECONDS = 60.0
 
 
@@ -56,7 +58,9 @@ class _Feed:
 
 
 class Delivery:
-    def __init__(self, settings: Settings, sessions: SessionMaker, broker: Broker, presence: PresenceTracker) -> None:
+    def __init__(
+        self, settings: Settings, sessions: SessionMaker, broker: Broker, presence: PresenceTracker
+    ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.broker = broker
@@ -79,7 +83,9 @@ class Delivery:
             messages.append((channel_topic(event.channel_id), (header + event.frame).encode()))
             if event.type == "member.joined":
                 for person_id in event.audience:
-                    messages.append((person_topic(person_id), f"follow|{event.channel_id}|{event.seq}".encode()))
+                    messages.append(
+                        (person_topic(person_id), f"follow|{event.channel_id}|{event.seq}".encode())
+                    )
         await self.broker.publish(messages)
 
     async def publish_ephemeral(self, channel_id: int, frame: str) -> None:
@@ -92,6 +98,7 @@ class Delivery:
     async def attach(self, connection: Connection) -> None:
         if self._sweeper is None:
             self._sweeper = asyncio.create_task(self._sweep_forever(), name="delivery-sweeper")
+            self.spawn(self._close_deactivated_forever())
         self._by_person.setdefault(connection.person_id, set()).add(connection)
         await self._ensure_subscribed(person_topic(connection.person_id))
         await self._ensure_subscribed(PRESENCE_TOPIC)
@@ -139,6 +146,36 @@ class Delivery:
                 del self._subscriptions[topic]
             raise
 
+    async def _close_deactivated_forever(self) -> None:
+        # Deactivation may happen in another process (the CLI, an HR import, another
+        # hub), so each process checks its own connected people: one query per round.
+        while True:
+            await asyncio.sleep(self.settings.account_check_seconds)
+            connected = list(self._by_person)
+            if not connected:
+                continue
+            try:
+                async with self.sessions() as session:
+                    gone = (
+                        (
+                            await execute(
+                                session,
+                                sa.select(person_table.c.id).where(
+                                    person_table.c.id.in_(connected),
+                                    person_table.c.active.is_(False),
+                                ),
+                            )
+                        )
+                        .scalars()
+                        .all()
+                    )
+            except Exception:
+                log.exception("checking for deactivated accounts failed; will retry")
+                continue
+            for person_id in gone:
+                for connection in list(self.connections_of(person_id)):
+                    await connection.close(CLOSE_ACCOUNT_DEACTIVATED, "account deactivated")
+
     async def _sweep_forever(self) -> None:
         # Unsubscribing lazily keeps a channel whose last follower reconnects from
         # churning its broker subscription.
@@ -174,7 +211,9 @@ class Delivery:
             kind, channel_id, seq = payload.decode().split("|")
             if kind == "follow":
                 for connection in list(self.connections_of(int(topic[2:]))):
-                    connection.spawn(connection.follow(int(channel_id), int(seq) - 1, announce=True))
+                    connection.spawn(
+                        connection.follow(int(channel_id), int(seq) - 1, announce=True)
+                    )
         elif topic == PRESENCE_TOPIC:
             person_id, status = payload.decode().split("|")
             if self._by_person:
@@ -222,29 +261,51 @@ class Delivery:
             upto = min(feed.pending)
             async with self.sessions() as session:
                 rows = (
-                    await session.execute(
-                        sa.select(channel_event_table.c.seq, channel_event_table.c.type, channel_event_table.c.frame)
+                    await execute(
+                        session,
+                        sa.select(
+                            channel_event_table.c.seq,
+                            channel_event_table.c.type,
+                            channel_event_table.c.frame,
+                        )
                         .where(
                             channel_event_table.c.channel_id == channel_id,
                             channel_event_table.c.seq >= feed.next_seq,
                             channel_event_table.c.seq < upto,
                         )
-                        .order_by(channel_event_table.c.seq)
+                        .order_by(channel_event_table.c.seq),
                     )
                 ).all()
             for seq, event_type, frame in rows:
                 if seq == feed.next_seq:
-                    self._dispatch(channel_id, seq, event_type, _audience_of(event_type, frame), time.time(), frame)
+                    self._dispatch(
+                        channel_id,
+                        seq,
+                        event_type,
+                        _audience_of(event_type, frame),
+                        time.time(),
+                        frame,
+                    )
                     feed.next_seq = seq + 1
             if feed.next_seq not in feed.pending and feed.pending:
-                log.error("channel %s log has a hole before seq %s; skipping ahead", channel_id, min(feed.pending))
+                log.error(
+                    "channel %s log has a hole before seq %s; skipping ahead",
+                    channel_id,
+                    min(feed.pending),
+                )
                 feed.next_seq = min(feed.pending)
             self._drain(channel_id, feed)
         finally:
             feed.filling = False
 
     def _dispatch(
-        self, channel_id: int, seq: int, event_type: str, audience: tuple[int, ...], stamp: float, frame: str
+        self,
+        channel_id: int,
+        seq: int,
+        event_type: str,
+        audience: tuple[int, ...],
+        stamp: float,
+        frame: str,
     ) -> None:
         if event_type == "member.left":
             for person_id in audience:
@@ -260,7 +321,7 @@ class Delivery:
     async def _tell_presence(self, person_id: int, status: str) -> None:
         async with self.sessions() as session:
             watchers = await presence_watchers(session, person_id)
-        frame = Presence(person_id=person_id, status=status).encode()  # type: ignore[arg-type]
+        frame = Presence.model_validate({"person_id": person_id, "status": status}).encode()
         for watcher in watchers & self._by_person.keys():
             for connection in list(self.connections_of(watcher)):
                 connection.push(frame)

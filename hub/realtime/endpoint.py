@@ -55,10 +55,14 @@ async def _person_from_cookie(websocket: WebSocket, hub: HubState) -> Person | N
 
 async def _person_from_auth_frame(websocket: WebSocket, hub: HubState) -> Person | None:
     try:
-        text = await asyncio.wait_for(websocket.receive_text(), timeout=hub.settings.ws_auth_timeout_seconds)
+        text = await asyncio.wait_for(
+            websocket.receive_text(), timeout=hub.settings.ws_auth_timeout_seconds
+        )
         frame = Auth.model_validate(orjson.loads(text))
     except TimeoutError:
-        await websocket.close(CLOSE_AUTH_FAILED, "not authenticated in time: send {type: auth, ticket} first")
+        await websocket.close(
+            CLOSE_AUTH_FAILED, "not authenticated in time: send {type: auth, ticket} first"
+        )
         return None
     except (WebSocketDisconnect, RuntimeError):
         return None
@@ -69,7 +73,10 @@ async def _person_from_auth_frame(websocket: WebSocket, hub: HubState) -> Person
         person_id = await redeem_ticket(session, hub.secret, frame.ticket)
         person = await session.get(Person, person_id) if person_id is not None else None
     if person is None or not person.active:
-        await websocket.close(CLOSE_AUTH_FAILED, "ticket unknown, used or expired: get a new one from /api/v1/auth/ws-ticket")
+        await websocket.close(
+            CLOSE_AUTH_FAILED,
+            "ticket unknown, used or expired: get a new one from /api/v1/auth/ws-ticket",
+        )
         return None
     return person
 
@@ -119,7 +126,12 @@ async def _read_frames(connection: Connection, handlers: FrameHandlers, hub: Hub
                 connection.push(_error(ErrorCode.invalid_json, "Binary frames must be UTF-8 JSON."))
                 continue
         if len(text) > limit or len(text.encode()) > limit:
-            connection.push(_error(ErrorCode.frame_too_large, f"Frames are limited to {limit} bytes; nothing was done."))
+            connection.push(
+                _error(
+                    ErrorCode.frame_too_large,
+                    f"Frames are limited to {limit} bytes; nothing was done.",
+                )
+            )
             continue
         await _handle_text(text, handlers, connection)
 
@@ -128,7 +140,11 @@ async def _handle_text(text: str, handlers: FrameHandlers, connection: Connectio
     try:
         raw = orjson.loads(text)
     except orjson.JSONDecodeError as error:
-        connection.push(_error(ErrorCode.invalid_json, f"The frame is not valid JSON ({error}); nothing was done."))
+        connection.push(
+            _error(
+                ErrorCode.invalid_json, f"The frame is not valid JSON ({error}); nothing was done."
+            )
+        )
         return
     ref = raw.get("ref") if isinstance(raw, dict) else None
     client_msg_id = raw.get("client_msg_id") if isinstance(raw, dict) else None
@@ -147,7 +163,11 @@ async def _handle_text(text: str, handlers: FrameHandlers, connection: Connectio
     try:
         frame = client_frame_adapter.validate_python(raw)
     except ValidationError as error:
-        connection.push(_error(ErrorCode.validation_failed, describe_validation_error(error), ref, client_msg_id))
+        connection.push(
+            _error(
+                ErrorCode.validation_failed, describe_validation_error(error), ref, client_msg_id
+            )
+        )
         return
     try:
         await handlers.handle(frame)
@@ -155,8 +175,19 @@ async def _handle_text(text: str, handlers: FrameHandlers, connection: Connectio
         connection.push(_error(error.code, error.message, ref, client_msg_id))
     except Exception:
         log.exception("frame %s from connection %s failed", raw.get("type"), connection.id)
-        connection.push(_error(ErrorCode.internal, "The server failed on this frame; it is logged. Retry.", ref, client_msg_id))
+        connection.push(
+            _error(
+                ErrorCode.internal,
+                "The server failed on this frame; it is logged. Retry.",
+                ref,
+                client_msg_id,
+            )
+        )
 
 
-def _error(code: ErrorCode, message: str, ref: str | None = None, client_msg_id: str | None = None) -> str:
-    return ErrorFrame(code=code.value, message=message, ref=ref, client_msg_id=client_msg_id).encode()
+def _error(
+    code: ErrorCode, message: str, ref: str | None = None, client_msg_id: str | None = None
+) -> str:
+    return ErrorFrame(
+        code=code.value, message=message, ref=ref, client_msg_id=client_msg_id
+    ).encode()

@@ -76,5 +76,17 @@ ClientFrame = Annotated[
 ]
 client_frame_adapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
 CLIENT_FRAME_TYPES = frozenset(
-    {"auth", "send", "edit", "delete", "react", "unreact", "typing", "read", "sync", "ping", "presence"}
+    {
+        "auth",
+        "send",
+        "edit",
+        "delete",
+        "react",
+        "unreact",
+        "typing",
+        "read",
+        "sync",
+        "ping",
+        "presence",
+    }
 )

@@ -64,17 +64,27 @@ class FrameHandlers:
             case MarkReadFrame():
                 await self.read(frame)
             case SetPresence():
-                await self.hub.presence.update(self.connection.person_id, self.connection.id, frame.status)
+                await self.hub.presence.update(
+                    self.connection.person_id, self.connection.id, frame.status
+                )
                 self.connection.push(Ack(ref=frame.ref).encode())
             case Ping():
                 self.connection.push(Pong(ref=frame.ref, server_time=utcnow()).encode())
             case _:
-                raise HubError(ErrorCode.bad_request, "Already authenticated; this frame is not needed.")
+                raise HubError(
+                    ErrorCode.bad_request, "Already authenticated; this frame is not needed."
+                )
 
     async def send(self, frame: Send) -> None:
+        # Checks in the order of docs/protocol.md: membership, size, rate. A followed
+        # channel is a membership; anything else gets the full answer from the database
+        # (the transaction that writes checks once more).
+        if frame.channel_id not in self.connection.cursors:
+            async with self.hub.sessions() as session:
+                await permissions.check_post(session, self.connection.person, frame.channel_id)
         check_client_msg_id(frame.client_msg_id)
         check_text(frame.text, self.hub.settings.max_message_chars)
-        self.hub.send_limiter.check(self.connection.person_id)
+        await self.hub.send_limiter.check(self.connection.person_id)
         # Sends are pipelined: the next frame is read while this one commits. They reach
         # the committer in the order they arrived, so a client's messages keep their order.
         while len(self._sends) >= MAX_SENDS_IN_FLIGHT:
@@ -112,9 +122,14 @@ class FrameHandlers:
         if isinstance(error, HubError):
             code, message = error.code.value, error.message
         else:
-            code, message = "internal", "The send failed on the server; resend with the same client_msg_id."
+            code, message = (
+                "internal",
+                "The send failed on the server; resend with the same client_msg_id.",
+            )
         self.connection.push(
-            ErrorFrame(ref=frame.ref, client_msg_id=frame.client_msg_id, code=code, message=message).encode()
+            ErrorFrame(
+                ref=frame.ref, client_msg_id=frame.client_msg_id, code=code, message=message
+            ).encode()
         )
 
     async def sync(self, frame: Sync) -> None:
@@ -138,23 +153,37 @@ class FrameHandlers:
         text = check_text(frame.text, self.hub.settings.max_message_chars)
         async with self.hub.sessions() as session:
             await permissions.check_edit_message(session, self.connection.person, frame.message_id)
-        message = await self.hub.committer.submit(EditMessage(frame.message_id, self.connection.person_id, text))
-        self.connection.push(Ack(ref=frame.ref, channel_id=message.channel_id, message_id=message.id).encode())
+        message = await self.hub.committer.submit(
+            EditMessage(frame.message_id, self.connection.person_id, text)
+        )
+        self.connection.push(
+            Ack(ref=frame.ref, channel_id=message.channel_id, message_id=message.id).encode()
+        )
 
     async def delete(self, frame: Delete) -> None:
         async with self.hub.sessions() as session:
-            _, channel = await permissions.check_delete_message(session, self.connection.person, frame.message_id)
+            _, channel = await permissions.check_delete_message(
+                session, self.connection.person, frame.message_id
+            )
         seq = await self.hub.committer.submit(DeleteMessage(frame.message_id))
-        self.connection.push(Ack(ref=frame.ref, channel_id=channel.id, seq=seq, message_id=frame.message_id).encode())
+        self.connection.push(
+            Ack(ref=frame.ref, channel_id=channel.id, seq=seq, message_id=frame.message_id).encode()
+        )
 
     async def react(self, frame: React) -> None:
         emoji = check_emoji(frame.emoji)
         async with self.hub.sessions() as session:
-            _, channel = await permissions.check_react(session, self.connection.person, frame.message_id)
+            _, channel = await permissions.check_react(
+                session, self.connection.person, frame.message_id
+            )
         seq = await self.hub.committer.submit(
-            ChangeReaction(frame.message_id, self.connection.person_id, emoji, add=frame.type == "react")
+            ChangeReaction(
+                frame.message_id, self.connection.person_id, emoji, add=frame.type == "react"
+            )
         )
-        self.connection.push(Ack(ref=frame.ref, channel_id=channel.id, seq=seq, message_id=frame.message_id).encode())
+        self.connection.push(
+            Ack(ref=frame.ref, channel_id=channel.id, seq=seq, message_id=frame.message_id).encode()
+        )
 
     async def typing(self, frame: TypingStart) -> None:
         if frame.channel_id not in self.connection.cursors:
@@ -163,13 +192,19 @@ class FrameHandlers:
         if now - self._last_typing.get(frame.channel_id, 0.0) < TYPING_MIN_INTERVAL:
             return
         self._last_typing[frame.channel_id] = now
-        event = Typing(channel_id=frame.channel_id, person_id=self.connection.person_id, thread_root_id=frame.thread_root_id)
+        event = Typing(
+            channel_id=frame.channel_id,
+            person_id=self.connection.person_id,
+            thread_root_id=frame.thread_root_id,
+        )
         await self.hub.delivery.publish_ephemeral(frame.channel_id, event.encode())
 
     async def read(self, frame: MarkReadFrame) -> None:
         if frame.channel_id not in self.connection.cursors:
             raise channel_not_found(frame.channel_id)
-        seq = await self.hub.committer.submit(MarkRead(frame.channel_id, self.connection.person_id, frame.seq))
+        seq = await self.hub.committer.submit(
+            MarkRead(frame.channel_id, self.connection.person_id, frame.seq)
+        )
         self.connection.push(Ack(ref=frame.ref, channel_id=frame.channel_id, seq=seq).encode())
 
     async def finish(self) -> None:

@@ -95,7 +95,7 @@ class RedisPresence(_Announcing):
         if self._refresher is not None:
             self._refresher.cancel()
             await asyncio.gather(self._refresher, return_exceptions=True)
-        for (person_id, connection_id) in list(self._local):
+        for person_id, connection_id in list(self._local):
             await self._client.hdel(self._key(person_id), connection_id)
         await self._client.aclose()
 
@@ -117,7 +117,7 @@ class RedisPresence(_Announcing):
         fields = await self._client.hgetall(self._key(person_id))
         live = []
         for value in fields.values():
-            status, _, expires = value.partition("|")
+            status, _, expires = str(value).partition("|")
             if float(expires or 0) > now:
                 live.append(status)
         return aggregate(live)
@@ -129,7 +129,9 @@ class RedisPresence(_Announcing):
             await self._client.hdel(self._key(person_id), connection_id)
         else:
             self._local[(person_id, connection_id)] = status
-            await self._client.hset(self._key(person_id), connection_id, f"{status}|{time.time() + self._ttl}")
+            await self._client.hset(
+                self._key(person_id), connection_id, f"{status}|{time.time() + self._ttl}"
+            )
             await self._client.expire(self._key(person_id), int(self._ttl * 2))
         after = await self._read(person_id)
         if after != before:
@@ -141,5 +143,7 @@ class RedisPresence(_Announcing):
 
 def create_presence(settings: Settings, broker: Broker) -> PresenceTracker:
     if settings.redis_url:
-        return RedisPresence(broker, settings.redis_url, ttl_seconds=max(10.0, settings.heartbeat_seconds * 2))
+        return RedisPresence(
+            broker, settings.redis_url, ttl_seconds=max(10.0, settings.heartbeat_seconds * 2)
+        )
     return MemoryPresence(broker)

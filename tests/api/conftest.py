@@ -44,7 +44,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("filterwarnings", "ignore:(?s).*session.exec:DeprecationWarning")
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     # The coverage check must run after every other API test.
     last = [item for item in items if item.name == COVERAGE_TEST]
     for item in last:
@@ -52,8 +54,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         items.append(item)
     here = Path(__file__).parent
     api_files = {path.name for path in here.glob("test_*.py")}
-    collected = {Path(str(item.fspath)).name for item in items if Path(str(item.fspath)).parent == here}
-    config.stash[_FULL_RUN] = collected == api_files and not config.option.keyword and not config.option.markexpr
+    collected = {
+        Path(str(item.fspath)).name for item in items if Path(str(item.fspath)).parent == here
+    }
+    config.stash[_FULL_RUN] = (
+        collected == api_files and not config.option.keyword and not config.option.markexpr
+    )
 
 
 _FULL_RUN = pytest.StashKey[bool]()
@@ -105,7 +111,9 @@ class OpenApiRecorder:
         if path in UNDOCUMENTED:
             return
         template = self.template_for(path)
-        assert template is not None, f"{method.upper()} {path} answered {response.status_code} but is not in the OpenAPI document"
+        assert template is not None, (
+            f"{method.upper()} {path} answered {response.status_code} but is not in the OpenAPI document"
+        )
         operation = self.document["paths"][template].get(method)
         assert operation is not None, f"{method.upper()} {template} is not documented"
         status = str(response.status_code)
@@ -120,11 +128,22 @@ class OpenApiRecorder:
         assert response.headers["content-type"].startswith("application/json")
         pointer = "/".join(
             part.replace("~", "~0").replace("/", "~1")
-            for part in ["paths", template, method, "responses", status, "content", "application/json", "schema"]
+            for part in [
+                "paths",
+                template,
+                method,
+                "responses",
+                status,
+                "content",
+                "application/json",
+                "schema",
+            ]
         )
         validator = OAS31Validator({"$ref": f"{DOC_URI}#/{pointer}"}, registry=self.registry)
         errors = sorted(validator.iter_errors(orjson.loads(response.content)), key=str)
-        assert not errors, f"{method.upper()} {template} {status} does not match the document: {errors[0]}"
+        assert not errors, (
+            f"{method.upper()} {template} {status} does not match the document: {errors[0]}"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -161,20 +180,36 @@ async def _seed(url: str) -> World:
             engineering = Department(org_id=home.id or 0, name="研发部", name_en="Engineering")
             session.add(engineering)
             await session.flush()
-            platform = Department(org_id=home.id or 0, name="平台组", name_en="Platform", parent_id=engineering.id)
+            platform = Department(
+                org_id=home.id or 0, name="平台组", name_en="Platform", parent_id=engineering.id
+            )
             session.add(platform)
             await session.flush()
             hashed = hash_password(PASSWORD)
 
             def person(username: str, **fields: Any) -> Person:
                 fields.setdefault("org_id", home.id)
-                return Person(username=username, display_name=username.title(), password_hash=hashed, **fields)
+                return Person(
+                    username=username, display_name=username.title(), password_hash=hashed, **fields
+                )
 
-            alice = person("alice", roles=["admin"], department_id=engineering.id, title="CTO",
-                           email="alice@acme.example", name_en="Alice Wang")
+            alice = person(
+                "alice",
+                roles=["admin"],
+                department_id=engineering.id,
+                title="CTO",
+                email="alice@acme.example",
+                name_en="Alice Wang",
+            )
             session.add(alice)
             await session.flush()
-            bob = person("bob", department_id=platform.id, manager_id=alice.id, title="Engineer", email="bob@acme.example")
+            bob = person(
+                "bob",
+                department_id=platform.id,
+                manager_id=alice.id,
+                title="Engineer",
+                email="bob@acme.example",
+            )
             carol = person("carol", department_id=platform.id, title="Designer")
             gina = person("gina", org_id=partner.id, kind="guest", email="gina@supplier.example")
             dave = person("dave", active=False, department_id=platform.id)
@@ -184,9 +219,16 @@ async def _seed(url: str) -> World:
             session.add(engineering)
             await session.commit()
             return World(
-                url=url, home_org=home.id or 0, partner_org=partner.id or 0, engineering=engineering.id or 0,
-                platform=platform.id or 0, alice=alice.id or 0, bob=bob.id or 0, carol=carol.id or 0,
-                gina=gina.id or 0, dave=dave.id or 0,
+                url=url,
+                home_org=home.id or 0,
+                partner_org=partner.id or 0,
+                engineering=engineering.id or 0,
+                platform=platform.id or 0,
+                alice=alice.id or 0,
+                bob=bob.id or 0,
+                carol=carol.id or 0,
+                gina=gina.id or 0,
+                dave=dave.id or 0,
             )
     finally:
         await engine.dispose()
@@ -216,7 +258,9 @@ ClientFactory = Callable[..., httpx.AsyncClient]
 async def make_client(app: Starlette, recorder: OpenApiRecorder) -> AsyncIterator[ClientFactory]:
     clients: list[httpx.AsyncClient] = []
 
-    def make(headers: dict[str, str] | None = None, base_url: str = "http://testserver") -> httpx.AsyncClient:
+    def make(
+        headers: dict[str, str] | None = None, base_url: str = "http://testserver"
+    ) -> httpx.AsyncClient:
         client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app),
             base_url=base_url,
@@ -246,7 +290,8 @@ def sign_in_as(make_client: ClientFactory) -> SignIn:
     async def sign_in(username: str) -> httpx.AsyncClient:
         client = make_client()
         response = await client.post(
-            "/api/v1/auth/sign-in", json={"username": username, "password": PASSWORD, "client": "api"}
+            "/api/v1/auth/sign-in",
+            json={"username": username, "password": PASSWORD, "client": "api"},
         )
         assert response.status_code == 200, response.text
         client.headers["Authorization"] = f"Bearer {response.json()['token']}"
@@ -282,8 +327,12 @@ CreateChannel = Callable[..., Awaitable[dict[str, Any]]]
 def create_channel() -> CreateChannel:
     """Create a channel through the API and return its JSON."""
 
-    async def create(client: httpx.AsyncClient, name: str, kind: str = "public", **fields: Any) -> dict[str, Any]:
-        response = await client.post("/api/v1/channels", json={"name": name, "kind": kind, **fields})
+    async def create(
+        client: httpx.AsyncClient, name: str, kind: str = "public", **fields: Any
+    ) -> dict[str, Any]:
+        response = await client.post(
+            "/api/v1/channels", json={"name": name, "kind": kind, **fields}
+        )
         assert response.status_code == 201, response.text
         channel: dict[str, Any] = response.json()["channel"]
         return channel

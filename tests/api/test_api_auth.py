@@ -28,7 +28,9 @@ def cookie_attributes(response: httpx.Response) -> dict[str, Any]:
 async def test_web_sign_in_sets_a_locked_down_cookie_and_sign_out_ends_it(
     anon: httpx.AsyncClient, make_client: Any, world: Any
 ) -> None:
-    response = await anon.post("/api/v1/auth/sign-in", json={"username": "alice", "password": PASSWORD})
+    response = await anon.post(
+        "/api/v1/auth/sign-in", json={"username": "alice", "password": PASSWORD}
+    )
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"person"}
@@ -56,12 +58,16 @@ async def test_web_sign_in_sets_a_locked_down_cookie_and_sign_out_ends_it(
 
 async def test_cookie_is_secure_over_https(make_client: Any) -> None:
     client = make_client(base_url="https://testserver")
-    response = await client.post("/api/v1/auth/sign-in", json={"username": "bob", "password": PASSWORD})
+    response = await client.post(
+        "/api/v1/auth/sign-in", json={"username": "bob", "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert cookie_attributes(response)["secure"] is True
 
 
-async def test_api_sign_in_gives_a_bearer_token_and_no_cookie(anon: httpx.AsyncClient, make_client: Any, world: Any) -> None:
+async def test_api_sign_in_gives_a_bearer_token_and_no_cookie(
+    anon: httpx.AsyncClient, make_client: Any, world: Any
+) -> None:
     response = await anon.post(
         "/api/v1/auth/sign-in", json={"username": "bob", "password": PASSWORD, "client": "api"}
     )
@@ -89,7 +95,9 @@ async def test_unauthenticated_requests_get_401(anon: httpx.AsyncClient) -> None
 
 
 async def test_wrong_password_and_bad_bodies(anon: httpx.AsyncClient) -> None:
-    wrong = await anon.post("/api/v1/auth/sign-in", json={"username": "alice", "password": "nope nope nope"})
+    wrong = await anon.post(
+        "/api/v1/auth/sign-in", json={"username": "alice", "password": "nope nope nope"}
+    )
     assert wrong.status_code == 401 and code(wrong) == "invalid_credentials"
     missing = await anon.post("/api/v1/auth/sign-in", json={"username": "alice"})
     assert missing.status_code == 400 and code(missing) == "validation_failed"
@@ -104,13 +112,17 @@ async def test_wrong_password_and_bad_bodies(anon: httpx.AsyncClient) -> None:
 
 
 async def test_deactivated_account_is_refused(anon: httpx.AsyncClient) -> None:
-    response = await anon.post("/api/v1/auth/sign-in", json={"username": "dave", "password": PASSWORD})
+    response = await anon.post(
+        "/api/v1/auth/sign-in", json={"username": "dave", "password": PASSWORD}
+    )
     assert response.status_code == 403 and code(response) == "account_deactivated"
 
 
 async def test_sixth_failed_sign_in_is_locked_with_retry_after(anon: httpx.AsyncClient) -> None:
     for _ in range(5):
-        response = await anon.post("/api/v1/auth/sign-in", json={"username": "bob", "password": "wrong password"})
+        response = await anon.post(
+            "/api/v1/auth/sign-in", json={"username": "bob", "password": "wrong password"}
+        )
         assert response.status_code == 401
     locked = await anon.post("/api/v1/auth/sign-in", json={"username": "bob", "password": PASSWORD})
     assert locked.status_code == 429 and code(locked) == "too_many_attempts"
@@ -123,19 +135,27 @@ async def test_sixth_failed_sign_in_is_locked_with_retry_after(anon: httpx.Async
 
 async def test_failures_from_one_address_lock_the_address(anon: httpx.AsyncClient) -> None:
     for name in ["x1", "x2", "x3", "x4", "x5"]:
-        response = await anon.post("/api/v1/auth/sign-in", json={"username": name, "password": "wrong password"})
+        response = await anon.post(
+            "/api/v1/auth/sign-in", json={"username": name, "password": "wrong password"}
+        )
         assert response.status_code == 401
-    locked = await anon.post("/api/v1/auth/sign-in", json={"username": "carol", "password": PASSWORD})
+    locked = await anon.post(
+        "/api/v1/auth/sign-in", json={"username": "carol", "password": PASSWORD}
+    )
     assert locked.status_code == 429 and code(locked) == "too_many_attempts"
     assert "retry-after" in locked.headers
 
 
 async def test_cookie_writes_need_an_allowed_origin(anon: httpx.AsyncClient) -> None:
     foreign = await anon.post(
-        "/api/v1/auth/sign-in", json={"username": "alice", "password": PASSWORD}, headers={"Origin": "https://evil.example"}
+        "/api/v1/auth/sign-in",
+        json={"username": "alice", "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
     )
     assert foreign.status_code == 403 and code(foreign) == "origin_not_allowed"
-    signed_in = await anon.post("/api/v1/auth/sign-in", json={"username": "alice", "password": PASSWORD})
+    signed_in = await anon.post(
+        "/api/v1/auth/sign-in", json={"username": "alice", "password": PASSWORD}
+    )
     assert signed_in.status_code == 200
     refused = await anon.post("/api/v1/auth/ws-ticket", headers={"Origin": "https://evil.example"})
     assert refused.status_code == 403 and code(refused) == "origin_not_allowed"

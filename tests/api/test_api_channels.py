@@ -13,9 +13,12 @@ def code(response: httpx.Response) -> str:
     return value
 
 
-async def send(client: httpx.AsyncClient, channel_id: int, text: str, client_msg_id: str) -> dict[str, Any]:
+async def send(
+    client: httpx.AsyncClient, channel_id: int, text: str, client_msg_id: str
+) -> dict[str, Any]:
     response = await client.post(
-        f"/api/v1/channels/{channel_id}/messages", json={"text": text, "client_msg_id": client_msg_id}
+        f"/api/v1/channels/{channel_id}/messages",
+        json={"text": text, "client_msg_id": client_msg_id},
     )
     assert response.status_code == 201, response.text
     message: dict[str, Any] = response.json()["message"]
@@ -26,7 +29,11 @@ async def test_create_channel_and_list_with_unread_and_mentions(
     alice: httpx.AsyncClient, bob: httpx.AsyncClient, world: Any, create_channel: Any
 ) -> None:
     channel = await create_channel(alice, "general", topic="Everything", member_ids=[world.bob])
-    assert channel["kind"] == "public" and channel["name"] == "general" and channel["topic"] == "Everything"
+    assert (
+        channel["kind"] == "public"
+        and channel["name"] == "general"
+        and channel["topic"] == "Everything"
+    )
     assert channel["joined"] is True and channel["role"] == "owner" and channel["member_count"] == 2
     assert channel["members"] is None
 
@@ -41,7 +48,9 @@ async def test_create_channel_and_list_with_unread_and_mentions(
     assert (mine["unread_count"], mine["mention_count"]) == (2, 1)
     assert mine["muted"] is False and mine["last_read_seq"] < mine["last_seq"]
 
-    read = await bob.post(f"/api/v1/channels/{channel['id']}/read", json={"seq": mine["last_seq"] + 100})
+    read = await bob.post(
+        f"/api/v1/channels/{channel['id']}/read", json={"seq": mine["last_seq"] + 100}
+    )
     assert read.status_code == 200 and read.json()["last_read_seq"] == mine["last_seq"]
     back = await bob.post(f"/api/v1/channels/{channel['id']}/read", json={"seq": 1})
     assert back.json()["last_read_seq"] == mine["last_seq"]  # never moves back
@@ -54,17 +63,25 @@ async def test_create_channel_errors(
 ) -> None:
     guest = await gina.post("/api/v1/channels", json={"name": "mine", "kind": "public"})
     assert guest.status_code == 403 and code(guest) == "forbidden"
-    no_guests = await bob.post("/api/v1/channels", json={"name": "x", "kind": "private", "member_ids": [world.gina]})
+    no_guests = await bob.post(
+        "/api/v1/channels", json={"name": "x", "kind": "private", "member_ids": [world.gina]}
+    )
     assert no_guests.status_code == 403 and code(no_guests) == "forbidden"
-    unknown = await bob.post("/api/v1/channels", json={"name": "x", "kind": "public", "member_ids": [999]})
+    unknown = await bob.post(
+        "/api/v1/channels", json={"name": "x", "kind": "public", "member_ids": [999]}
+    )
     assert unknown.status_code == 404 and code(unknown) == "person_not_found"
-    deactivated = await bob.post("/api/v1/channels", json={"name": "x", "kind": "public", "member_ids": [world.dave]})
+    deactivated = await bob.post(
+        "/api/v1/channels", json={"name": "x", "kind": "public", "member_ids": [world.dave]}
+    )
     assert deactivated.status_code == 400 and code(deactivated) == "bad_request"
     bad_kind = await bob.post("/api/v1/channels", json={"name": "x", "kind": "direct"})
     assert bad_kind.status_code == 400 and code(bad_kind) == "validation_failed"
     blank = await bob.post("/api/v1/channels", json={"name": "   ", "kind": "public"})
     assert blank.status_code == 400 and code(blank) == "validation_failed"
-    shared = await create_channel(bob, "with-supplier", "private", shared=True, member_ids=[world.gina])
+    shared = await create_channel(
+        bob, "with-supplier", "private", shared=True, member_ids=[world.gina]
+    )
     assert shared["shared"] is True and shared["partner_orgs"] == ["Supplier Ltd"]
 
 
@@ -97,7 +114,8 @@ async def test_browse_and_join_and_leave(
     assert (await bob.post(f"/api/v1/channels/{general['id']}/join")).status_code == 200
     members = await bob.get(f"/api/v1/channels/{general['id']}/members")
     assert [(m["person"]["username"], m["role"]) for m in members.json()["members"]] == [
-        ("alice", "owner"), ("bob", "member")
+        ("alice", "owner"),
+        ("bob", "member"),
     ]
 
     left = await bob.post(f"/api/v1/channels/{general['id']}/leave")
@@ -134,7 +152,9 @@ async def test_guests_learn_nothing_about_other_channels(
     assert nowhere.status_code == 404 and code(nowhere) == "channel_not_found"
 
 
-async def test_bob_cannot_see_private_channels_he_is_not_in(alice: httpx.AsyncClient, bob: httpx.AsyncClient, create_channel: Any) -> None:
+async def test_bob_cannot_see_private_channels_he_is_not_in(
+    alice: httpx.AsyncClient, bob: httpx.AsyncClient, create_channel: Any
+) -> None:
     private = await create_channel(alice, "secret", "private")
     response = await bob.get(f"/api/v1/channels/{private['id']}")
     assert response.status_code == 404 and code(response) == "channel_not_found"
@@ -143,7 +163,11 @@ async def test_bob_cannot_see_private_channels_he_is_not_in(alice: httpx.AsyncCl
 
 
 async def test_direct_and_group_messages(
-    bob: httpx.AsyncClient, carol: httpx.AsyncClient, gina: httpx.AsyncClient, world: Any, create_channel: Any
+    bob: httpx.AsyncClient,
+    carol: httpx.AsyncClient,
+    gina: httpx.AsyncClient,
+    world: Any,
+    create_channel: Any,
 ) -> None:
     first = await bob.post("/api/v1/channels/direct", json={"person_ids": [world.carol]})
     assert first.status_code == 200
@@ -154,9 +178,16 @@ async def test_direct_and_group_messages(
     assert from_carol.json()["channel"]["id"] == direct["id"]
     assert [p["id"] for p in from_carol.json()["channel"]["members"]] == [world.bob]
 
-    group = (await bob.post("/api/v1/channels/direct", json={"person_ids": [world.carol, world.alice]})).json()["channel"]
-    assert group["kind"] == "group" and {p["id"] for p in group["members"]} == {world.alice, world.carol}
-    same = await carol.post("/api/v1/channels/direct", json={"person_ids": [world.alice, world.bob, world.carol]})
+    group = (
+        await bob.post("/api/v1/channels/direct", json={"person_ids": [world.carol, world.alice]})
+    ).json()["channel"]
+    assert group["kind"] == "group" and {p["id"] for p in group["members"]} == {
+        world.alice,
+        world.carol,
+    }
+    same = await carol.post(
+        "/api/v1/channels/direct", json={"person_ids": [world.alice, world.bob, world.carol]}
+    )
     assert same.json()["channel"]["id"] == group["id"]
 
     listed = {c["id"]: c for c in (await bob.get("/api/v1/channels")).json()["channels"]}
@@ -183,7 +214,11 @@ async def test_direct_and_group_messages(
 
 
 async def test_invite_and_remove(
-    alice: httpx.AsyncClient, bob: httpx.AsyncClient, carol: httpx.AsyncClient, world: Any, create_channel: Any
+    alice: httpx.AsyncClient,
+    bob: httpx.AsyncClient,
+    carol: httpx.AsyncClient,
+    world: Any,
+    create_channel: Any,
 ) -> None:
     channel = await create_channel(bob, "project", "private")
     cid = channel["id"]
@@ -193,7 +228,9 @@ async def test_invite_and_remove(
     assert guest.status_code == 403 and code(guest) == "forbidden"
     nobody = await bob.post(f"/api/v1/channels/{cid}/members", json={"person_ids": [4242]})
     assert nobody.status_code == 404 and code(nobody) == "person_not_found"
-    outsider = await alice.post(f"/api/v1/channels/{cid}/members", json={"person_ids": [world.alice]})
+    outsider = await alice.post(
+        f"/api/v1/channels/{cid}/members", json={"person_ids": [world.alice]}
+    )
     assert outsider.status_code == 404 and code(outsider) == "channel_not_found"
 
     # Only owners and admins remove others.
@@ -211,7 +248,11 @@ async def test_invite_and_remove(
 
 
 async def test_topic_name_and_archive(
-    alice: httpx.AsyncClient, bob: httpx.AsyncClient, carol: httpx.AsyncClient, world: Any, create_channel: Any
+    alice: httpx.AsyncClient,
+    bob: httpx.AsyncClient,
+    carol: httpx.AsyncClient,
+    world: Any,
+    create_channel: Any,
 ) -> None:
     channel = await create_channel(bob, "project", member_ids=[world.carol])
     cid = channel["id"]
@@ -230,7 +271,9 @@ async def test_topic_name_and_archive(
     assert archived.status_code == 200 and archived.json()["channel"]["archived"] is True
     twice = await bob.post(f"/api/v1/channels/{cid}/archive")
     assert twice.status_code == 409 and code(twice) == "conflict"
-    write = await carol.post(f"/api/v1/channels/{cid}/messages", json={"text": "hi", "client_msg_id": "a1"})
+    write = await carol.post(
+        f"/api/v1/channels/{cid}/messages", json={"text": "hi", "client_msg_id": "a1"}
+    )
     assert write.status_code == 409 and code(write) == "channel_archived"
     topic_archived = await carol.patch(f"/api/v1/channels/{cid}", json={"topic": "x"})
     assert topic_archived.status_code == 409 and code(topic_archived) == "channel_archived"
@@ -243,7 +286,13 @@ async def test_topic_name_and_archive(
     assert not_archived.status_code == 409 and code(not_archived) == "conflict"
 
 
-async def test_event_log(bob: httpx.AsyncClient, carol: httpx.AsyncClient, alice: httpx.AsyncClient, world: Any, create_channel: Any) -> None:
+async def test_event_log(
+    bob: httpx.AsyncClient,
+    carol: httpx.AsyncClient,
+    alice: httpx.AsyncClient,
+    world: Any,
+    create_channel: Any,
+) -> None:
     channel = await create_channel(bob, "log", member_ids=[world.carol])
     cid = channel["id"]
     await send(bob, cid, "one", "e1")

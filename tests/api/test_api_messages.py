@@ -14,22 +14,34 @@ def code(response: httpx.Response) -> str:
     return value
 
 
-async def post(client: httpx.AsyncClient, channel_id: int, text: str, cmid: str, **extra: Any) -> httpx.Response:
+async def post(
+    client: httpx.AsyncClient, channel_id: int, text: str, cmid: str, **extra: Any
+) -> httpx.Response:
     return await client.post(
-        f"/api/v1/channels/{channel_id}/messages", json={"text": text, "client_msg_id": cmid, **extra}
+        f"/api/v1/channels/{channel_id}/messages",
+        json={"text": text, "client_msg_id": cmid, **extra},
     )
 
 
-async def test_send_is_idempotent_by_client_msg_id(bob: httpx.AsyncClient, create_channel: Any) -> None:
+async def test_send_is_idempotent_by_client_msg_id(
+    bob: httpx.AsyncClient, create_channel: Any
+) -> None:
     channel = await create_channel(bob, "room")
     first = await post(bob, channel["id"], "hello", "abc-1")
     assert first.status_code == 201
     assert first.json()["duplicate"] is False
     message = first.json()["message"]
-    assert message["text"] == "hello" and message["client_msg_id"] == "abc-1" and message["thread_root_id"] is None
+    assert (
+        message["text"] == "hello"
+        and message["client_msg_id"] == "abc-1"
+        and message["thread_root_id"] is None
+    )
     again = await post(bob, channel["id"], "hello again?", "abc-1")
     assert again.status_code == 200 and again.json()["duplicate"] is True
-    assert again.json()["message"]["id"] == message["id"] and again.json()["message"]["text"] == "hello"
+    assert (
+        again.json()["message"]["id"] == message["id"]
+        and again.json()["message"]["text"] == "hello"
+    )
     page = (await bob.get(f"/api/v1/channels/{channel['id']}/messages")).json()
     assert [m["id"] for m in page["messages"]] == [message["id"]]
 
@@ -61,7 +73,9 @@ async def test_send_rate_limit(bob: httpx.AsyncClient, app: Any, create_channel:
     # A slow refill so the test does not race the clock; the limiter itself is the real one.
     burst = 5
     app.state.hub.send_limiter = RateLimiter(rate_per_second=0.01, burst=burst)
-    statuses = [(await post(bob, channel["id"], f"m{i}", f"r{i}")).status_code for i in range(burst)]
+    statuses = [
+        (await post(bob, channel["id"], f"m{i}", f"r{i}")).status_code for i in range(burst)
+    ]
     assert set(statuses) == {201}
     limited = await post(bob, channel["id"], "one too many", "r-over")
     assert limited.status_code == 429 and code(limited) == "rate_limited"
@@ -78,17 +92,35 @@ async def test_paging_both_directions(bob: httpx.AsyncClient, create_channel: An
 
     latest = (await bob.get(f"/api/v1/channels/{cid}/messages", params={"limit": 3})).json()
     assert [m["seq"] for m in latest["messages"]] == seqs[-3:] and latest["has_more"] is True
-    older = (await bob.get(f"/api/v1/channels/{cid}/messages", params={"limit": 3, "before": latest["before"]})).json()
+    older = (
+        await bob.get(
+            f"/api/v1/channels/{cid}/messages", params={"limit": 3, "before": latest["before"]}
+        )
+    ).json()
     assert [m["seq"] for m in older["messages"]] == seqs[1:4] and older["has_more"] is True
-    oldest = (await bob.get(f"/api/v1/channels/{cid}/messages", params={"limit": 3, "before": older["before"]})).json()
+    oldest = (
+        await bob.get(
+            f"/api/v1/channels/{cid}/messages", params={"limit": 3, "before": older["before"]}
+        )
+    ).json()
     assert [m["seq"] for m in oldest["messages"]] == seqs[:1] and oldest["has_more"] is False
     assert oldest["messages"][0]["reply_count"] == 1  # the reply is not on the page, only counted
 
-    newer = (await bob.get(f"/api/v1/channels/{cid}/messages", params={"limit": 4, "after": oldest["after"]})).json()
+    newer = (
+        await bob.get(
+            f"/api/v1/channels/{cid}/messages", params={"limit": 4, "after": oldest["after"]}
+        )
+    ).json()
     assert [m["seq"] for m in newer["messages"]] == seqs[1:5] and newer["has_more"] is True
-    newest = (await bob.get(f"/api/v1/channels/{cid}/messages", params={"limit": 4, "after": newer["after"]})).json()
+    newest = (
+        await bob.get(
+            f"/api/v1/channels/{cid}/messages", params={"limit": 4, "after": newer["after"]}
+        )
+    ).json()
     assert [m["seq"] for m in newest["messages"]] == seqs[5:] and newest["has_more"] is False
-    beyond = (await bob.get(f"/api/v1/channels/{cid}/messages", params={"after": newest["after"]})).json()
+    beyond = (
+        await bob.get(f"/api/v1/channels/{cid}/messages", params={"after": newest["after"]})
+    ).json()
     assert beyond["messages"] == [] and beyond["after"] == newest["after"]
 
     both = await bob.get(f"/api/v1/channels/{cid}/messages", params={"before": 5, "after": 1})
@@ -97,18 +129,26 @@ async def test_paging_both_directions(bob: httpx.AsyncClient, create_channel: An
     assert too_big.status_code == 400 and code(too_big) == "validation_failed"
 
 
-async def test_threads(bob: httpx.AsyncClient, carol: httpx.AsyncClient, world: Any, create_channel: Any) -> None:
+async def test_threads(
+    bob: httpx.AsyncClient, carol: httpx.AsyncClient, world: Any, create_channel: Any
+) -> None:
     channel = await create_channel(bob, "room", member_ids=[world.carol])
     root = (await post(bob, channel["id"], "root", "t0")).json()["message"]
     replies = [
-        (await post(carol, channel["id"], f"reply {i}", f"t{i}", thread_root_id=root["id"])).json()["message"]
+        (await post(carol, channel["id"], f"reply {i}", f"t{i}", thread_root_id=root["id"])).json()[
+            "message"
+        ]
         for i in range(1, 4)
     ]
     assert all(r["thread_root_id"] == root["id"] for r in replies)
     thread = (await bob.get(f"/api/v1/messages/{root['id']}/replies", params={"limit": 2})).json()
     assert thread["root"]["id"] == root["id"] and thread["root"]["reply_count"] == 3
-    assert [r["id"] for r in thread["replies"]] == [r["id"] for r in replies[:2]] and thread["has_more"] is True
-    rest = (await bob.get(f"/api/v1/messages/{root['id']}/replies", params={"after": thread["after"]})).json()
+    assert [r["id"] for r in thread["replies"]] == [r["id"] for r in replies[:2]] and thread[
+        "has_more"
+    ] is True
+    rest = (
+        await bob.get(f"/api/v1/messages/{root['id']}/replies", params={"after": thread["after"]})
+    ).json()
     assert [r["id"] for r in rest["replies"]] == [replies[2]["id"]] and rest["has_more"] is False
     via_reply = (await bob.get(f"/api/v1/messages/{replies[0]['id']}/replies")).json()
     assert via_reply["root"]["id"] == root["id"]
@@ -117,8 +157,12 @@ async def test_threads(bob: httpx.AsyncClient, carol: httpx.AsyncClient, world: 
 
 
 async def test_get_edit_delete(
-    bob: httpx.AsyncClient, carol: httpx.AsyncClient, alice: httpx.AsyncClient, gina: httpx.AsyncClient,
-    world: Any, create_channel: Any,
+    bob: httpx.AsyncClient,
+    carol: httpx.AsyncClient,
+    alice: httpx.AsyncClient,
+    gina: httpx.AsyncClient,
+    world: Any,
+    create_channel: Any,
 ) -> None:
     channel = await create_channel(bob, "room", "private", member_ids=[world.carol])
     message = (await post(bob, channel["id"], "first draft", "e1")).json()["message"]
@@ -156,12 +200,24 @@ async def test_get_edit_delete(
     assert (await bob.delete(f"/api/v1/messages/{carols['id']}")).status_code == 204
 
 
-async def test_reactions(bob: httpx.AsyncClient, carol: httpx.AsyncClient, gina: httpx.AsyncClient, world: Any, create_channel: Any) -> None:
+async def test_reactions(
+    bob: httpx.AsyncClient,
+    carol: httpx.AsyncClient,
+    gina: httpx.AsyncClient,
+    world: Any,
+    create_channel: Any,
+) -> None:
     channel = await create_channel(bob, "room", member_ids=[world.carol])
     mid = (await post(bob, channel["id"], "react to me", "x1")).json()["message"]["id"]
-    assert (await carol.post(f"/api/v1/messages/{mid}/reactions", json={"emoji": "👍"})).status_code == 204
-    assert (await bob.post(f"/api/v1/messages/{mid}/reactions", json={"emoji": "👍"})).status_code == 204
-    assert (await bob.post(f"/api/v1/messages/{mid}/reactions", json={"emoji": "👍"})).status_code == 204
+    assert (
+        await carol.post(f"/api/v1/messages/{mid}/reactions", json={"emoji": "👍"})
+    ).status_code == 204
+    assert (
+        await bob.post(f"/api/v1/messages/{mid}/reactions", json={"emoji": "👍"})
+    ).status_code == 204
+    assert (
+        await bob.post(f"/api/v1/messages/{mid}/reactions", json={"emoji": "👍"})
+    ).status_code == 204
     reactions = (await bob.get(f"/api/v1/messages/{mid}")).json()["message"]["reactions"]
     assert reactions == [{"emoji": "👍", "count": 2, "person_ids": [world.carol, world.bob]}]
     page = (await bob.get(f"/api/v1/channels/{channel['id']}/messages")).json()

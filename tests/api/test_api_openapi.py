@@ -20,13 +20,18 @@ def test_document_is_valid_openapi_3_1() -> None:
     document = openapi_document()
     assert document["openapi"].startswith("3.1")
     validate(document)
-    codes = document["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]["enum"]
+    codes = document["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"][
+        "enum"
+    ]
     assert codes == [code.value for code in ErrorCode]
 
 
 def test_an_invalid_document_is_caught() -> None:
     # The validator really checks: a response without a description is an error.
-    broken: dict[str, Any] = {**openapi_document(), "paths": {"/x": {"get": {"responses": {"200": {}}}}}}
+    broken: dict[str, Any] = {
+        **openapi_document(),
+        "paths": {"/x": {"get": {"responses": {"200": {}}}}},
+    }
     with pytest.raises(OpenAPIValidationError):
         validate(broken)
 
@@ -47,10 +52,15 @@ async def test_document_is_served(anon: httpx.AsyncClient) -> None:
     assert "/metrics" not in response.json()["paths"] and "/healthz" in response.json()["paths"]
 
 
-async def test_health_ready_and_metrics(anon: httpx.AsyncClient, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_health_ready_and_metrics(
+    anon: httpx.AsyncClient, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert (await anon.get("/healthz")).json() == {"status": "ok"}
     ready = await anon.get("/readyz")
-    assert ready.status_code == 200 and ready.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert ready.status_code == 200 and ready.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "ok"},
+    }
 
     async def broker_down() -> None:
         raise ConnectionError("broker gone")

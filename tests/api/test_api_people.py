@@ -25,7 +25,9 @@ async def test_me_is_the_full_profile(bob: httpx.AsyncClient, world: Any) -> Non
 
 
 async def test_update_me(bob: httpx.AsyncClient) -> None:
-    response = await bob.patch("/api/v1/me", json={"locale": "en", "time_zone": "Europe/Berlin", "display_name": " Bobby "})
+    response = await bob.patch(
+        "/api/v1/me", json={"locale": "en", "time_zone": "Europe/Berlin", "display_name": " Bobby "}
+    )
     assert response.status_code == 200
     me = response.json()["person"]
     assert (me["locale"], me["time_zone"], me["display_name"]) == ("en", "Europe/Berlin", "Bobby")
@@ -43,7 +45,9 @@ async def test_update_me(bob: httpx.AsyncClient) -> None:
     assert (await bob.get("/api/v1/me")).json()["person"]["locale"] == "en"
 
 
-async def test_directory_search_and_paging(bob: httpx.AsyncClient, alice: httpx.AsyncClient, world: Any) -> None:
+async def test_directory_search_and_paging(
+    bob: httpx.AsyncClient, alice: httpx.AsyncClient, world: Any
+) -> None:
     everyone = await bob.get("/api/v1/people")
     assert everyone.status_code == 200
     ids = [p["id"] for p in everyone.json()["people"]]
@@ -60,7 +64,9 @@ async def test_directory_search_and_paging(bob: httpx.AsyncClient, alice: httpx.
 
     first = (await bob.get("/api/v1/people", params={"limit": 2})).json()
     assert len(first["people"]) == 2 and first["has_more"] is True
-    second = (await bob.get("/api/v1/people", params={"limit": 2, "after": first["next_after"]})).json()
+    second = (
+        await bob.get("/api/v1/people", params={"limit": 2, "after": first["next_after"]})
+    ).json()
     assert [p["id"] for p in first["people"] + second["people"]] == ids
     assert second["has_more"] is False and second["next_after"] is None
 
@@ -82,7 +88,11 @@ async def test_person_profile_with_presence(bob: httpx.AsyncClient, world: Any) 
     response = await bob.get(f"/api/v1/people/{world.alice}")
     assert response.status_code == 200
     alice = response.json()["person"]
-    assert alice["username"] == "alice" and alice["roles"] == ["admin"] and alice["presence"] == "offline"
+    assert (
+        alice["username"] == "alice"
+        and alice["roles"] == ["admin"]
+        and alice["presence"] == "offline"
+    )
     assert alice["department"]["id"] == world.engineering
     missing = await bob.get("/api/v1/people/99999")
     assert missing.status_code == 404 and code(missing) == "person_not_found"

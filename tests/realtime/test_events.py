@@ -25,7 +25,9 @@ def frame_types() -> set[str]:
 async def bearer(seed: Seed, username: str) -> httpx.AsyncClient:
     engine = create_engine(seed.url)
     async with create_sessionmaker(engine)() as session:
-        token = await issue_token(session, SECRET.encode(), seed.id(username), "bearer", timedelta(hours=1))
+        token = await issue_token(
+            session, SECRET.encode(), seed.id(username), "bearer", timedelta(hours=1)
+        )
     await engine.dispose()
     return httpx.AsyncClient(headers={"Authorization": f"Bearer {token}"})
 
@@ -56,7 +58,9 @@ async def test_every_frame_type_is_produced_and_valid(hub_server: HubProcess, se
     http = await bearer(seed, "alice")
     base = hub_server.base
 
-    await alice.send({"type": "send", "channel_id": general, "client_msg_id": "e-1", "text": "hello @carol"})
+    await alice.send(
+        {"type": "send", "channel_id": general, "client_msg_id": "e-1", "text": "hello @carol"}
+    )
     ack = await alice.expect("ack", client_msg_id="e-1")
     record([ack])
     message_id = ack["message_id"]
@@ -68,10 +72,18 @@ async def test_every_frame_type_is_produced_and_valid(hub_server: HubProcess, se
     await alice.send({"type": "teleport"})
     await carol.send({"type": "presence", "status": "away"})
     # Carol is added to and removed from #internal; its topic changes.
-    (await http.post(f"{base}/api/v1/channels/{internal}/members", json={"person_ids": [seed.id("carol")]})).raise_for_status()
-    (await http.patch(f"{base}/api/v1/channels/{internal}", json={"topic": "Q4 plans"})).raise_for_status()
+    (
+        await http.post(
+            f"{base}/api/v1/channels/{internal}/members", json={"person_ids": [seed.id("carol")]}
+        )
+    ).raise_for_status()
+    (
+        await http.patch(f"{base}/api/v1/channels/{internal}", json={"topic": "Q4 plans"})
+    ).raise_for_status()
     await asyncio.sleep(0.3)
-    (await http.delete(f"{base}/api/v1/channels/{internal}/members/{seed.id('carol')}")).raise_for_status()
+    (
+        await http.delete(f"{base}/api/v1/channels/{internal}/members/{seed.id('carol')}")
+    ).raise_for_status()
     await alice.send({"type": "delete", "message_id": message_id})
     await drain(alice)
     await drain(carol)

@@ -23,7 +23,9 @@ async def logged_message_seqs(url: str) -> dict[int, list[int]]:
     try:
         async with engine.connect() as conn:
             rows = await conn.execute(
-                sa.text("SELECT channel_id, seq FROM channel_event WHERE type = 'message.new' ORDER BY channel_id, seq")
+                sa.text(
+                    "SELECT channel_id, seq FROM channel_event WHERE type = 'message.new' ORDER BY channel_id, seq"
+                )
             )
             result: dict[int, list[int]] = defaultdict(list)
             for channel_id, seq in rows:
@@ -44,7 +46,9 @@ class Receiver:
         self.received: dict[int, list[int]] = defaultdict(list)
         self.reconnects = 0
 
-    async def _session(self, rng: random.Random, stop: asyncio.Event | None, targets: dict[int, int] | None) -> None:
+    async def _session(
+        self, rng: random.Random, stop: asyncio.Event | None, targets: dict[int, int] | None
+    ) -> None:
         (ticket,) = await tickets_for(self.seed.url, [self.seed.id(self.username)])
         client = await Client.connect(self.hub_ws, ticket, cursors=dict(self.cursors))
         self.reconnects += 1
@@ -55,7 +59,9 @@ class Receiver:
         deadline = asyncio.get_running_loop().time() + rng.uniform(0.05, 0.6)
         try:
             while True:
-                if targets is not None and all(self.cursors.get(c, 0) >= s for c, s in targets.items()):
+                if targets is not None and all(
+                    self.cursors.get(c, 0) >= s for c, s in targets.items()
+                ):
                     return
                 if targets is None and (asyncio.get_running_loop().time() > deadline):
                     return
@@ -74,7 +80,11 @@ class Receiver:
                 await client.close()
 
     def _take(self, frame: dict[str, object]) -> None:
-        if "seq" in frame and "channel_id" in frame and frame["type"] not in ("ack", "resync_required"):
+        if (
+            "seq" in frame
+            and "channel_id" in frame
+            and frame["type"] not in ("ack", "resync_required")
+        ):
             channel_id, seq = int(frame["channel_id"]), int(frame["seq"])  # type: ignore[call-overload]
             if channel_id in self.cursors:
                 assert seq == self.cursors[channel_id] + 1, (
@@ -100,22 +110,33 @@ async def test_no_loss_no_duplicates_with_random_disconnects(tmp_path: Path) -> 
     channels = {
         "all-hands": await create_channel(seed.url, seed, users[0], users[1:], "all-hands"),
         "team-a": await create_channel(seed.url, seed, users[0], users[1:12], "team-a"),
-        "team-b": await create_channel(seed.url, seed, users[10], users[11:], "team-b", kind="private"),
+        "team-b": await create_channel(
+            seed.url, seed, users[10], users[11:], "team-b", kind="private"
+        ),
     }
     rng = random.Random(20261126)
-    async with running_hub(seed.url, tmp_path, send_rate_per_second=100000, send_rate_burst=100000) as hub:
+    async with running_hub(
+        seed.url, tmp_path, send_rate_per_second=100000, send_rate_burst=100000
+    ) as hub:
         receivers = [Receiver(hub.ws_url, seed, name) for name in users]
         # Each receiver first learns where its channels start, so it counts every message.
         for receiver in receivers:
             await receiver._session(rng, None, {})
         stop = asyncio.Event()
-        churners = [asyncio.create_task(r.churn(stop, random.Random(i))) for i, r in enumerate(receivers)]
+        churners = [
+            asyncio.create_task(r.churn(stop, random.Random(i))) for i, r in enumerate(receivers)
+        ]
 
         senders = [users[0], users[11], users[5], users[15]]
         plan = []
         for i in range(MESSAGES):
             sender = senders[i % SENDERS]
-            options = [c for name, c in channels.items() if (name != "team-b" or sender in users[10:]) and (name != "team-a" or sender in users[:12])]
+            options = [
+                c
+                for name, c in channels.items()
+                if (name != "team-b" or sender in users[10:])
+                and (name != "team-a" or sender in users[:12])
+            ]
             plan.append((sender, rng.choice(options), f"{sender}-{i}"))
 
         async def send_all(sender: str) -> int:
@@ -123,7 +144,14 @@ async def test_no_loss_no_duplicates_with_random_disconnects(tmp_path: Path) -> 
             client = await Client.connect(hub.ws_url, ticket)
             mine = [(c, cmid) for s, c, cmid in plan if s == sender]
             for channel_id, cmid in mine:
-                await client.send({"type": "send", "channel_id": channel_id, "client_msg_id": cmid, "text": f"msg {cmid}"})
+                await client.send(
+                    {
+                        "type": "send",
+                        "channel_id": channel_id,
+                        "client_msg_id": cmid,
+                        "text": f"msg {cmid}",
+                    }
+                )
             acked = 0
             while acked < len(mine):
                 frame = await client.recv(timeout=30)
@@ -141,7 +169,10 @@ async def test_no_loss_no_duplicates_with_random_disconnects(tmp_path: Path) -> 
         logged = await logged_message_seqs(seed.url)
         last_seq = {channel_id: seqs[-1] for channel_id, seqs in logged.items()}
         await asyncio.gather(
-            *(r.drain({c: last_seq[c] for c in r.cursors if c in last_seq}, random.Random(1)) for r in receivers)
+            *(
+                r.drain({c: last_seq[c] for c in r.cursors if c in last_seq}, random.Random(1))
+                for r in receivers
+            )
         )
     assert sum(len(seqs) for seqs in logged.values()) == MESSAGES
     for receiver in receivers:
@@ -150,7 +181,9 @@ async def test_no_loss_no_duplicates_with_random_disconnects(tmp_path: Path) -> 
         # every message of each, exactly once, in order.
         assert set(receiver.cursors) <= set(channels.values())
         for channel_id in receiver.cursors:
-            assert receiver.received[channel_id] == logged[channel_id], f"{receiver.username} in channel {channel_id}"
+            assert receiver.received[channel_id] == logged[channel_id], (
+                f"{receiver.username} in channel {channel_id}"
+            )
 
 
 __all__ = ["websockets"]

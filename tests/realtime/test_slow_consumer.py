@@ -14,18 +14,31 @@ from websockets.exceptions import ConnectionClosed
 from tests.support import Client, Seed, running_hub, ticket_for
 
 
-async def test_slow_consumer_is_closed_and_others_keep_receiving(seed: Seed, tmp_path: Path) -> None:
+async def test_slow_consumer_is_closed_and_others_keep_receiving(
+    seed: Seed, tmp_path: Path
+) -> None:
     general = seed.channels["general"]
     async with running_hub(
-        seed.url, tmp_path, connection_queue_frames=400, group_commit_max_batch=50, send_rate_per_second=100000, send_rate_burst=100000
+        seed.url,
+        tmp_path,
+        connection_queue_frames=400,
+        group_commit_max_batch=50,
+        send_rate_per_second=100000,
+        send_rate_burst=100000,
     ) as hub:
         # Bob's client reads nothing: its socket buffers fill, then the hub's queue for it.
         # A tiny receive buffer, so the kernel does not absorb megabytes on its behalf.
         sock = socket.socket()
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         sock.connect(("127.0.0.1", hub.port))
-        slow = await websockets.connect(hub.ws_url, sock=sock, max_queue=1, max_size=2**22, compression=None)
-        await slow.send(orjson.dumps({"type": "auth", "ticket": await ticket_for(seed.url, seed.id("bob"))}).decode())
+        slow = await websockets.connect(
+            hub.ws_url, sock=sock, max_queue=1, max_size=2**22, compression=None
+        )
+        await slow.send(
+            orjson.dumps(
+                {"type": "auth", "ticket": await ticket_for(seed.url, seed.id("bob"))}
+            ).decode()
+        )
         await slow.send(orjson.dumps({"type": "sync", "cursors": {}}).decode())
         carol = await Client.connect(hub.ws_url, await ticket_for(seed.url, seed.id("carol")))
         alice = await Client.connect(hub.ws_url, await ticket_for(seed.url, seed.id("alice")))
@@ -38,7 +51,9 @@ async def test_slow_consumer_is_closed_and_others_keep_receiving(seed: Seed, tmp
 
         reader = asyncio.create_task(read_own_echoes())
         for i in range(total):
-            await alice.send({"type": "send", "channel_id": general, "client_msg_id": f"s-{i}", "text": text})
+            await alice.send(
+                {"type": "send", "channel_id": general, "client_msg_id": f"s-{i}", "text": text}
+            )
         received = 0
         while received < total:
             frame = await carol.recv(timeout=30)
