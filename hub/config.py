@@ -40,7 +40,6 @@ class Settings(BaseSettings):
         default_factory=lambda: ["http://127.0.0.1:8000", "http://localhost:8000"]
     )
     data_dir: Path = Path("var")
-    demo_on_first_start: bool = False
     log_level: str = "info"
 
     session_ttl_hours: int = Field(default=24 * 14, ge=1)

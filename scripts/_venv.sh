@@ -24,7 +24,19 @@ ensure_venv() {
     wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
     if [[ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]]; then
         echo "==> installing the hub and its dependencies into .venv (pyproject.toml changed)"
-        .venv/bin/python -m pip install --quiet -e '.[test,dev]'
+        # Progress as one line per package; the full log stays in .venv/pip-install.log.
+        set +o pipefail
+        .venv/bin/python -m pip install --progress-bar off -e '.[test,dev]' 2>&1 |
+            tee .venv/pip-install.log | grep --line-buffered -E '^(Collecting|Successfully installed)' |
+            sed -u 's/^/    /'
+        local status=${PIPESTATUS[0]}
+        set -o pipefail
+        if [[ $status != 0 ]]; then
+            grep -v '^WARNING: Location' .venv/pip-install.log | tail -20 >&2
+            echo "error: installing the hub's dependencies failed (above; full log in .venv/pip-install.log)." >&2
+            echo "       Check the network to PyPI, then run this script again." >&2
+            exit 1
+        fi
         echo "$wanted" > "$stamp"
     fi
 }

@@ -41,6 +41,9 @@ class FanoutSettings:
     text_bytes: int
     read_pause: float = 0.05
     profile_dir: Path | None = None
+    # Also measure latency at these deliveries/s (the hub is paced at the ceiling's rate
+    # too, so the two latencies compare at equal load).
+    extra_paced_deliveries: tuple[float, ...] = ()
 
 
 def measure_fanout(server: ServerProcess, plan: FanoutPlan, settings: FanoutSettings, progress: Progress) -> dict[str, Any]:
@@ -86,28 +89,13 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
     drained = _drain(gen, receivers, expected=flood["sent"] * n)
     progress(f"{server.name}: {rate:,.0f} deliveries/s at saturation")
 
-    # -- latency at half saturation -----------------------------------------------------
+    # -- latency at half saturation (and, if asked, at a fixed rate) ----------------------
     gen.call(receivers, "read_pause", args={"seconds": 0.0})
-    quiet_paced = wait_for_quiet()
-    message_rate = max(0.5 * rate / n, 1.0)
-    progress(f"{server.name}: paced at {message_rate:,.1f} msgs/s ({message_rate * n:,.0f} deliveries/s) for latency")
-    gen.call(sender, "start", args={"kind": "pace", "duration": s.warmup + s.measure, "rate": message_rate,
-                                     "text_bytes": s.text_bytes})
-    time.sleep(s.warmup)
-    gen.call(receivers, "record", args={"on": True})
-    lat_before = gen.call(receivers, "snapshot")
-    cpu = CpuWindow(pids)
-    cpu.start()
-    profile = start_profile(server.pid, s.profile_dir, f"{server.name}-paced", s.measure)
-    time.sleep(s.measure)
-    gen.call(receivers, "record", args={"on": False})
-    lat_after = gen.call(receivers, "snapshot")
-    cpu_paced = cpu.stop()
-    paced = gen.call(sender, "join")[0]
-    profiles.append(profile.finish() if profile else None)
-    latencies = decode_us([r["delivery_us"] for r in gen.call(receivers, "latencies")])
-    paced_rate = sum((a["deliveries"] - b["deliveries"]) / (a["time"] - b["time"])
-                     for a, b in zip(lat_after, lat_before, strict=True))
+    half = _paced(gen, server, s, pids, max(0.5 * rate / n, 1.0), n, progress, "paced")
+    extra = {
+        f"{deliveries:.0f}": _paced(gen, server, s, pids, max(deliveries / n, 1.0), n, progress, f"paced-{deliveries:.0f}")
+        for deliveries in s.extra_paced_deliveries
+    }
     final = gen.call(receivers + sender, "snapshot")
 
     return {
@@ -119,22 +107,54 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
         "messages_per_s": round(rate / n, 1),
         "flood": flood,
         "delivered_after_flood": drained,
-        "paced_messages_per_s": round(message_rate, 1),
-        "paced_deliveries_per_s": round(paced_rate),
-        "paced": paced,
+        "paced_messages_per_s": half["messages_per_s"],
+        "paced_deliveries_per_s": half["deliveries_per_s"],
+        "latency_ms": half["latency_ms"],
+        "cpu_percent_saturation": cpu_saturation,
+        "cpu_percent_paced": half["cpu_percent"],
+        "paced_at_fixed_rates": extra,
+        "machine_before_windows": {"saturation": quiet_saturation, "paced": half["machine_before_window"]},
+        "profiles": [p for p in [*profiles, half["profile"]] if p],
+        "errors": sum(x["errors"] for x in final),
+        "error_samples": [e for x in final for e in x["error_samples"]][:5],
+        "closed_connections": sum(x["closed"] for x in final),
+    }
+
+
+def _paced(gen: LoadGen, server: ServerProcess, s: FanoutSettings, pids: dict[str, int], message_rate: float,
+           n: int, progress: Progress, label: str) -> dict[str, Any]:
+    """Send at a steady `message_rate`; delivery latency percentiles over the window."""
+    sender, receivers = [0], list(range(1, len(gen.names)))
+    quiet = wait_for_quiet()
+    progress(f"{server.name}: paced at {message_rate:,.1f} msgs/s ({message_rate * n:,.0f} deliveries/s) for latency")
+    gen.call(sender, "start", args={"kind": "pace", "duration": s.warmup + s.measure, "rate": message_rate,
+                                     "text_bytes": s.text_bytes})
+    time.sleep(s.warmup)
+    gen.call(receivers, "record", args={"on": True})
+    before = gen.call(receivers, "snapshot")
+    cpu = CpuWindow(pids)
+    cpu.start()
+    profile = start_profile(server.pid, s.profile_dir, f"{server.name}-{label}", s.measure)
+    time.sleep(s.measure)
+    gen.call(receivers, "record", args={"on": False})
+    after = gen.call(receivers, "snapshot")
+    usage = cpu.stop()
+    sent = gen.call(sender, "join")[0]
+    latencies = decode_us([r["delivery_us"] for r in gen.call(receivers, "latencies")])
+    rate = sum((a["deliveries"] - b["deliveries"]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True))
+    return {
+        "messages_per_s": round(message_rate, 1),
+        "deliveries_per_s": round(rate),
+        "sender": sent,
         "latency_ms": {
             "samples": len(latencies),
             "p50": _ms(percentile(latencies, 0.50)),
             "p99": _ms(percentile(latencies, 0.99)),
             "max": _ms(float(latencies[-1]) if latencies else None),
         },
-        "cpu_percent_saturation": cpu_saturation,
-        "cpu_percent_paced": cpu_paced,
-        "machine_before_windows": {"saturation": quiet_saturation, "paced": quiet_paced},
-        "profiles": [p for p in profiles if p],
-        "errors": sum(x["errors"] for x in final),
-        "error_samples": [e for x in final for e in x["error_samples"]][:5],
-        "closed_connections": sum(x["closed"] for x in final),
+        "cpu_percent": usage,
+        "machine_before_window": quiet,
+        "profile": profile.finish() if profile else None,
     }
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hub.bench.loadgen import LoadGen, split
-from hub.bench.procstat import rss_bytes
+from hub.bench.procstat import CpuWindow, rss_bytes
 from hub.bench.servers import ServerProcess
 
 Progress = Callable[[str], None]
@@ -53,11 +53,14 @@ def measure_memory(server: ServerProcess, warmup: list[tuple[str, int]], idle: l
         baseline = rss_bytes(server.pid)
         progress(f"{server.name}: baseline RSS {baseline / 2**20:.1f} MiB; opening {len(idle)} idle connections")
         started = time.monotonic()
+        cpu = CpuWindow({"server": server.pid, **gen.pids})
+        cpu.start()
         connected = gen.call(workers, "connect", timeout=600, args=[
             {"host": server.host, "port": server.port, "tickets": share, "role": "idle", "concurrency": 100}
             for share in split(idle, len(workers))
         ])
         connect_seconds = time.monotonic() - started
+        connect_cpu = cpu.stop()
         opened = sum(c["connected"] for c in connected)
         time.sleep(settings.idle_seconds)
         loaded = rss_bytes(server.pid)
@@ -73,6 +76,7 @@ def measure_memory(server: ServerProcess, warmup: list[tuple[str, int]], idle: l
             "still_open": still_open,
             "connect_seconds": round(connect_seconds, 1),
             "connects_per_s": round(opened / connect_seconds) if connect_seconds else None,
+            "cpu_percent_while_connecting": connect_cpu,
             "baseline_rss_mib": round(baseline / 2**20, 1),
             "loaded_rss_mib": round(loaded / 2**20, 1),
             "kib_per_connection": round(per_connection / 1024, 1),

@@ -73,6 +73,11 @@ def _rows(r: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield {"figure": f"latency p50/p99 @ {run['paced_deliveries_per_s']:,} deliv/s, hub ({impl})",
                "value": f"{_num(run['latency_ms']['p50'])} / {_num(p99)} ms", "target": f"p99 <= {LATENCY_P99_MAX_MS:.0f} ms",
                "status": _status(None if p99 is None else p99 <= LATENCY_P99_MAX_MS), "cpu": _cpu(run["cpu_percent_paced"])}
+    for impl, run in hub_runs.items():
+        for at in (run.get("paced_at_fixed_rates") or {}).values():
+            yield {"figure": f"latency p50/p99 @ {at['deliveries_per_s']:,} deliv/s, hub ({impl})",
+                   "value": f"{_num(at['latency_ms']['p50'])} / {_num(at['latency_ms']['p99'])} ms",
+                   "target": "(ceiling's load)", "status": "", "cpu": _cpu(at["cpu_percent"])}
     if ceiling and "error" not in ceiling:
         yield {"figure": f"latency p50/p99 @ {ceiling['paced_deliveries_per_s']:,} deliv/s, ceiling",
                "value": f"{_num(ceiling['latency_ms']['p50'])} / {_num(ceiling['latency_ms']['p99'])} ms",
@@ -88,16 +93,20 @@ def _rows(r: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield {"figure": f"persisted msgs/s, {backend} ({run['senders']} senders)", "value": _num(rate),
                "target": f">= {PERSISTED_MIN_PER_S:,}" if judged else "",
                "status": _status(rate >= PERSISTED_MIN_PER_S) if judged else "", "cpu": _cpu(run["cpu_percent"])}
+        commit = run.get("group_commit") or {}
+        note = (f"{commit['transactions']:.0f} transactions, {commit['operations_per_transaction']} msgs each"
+                if commit else "")
         yield {"figure": f"ack p50/p99, {backend}", "value": f"{_num(run['ack_ms']['p50'])} / {_num(p99)} ms",
                "target": f"p99 <= {ACK_P99_MAX_MS:.0f} ms" if judged else "",
-               "status": _status(p99 is not None and p99 <= ACK_P99_MAX_MS) if judged else "", "cpu": ""}
+               "status": _status(p99 is not None and p99 <= ACK_P99_MAX_MS) if judged else "", "cpu": note}
     memory = r.get("memory")
     if memory and "error" not in memory:
         kib = memory["kib_per_connection"]
         yield {"figure": f"memory per idle connection ({memory['connections']:,} conns)", "value": f"{kib:.1f} KiB",
                "target": f"<= {IDLE_KIB_MAX:.0f} KiB", "status": _status(kib <= IDLE_KIB_MAX),
                "cpu": f"RSS {memory['baseline_rss_mib']} -> {memory['loaded_rss_mib']} MiB; "
-                      f"{memory['connects_per_s']}/s connects; ulimit -n {memory['server_open_files_limit']}"}
+                      f"{memory['connects_per_s']}/s connects (server "
+                      f"{memory.get('cpu_percent_while_connecting', {}).get('server', 0):.0f}% CPU); ulimit -n {memory['server_open_files_limit']}"}
     elif memory:
         yield {"figure": "memory per idle connection", "value": "FAILED", "target": "", "status": "error",
                "cpu": memory["error"][:120]}

@@ -104,9 +104,9 @@ class Bench:
             return {"error": f"{type(exc).__name__}: {exc}"}
 
     # -- scenarios -------------------------------------------------------------------
-    def _fanout_settings(self) -> FanoutSettings:
+    def _fanout_settings(self, extra_paced: tuple[float, ...] = ()) -> FanoutSettings:
         return FanoutSettings(self.o.client_procs, self.o.warmup, self.o.measure, self.o.window, self.o.text_bytes,
-                              profile_dir=self._profile_dir())
+                              profile_dir=self._profile_dir(), extra_paced_deliveries=extra_paced)
 
     def _profile_dir(self) -> Path | None:
         return self.run_dir if self.o.profile else None
@@ -125,8 +125,11 @@ class Bench:
         channel_id, members = self._fanout_seed.channels[0]
         tickets = asyncio.run(seed.issue_tickets(url, BENCH_SECRET.encode(), members))
         plan = FanoutPlan(channel_id, tickets[0], tickets[1:])
+        ceiling = self.results.get("ceiling") or {}
+        # Latency at the ceiling's paced load too, so hub and ceiling compare at equal load.
+        extra = (float(ceiling["paced_deliveries_per_s"]),) if "paced_deliveries_per_s" in ceiling else ()
         with _running(hub_server(url, self.run_dir, ws_impl, f"fanout-{ws_impl}"), self.progress) as server:
-            return measure_fanout(server, plan, self._fanout_settings(), self.progress)
+            return measure_fanout(server, plan, self._fanout_settings(extra), self.progress)
 
     def _write(self, url: str, ws_impl: str, label: str) -> dict[str, Any]:
         per_channel = max(self.o.senders // self.o.channels, 1)

@@ -60,12 +60,14 @@ def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]]
     time.sleep(s.warmup)
     gen.call(workers, "record", args={"on": True})
     before = gen.call(workers, "snapshot")
+    metrics_before = server.metrics()
     cpu.start()
     profile = start_profile(server.pid, s.profile_dir, f"write-{label}", s.measure)
     slices = measure_slices(gen, workers, pids, s.measure, 3, "acks")
     after = gen.call(workers, "snapshot")
     gen.call(workers, "record", args={"on": False})
     usage = cpu.stop()
+    metrics_after = server.metrics()
     chosen = quietest(slices)
     gen.call(workers, "join")
     profile_path = profile.finish() if profile else None
@@ -89,6 +91,7 @@ def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]]
             "p99": _ms(percentile(acks, 0.99)),
             "max": _ms(float(acks[-1]) if acks else None),
         },
+        "group_commit": _group_commit(metrics_before, metrics_after),
         "sent_total": sum(x["sent"] for x in final),
         "acked_total": sum(x["acks"] for x in final),
         "cpu_percent": chosen["cpu"],
@@ -99,6 +102,17 @@ def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]]
         "error_samples": [e for x in final for e in x["error_samples"]][:5],
         "closed_connections": sum(x["closed"] for x in final),
     }
+
+
+def _group_commit(before: dict[str, float], after: dict[str, float]) -> dict[str, float] | None:
+    """Transactions and operations per transaction in the window, from the hub's /metrics."""
+    ops, batches = "hub_committed_operations_total", "hub_commit_batches_total"
+    if ops not in after or batches not in after or after[batches] == before.get(batches, 0.0):
+        return None  # no /metrics, or the counters are not incremented
+    d_ops = after[ops] - before.get(ops, 0.0)
+    d_batches = after[batches] - before.get(batches, 0.0)
+    return {"operations": d_ops, "transactions": d_batches,
+            "operations_per_transaction": round(d_ops / d_batches, 1) if d_batches else 0.0}
 
 
 def _ms(us: float | None) -> float | None:
