@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Executable, Result, event
 from sqlalchemy.engine import make_url
@@ -56,6 +56,6 @@ def create_sessionmaker(engine: AsyncEngine) -> SessionMaker:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-async def execute(session: AsyncSession, statement: Executable) -> Result[Unpack[tuple[Any, ...]]]:
+async def execute(session: AsyncSession, statement: Executable) -> Result[*tuple[Any, ...]]:
     """Run a Core statement in the session's transaction (SQLModel's Session.execute is for the ORM)."""
     return await (await session.connection()).execute(statement)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -19,7 +18,7 @@ class Wire(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     def encode(self) -> str:
-        return orjson.dumps(self.model_dump(mode="json", exclude_none=False)).decode()
+        return self.model_dump_json()
 
 
 # Shapes shared by HTTP responses and events

@@ -37,7 +37,7 @@ from hub.models import (
     reaction_table,
     utcnow,
 )
-from hub.writer import Operation, Outcome, SingleOperation, append_events
+from hub.writer import Operation, Outcome, SingleOperation, allocate_seqs, append_events
 
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._-]{0,99})", re.IGNORECASE)
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -162,15 +162,11 @@ class SendMessage(Operation[SentMessage]):
             by_channel[ops[i].channel_id].append(i)
         now = utcnow()
         rows: list[dict[str, Any]] = []
+        last_seqs = await allocate_seqs(
+            conn, {c: len(indexes) for c, indexes in by_channel.items()}
+        )
         for channel_id, indexes in by_channel.items():
-            last = (
-                await conn.execute(
-                    sa.update(channel_table)
-                    .where(channel_table.c.id == channel_id)
-                    .values(last_seq=channel_table.c.last_seq + len(indexes))
-                    .returning(channel_table.c.last_seq)
-                )
-            ).scalar_one()
+            last = last_seqs[channel_id]
             for offset, i in enumerate(indexes):
                 op = ops[i]
                 rows.append(
@@ -189,22 +185,19 @@ class SendMessage(Operation[SentMessage]):
                 )
         if rows:
             indexes = [row.pop("_index") for row in rows]
-            ids = (
-                (
-                    await conn.execute(
-                        sa.insert(message_table).returning(
-                            message_table.c.id, sort_by_parameter_order=True
-                        ),
-                        rows,
-                    )
-                )
-                .scalars()
-                .all()
+            # RETURNING the (channel, seq) key with the id maps rows back without asking
+            # for parameter order, which SQLite can only honour one row at a time.
+            inserted = await conn.execute(
+                sa.insert(message_table).returning(
+                    message_table.c.id, message_table.c.channel_id, message_table.c.seq
+                ),
+                rows,
             )
+            ids = {(row.channel_id, row.seq): row.id for row in inserted}
             events_rows = []
-            for row, i, message_id in zip(rows, indexes, ids, strict=True):
+            for row, i in zip(rows, indexes, strict=True):
                 out = MessageOut(
-                    id=message_id,
+                    id=ids[(row["channel_id"], row["seq"])],
                     channel_id=row["channel_id"],
                     seq=row["seq"],
                     sender_id=row["sender_id"],
@@ -244,16 +237,25 @@ class SendMessage(Operation[SentMessage]):
         return [outcome for outcome in outcomes if outcome is not None]
 
 
+def _pairs_in(
+    first: sa.ColumnElement[Any], second: sa.ColumnElement[Any], pairs: set[tuple[Any, Any]]
+) -> sa.ColumnElement[bool]:
+    """`first IN (...) AND second IN (...)`: a superset of the pairs that both SQLite and
+    PostgreSQL answer from a two-column index (SQLite scans for a row-value IN). Callers
+    keep only the exact pairs."""
+    return sa.and_(first.in_({a for a, _ in pairs}), second.in_({b for _, b in pairs}))
+
+
 async def _existing_by_client_id(
     conn: AsyncConnection, ops: Sequence[SendMessage]
 ) -> dict[tuple[int, str], MessageOut]:
     pairs = {(op.sender.id or 0, op.client_msg_id) for op in ops}
     rows = await conn.execute(
         sa.select(message_table).where(
-            sa.tuple_(message_table.c.sender_id, message_table.c.client_msg_id).in_(list(pairs))
+            _pairs_in(message_table.c.sender_id, message_table.c.client_msg_id, pairs)
         )
     )
-    found = rows.all()
+    found = [row for row in rows if (row.sender_id, row.client_msg_id) in pairs]
     reactions = await reactions_for(conn, [row.id for row in found])
     return {
         (row.sender_id, row.client_msg_id): message_out(row, reactions.get(row.id)) for row in found
@@ -273,16 +275,15 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
             )
         )
     }
+    wanted = {(op.channel_id, op.sender.id or 0) for op in ops}
     members = {
         (row.channel_id, row.person_id)
         for row in await conn.execute(
             sa.select(membership_table.c.channel_id, membership_table.c.person_id).where(
-                sa.tuple_(membership_table.c.channel_id, membership_table.c.person_id).in_(
-                    list({(op.channel_id, op.sender.id) for op in ops})
-                )
+                _pairs_in(membership_table.c.channel_id, membership_table.c.person_id, wanted)
             )
         )
-    }
+    } & wanted
     root_ids = {op.thread_root_id for op in ops if op.thread_root_id is not None}
     roots = {}
     if root_ids:
@@ -338,6 +339,8 @@ async def _store_mentions(
 ) -> None:
     wanted: dict[int, set[str]] = {}
     for op, outcome in sent:
+        if "@" not in op.text:  # the common case, without running the pattern
+            continue
         names = {m.lower() for m in MENTION.findall(op.text)}
         if names and outcome is not None and outcome.value is not None:
             wanted[outcome.value.message.id] = names
@@ -371,16 +374,15 @@ async def _store_mentions(
                 )
     if rows:
         # Only members are badged; a mention of someone outside the channel counts for nothing.
+        mentioned = {(row["channel_id"], row["person_id"]) for row in rows}
         member_pairs = {
             (r.channel_id, r.person_id)
             for r in await conn.execute(
                 sa.select(membership_table.c.channel_id, membership_table.c.person_id).where(
-                    sa.tuple_(membership_table.c.channel_id, membership_table.c.person_id).in_(
-                        [(row["channel_id"], row["person_id"]) for row in rows]
-                    )
+                    _pairs_in(membership_table.c.channel_id, membership_table.c.person_id, mentioned)
                 )
             )
-        }
+        } & mentioned
         rows = [row for row in rows if (row["channel_id"], row["person_id"]) in member_pairs]
         if rows:
             await conn.execute(sa.insert(mention_table), rows)

@@ -50,10 +50,15 @@ async def _session(ws: ServerConnection) -> None:
     auth = orjson.loads(await ws.recv())
     identity = _parse_ticket(auth.get("ticket")) if auth.get("type") == "auth" else None
     if identity is None:
-        await ws.send(orjson.dumps({"type": "error", "code": "unauthorized", "message": "bad ticket"}), text=True)
+        await ws.send(
+            orjson.dumps({"type": "error", "code": "unauthorized", "message": "bad ticket"}),
+            text=True,
+        )
         return
     person_id, channel_ids = identity
-    await ws.send(orjson.dumps({"type": "hello", "person_id": person_id, "channels": channel_ids}), text=True)
+    await ws.send(
+        orjson.dumps({"type": "hello", "person_id": person_id, "channels": channel_ids}), text=True
+    )
     sync = orjson.loads(await ws.recv())
     if sync.get("type") != "sync":
         return
@@ -77,32 +82,61 @@ def _deliver(ws: ServerConnection, person_id: int, request: dict[str, object]) -
     message_id = next(_message_ids)
     now = datetime.now(UTC).isoformat()
     # Same fields as the hub's message.new, so frames are the same size.
-    frame = orjson.dumps({
-        "type": "message.new", "channel_id": channel_id, "seq": seq,
-        "message": {
-            "id": message_id, "channel_id": channel_id, "seq": seq, "sender_id": person_id,
-            "thread_root_id": None, "text": request.get("text", ""), "card": None,
-            "client_msg_id": request.get("client_msg_id"), "created_at": now, "edited_at": None,
-            "deleted_at": None, "reply_count": 0, "last_reply_at": None, "reactions": [],
-            "mentions": [],
-        },
-    })
-    ack = orjson.dumps({
-        "type": "ack", "client_msg_id": request.get("client_msg_id"), "channel_id": channel_id,
-        "seq": seq, "message_id": message_id, "duplicate": False,
-    })
+    frame = orjson.dumps(
+        {
+            "type": "message.new",
+            "channel_id": channel_id,
+            "seq": seq,
+            "message": {
+                "id": message_id,
+                "channel_id": channel_id,
+                "seq": seq,
+                "sender_id": person_id,
+                "thread_root_id": None,
+                "text": request.get("text", ""),
+                "card": None,
+                "client_msg_id": request.get("client_msg_id"),
+                "created_at": now,
+                "edited_at": None,
+                "deleted_at": None,
+                "reply_count": 0,
+                "last_reply_at": None,
+                "reactions": [],
+                "mentions": [],
+            },
+        }
+    )
+    ack = orjson.dumps(
+        {
+            "type": "ack",
+            "client_msg_id": request.get("client_msg_id"),
+            "channel_id": channel_id,
+            "seq": seq,
+            "message_id": message_id,
+            "duplicate": False,
+        }
+    )
     broadcast([ws], ack, text=True)
     broadcast(_members[channel_id], frame, text=True)
 
 
 async def serve_ceiling(host: str, port: int) -> None:
-    async with serve(_session, host, port, process_request=_healthz, compression=None,
-                     max_size=1 << 20, ping_interval=None) as server:
+    async with serve(
+        _session,
+        host,
+        port,
+        process_request=_healthz,
+        compression=None,
+        max_size=1 << 20,
+        ping_interval=None,
+    ) as server:
         await server.serve_forever()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Bare websockets fan-out server (the bench's ceiling).")
+    parser = argparse.ArgumentParser(
+        description="Bare websockets fan-out server (the bench's ceiling)."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()

@@ -46,7 +46,9 @@ class FanoutSettings:
     extra_paced_deliveries: tuple[float, ...] = ()
 
 
-def measure_fanout(server: ServerProcess, plan: FanoutPlan, settings: FanoutSettings, progress: Progress) -> dict[str, Any]:
+def measure_fanout(
+    server: ServerProcess, plan: FanoutPlan, settings: FanoutSettings, progress: Progress
+) -> dict[str, Any]:
     gen = LoadGen(["sender", *(f"receivers-{i + 1}" for i in range(settings.client_procs))])
     try:
         return _measure(gen, server, plan, settings, progress)
@@ -54,7 +56,9 @@ def measure_fanout(server: ServerProcess, plan: FanoutPlan, settings: FanoutSett
         gen.close()
 
 
-def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSettings, progress: Progress) -> dict[str, Any]:
+def _measure(
+    gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSettings, progress: Progress
+) -> dict[str, Any]:
     sender = [0]
     receivers = list(range(1, 1 + s.client_procs))
     pids = {"server": server.pid, **gen.pids}
@@ -62,14 +66,29 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
 
     progress(f"{server.name}: connecting {n} receivers over {len(receivers)} client processes")
     shares = split([(t, plan.channel_id) for t in plan.receiver_tickets], len(receivers))
-    connected = gen.call(receivers, "connect", args=[
-        {"host": server.host, "port": server.port, "tickets": share, "role": "receiver"} for share in shares
-    ])
-    gen.call(sender, "connect", args={"host": server.host, "port": server.port,
-                                      "tickets": [(plan.sender_ticket, plan.channel_id)], "role": "sender"})
+    connected = gen.call(
+        receivers,
+        "connect",
+        args=[
+            {"host": server.host, "port": server.port, "tickets": share, "role": "receiver"}
+            for share in shares
+        ],
+    )
+    gen.call(
+        sender,
+        "connect",
+        args={
+            "host": server.host,
+            "port": server.port,
+            "tickets": [(plan.sender_ticket, plan.channel_id)],
+            "role": "sender",
+        },
+    )
     failed = sum(c["failed"] for c in connected)
     if failed:
-        raise RuntimeError(f"{failed} receivers failed to connect: {[e for c in connected for e in c['errors']]}")
+        raise RuntimeError(
+            f"{failed} receivers failed to connect: {[e for c in connected for e in c['errors']]}"
+        )
 
     # -- saturation --------------------------------------------------------------------
     # Receivers read in batches (each socket at most every read_pause s) so a client's
@@ -77,8 +96,16 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
     gen.call(receivers, "read_pause", args={"seconds": s.read_pause})
     quiet_saturation = wait_for_quiet()
     progress(f"{server.name}: saturating for {s.warmup + s.measure:.0f}s (window {s.window})")
-    gen.call(sender, "start", args={"kind": "flood", "duration": s.warmup + s.measure, "window": s.window,
-                                     "text_bytes": s.text_bytes})
+    gen.call(
+        sender,
+        "start",
+        args={
+            "kind": "flood",
+            "duration": s.warmup + s.measure,
+            "window": s.window,
+            "text_bytes": s.text_bytes,
+        },
+    )
     time.sleep(s.warmup)
     profile = start_profile(server.pid, s.profile_dir, f"{server.name}-saturation", s.measure)
     slices = measure_slices(gen, receivers, pids, s.measure, SLICES, "deliveries")
@@ -93,7 +120,9 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
     gen.call(receivers, "read_pause", args={"seconds": 0.0})
     half = _paced(gen, server, s, pids, max(0.5 * rate / n, 1.0), n, progress, "paced")
     extra = {
-        f"{deliveries:.0f}": _paced(gen, server, s, pids, max(deliveries / n, 1.0), n, progress, f"paced-{deliveries:.0f}")
+        f"{deliveries:.0f}": _paced(
+            gen, server, s, pids, max(deliveries / n, 1.0), n, progress, f"paced-{deliveries:.0f}"
+        )
         for deliveries in s.extra_paced_deliveries
     }
     final = gen.call(receivers + sender, "snapshot")
@@ -113,7 +142,10 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
         "cpu_percent_saturation": cpu_saturation,
         "cpu_percent_paced": half["cpu_percent"],
         "paced_at_fixed_rates": extra,
-        "machine_before_windows": {"saturation": quiet_saturation, "paced": half["machine_before_window"]},
+        "machine_before_windows": {
+            "saturation": quiet_saturation,
+            "paced": half["machine_before_window"],
+        },
         "profiles": [p for p in [*profiles, half["profile"]] if p],
         "errors": sum(x["errors"] for x in final),
         "error_samples": [e for x in final for e in x["error_samples"]][:5],
@@ -121,14 +153,32 @@ def _measure(gen: LoadGen, server: ServerProcess, plan: FanoutPlan, s: FanoutSet
     }
 
 
-def _paced(gen: LoadGen, server: ServerProcess, s: FanoutSettings, pids: dict[str, int], message_rate: float,
-           n: int, progress: Progress, label: str) -> dict[str, Any]:
+def _paced(
+    gen: LoadGen,
+    server: ServerProcess,
+    s: FanoutSettings,
+    pids: dict[str, int],
+    message_rate: float,
+    n: int,
+    progress: Progress,
+    label: str,
+) -> dict[str, Any]:
     """Send at a steady `message_rate`; delivery latency percentiles over the window."""
     sender, receivers = [0], list(range(1, len(gen.names)))
     quiet = wait_for_quiet()
-    progress(f"{server.name}: paced at {message_rate:,.1f} msgs/s ({message_rate * n:,.0f} deliveries/s) for latency")
-    gen.call(sender, "start", args={"kind": "pace", "duration": s.warmup + s.measure, "rate": message_rate,
-                                     "text_bytes": s.text_bytes})
+    progress(
+        f"{server.name}: paced at {message_rate:,.1f} msgs/s ({message_rate * n:,.0f} deliveries/s) for latency"
+    )
+    gen.call(
+        sender,
+        "start",
+        args={
+            "kind": "pace",
+            "duration": s.warmup + s.measure,
+            "rate": message_rate,
+            "text_bytes": s.text_bytes,
+        },
+    )
     time.sleep(s.warmup)
     gen.call(receivers, "record", args={"on": True})
     before = gen.call(receivers, "snapshot")
@@ -141,7 +191,10 @@ def _paced(gen: LoadGen, server: ServerProcess, s: FanoutSettings, pids: dict[st
     usage = cpu.stop()
     sent = gen.call(sender, "join")[0]
     latencies = decode_us([r["delivery_us"] for r in gen.call(receivers, "latencies")])
-    rate = sum((a["deliveries"] - b["deliveries"]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True))
+    rate = sum(
+        (a["deliveries"] - b["deliveries"]) / (a["time"] - b["time"])
+        for a, b in zip(after, before, strict=True)
+    )
     return {
         "messages_per_s": round(message_rate, 1),
         "deliveries_per_s": round(rate),
@@ -158,7 +211,9 @@ def _paced(gen: LoadGen, server: ServerProcess, s: FanoutSettings, pids: dict[st
     }
 
 
-def _drain(gen: LoadGen, receivers: list[int], expected: int, quiet: float = 1.5, limit: float = 20.0) -> dict[str, Any]:
+def _drain(
+    gen: LoadGen, receivers: list[int], expected: int, quiet: float = 1.5, limit: float = 20.0
+) -> dict[str, Any]:
     """Wait until receivers have everything sent (or stop getting more); report losses."""
     deadline = time.monotonic() + limit
     last, last_change = -1, time.monotonic()

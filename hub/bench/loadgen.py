@@ -74,7 +74,9 @@ def _receiver_sink(counters: Counters) -> Callable[[bytes], None]:
 class _ClosedLoopWriter:
     """One sender with one message in flight: send, wait for the ack, send the next."""
 
-    def __init__(self, conn: BenchConnection, channel_id: int, tag: str, counters: Counters, text_bytes: int) -> None:
+    def __init__(
+        self, conn: BenchConnection, channel_id: int, tag: str, counters: Counters, text_bytes: int
+    ) -> None:
         self.conn, self.channel_id, self.tag = conn, channel_id, tag
         self.counters, self.text_bytes = counters, text_bytes
         self.running = False
@@ -98,10 +100,14 @@ class _ClosedLoopWriter:
             return
         self._number += 1
         self._sent_at = time.perf_counter_ns()
-        self.conn.send_json({
-            "type": "send", "channel_id": self.channel_id,
-            "client_msg_id": f"{self.tag}-{self._number}", "text": message_text(self.text_bytes),
-        })
+        self.conn.send_json(
+            {
+                "type": "send",
+                "channel_id": self.channel_id,
+                "client_msg_id": f"{self.tag}-{self._number}",
+                "text": message_text(self.text_bytes),
+            }
+        )
         self.counters.sent += 1
 
 
@@ -129,7 +135,12 @@ class Worker:
                 return
 
     async def cmd_connect(
-        self, host: str, port: int, tickets: Sequence[tuple[str, int]], role: str, concurrency: int = 50
+        self,
+        host: str,
+        port: int,
+        tickets: Sequence[tuple[str, int]],
+        role: str,
+        concurrency: int = 50,
     ) -> dict[str, Any]:
         """Open, authenticate and sync one connection per (ticket, channel_id)."""
         gate = asyncio.Semaphore(concurrency)
@@ -148,7 +159,9 @@ class Worker:
                     errors.append(f"{type(exc).__name__}: {exc}")
                     return
             if role == "writer":
-                writer = _ClosedLoopWriter(conn, channel_id, f"w{self.index}.{number}.{time.time_ns()}", self.counters, 0)
+                writer = _ClosedLoopWriter(
+                    conn, channel_id, f"w{self.index}.{number}.{time.time_ns()}", self.counters, 0
+                )
                 conn.sink = writer.sink
                 self.writers.append(writer)
             elif role in ("receiver", "idle"):
@@ -158,15 +171,25 @@ class Worker:
 
         base = len(self.connections)
         await asyncio.gather(*(one(base + n, t, c) for n, (t, c) in enumerate(tickets)))
-        return {"connected": len(tickets) - len(errors), "failed": len(errors), "errors": errors[:5],
-                "seconds": round(time.monotonic() - started, 2)}
+        return {
+            "connected": len(tickets) - len(errors),
+            "failed": len(errors),
+            "errors": errors[:5],
+            "seconds": round(time.monotonic() - started, 2),
+        }
 
     async def cmd_snapshot(self) -> dict[str, Any]:
         c = self.counters
-        return {"time": time.time(), "deliveries": c.deliveries, "acks": c.acks, "sent": c.sent,
-                "errors": c.errors, "error_samples": c.error_samples,
-                "closed": sum(1 for conn in self.connections if conn.closed.done()),
-                "cpu": _own_cpu_seconds()}
+        return {
+            "time": time.time(),
+            "deliveries": c.deliveries,
+            "acks": c.acks,
+            "sent": c.sent,
+            "errors": c.errors,
+            "error_samples": c.error_samples,
+            "closed": sum(1 for conn in self.connections if conn.closed.done()),
+            "cpu": _own_cpu_seconds(),
+        }
 
     async def cmd_record(self, on: bool) -> None:
         if on:
@@ -179,13 +202,18 @@ class Worker:
             conn.read_pause = seconds
 
     async def cmd_latencies(self) -> dict[str, bytes]:
-        return {"delivery_us": self.counters.delivery_us.tobytes(), "ack_us": self.counters.ack_us.tobytes()}
+        return {
+            "delivery_us": self.counters.delivery_us.tobytes(),
+            "ack_us": self.counters.ack_us.tobytes(),
+        }
 
     async def cmd_start(self, kind: str, duration: float, **params: Any) -> None:
         if self.task is not None and not self.task.done():
             raise RuntimeError("a load is already running in this worker; join it first")
         runners: dict[str, Callable[..., Coroutine[Any, Any, dict[str, Any]]]] = {
-            "flood": self._flood, "pace": self._pace, "write": self._write,
+            "flood": self._flood,
+            "pace": self._pace,
+            "write": self._write,
         }
         runner = runners[kind]
         self.task = asyncio.create_task(runner(duration, **params))
@@ -232,8 +260,14 @@ class Worker:
                 continue
             slots -= 1
             number += 1
-            conn.send_json({"type": "send", "channel_id": channel_id, "client_msg_id": f"f{time.time_ns()}-{number}",
-                            "text": message_text(text_bytes)})
+            conn.send_json(
+                {
+                    "type": "send",
+                    "channel_id": channel_id,
+                    "client_msg_id": f"f{time.time_ns()}-{number}",
+                    "text": message_text(text_bytes),
+                }
+            )
             self.counters.sent += 1
             if number % 64 == 0:
                 await asyncio.sleep(0)
@@ -253,8 +287,14 @@ class Worker:
             if delay > 0:
                 await asyncio.sleep(delay)
             number += 1
-            conn.send_json({"type": "send", "channel_id": channel_id, "client_msg_id": f"p{time.time_ns()}-{number}",
-                            "text": message_text(text_bytes)})
+            conn.send_json(
+                {
+                    "type": "send",
+                    "channel_id": channel_id,
+                    "client_msg_id": f"p{time.time_ns()}-{number}",
+                    "text": message_text(text_bytes),
+                }
+            )
             self.counters.sent += 1
         return {"sent": number, "seconds": round(time.monotonic() - start, 2)}
 
@@ -301,7 +341,9 @@ class LoadGen:
         self._processes: list[multiprocessing.process.BaseProcess] = []
         for index in range(len(self.names)):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_worker_entry, args=(index, theirs), daemon=True, name=self.names[index])
+            process = context.Process(
+                target=_worker_entry, args=(index, theirs), daemon=True, name=self.names[index]
+            )
             process.start()
             self._pipes.append(ours)
             self._processes.append(process)
@@ -310,10 +352,17 @@ class LoadGen:
     def pids(self) -> dict[str, int]:
         return {name: p.pid or 0 for name, p in zip(self.names, self._processes, strict=True)}
 
-    def call(self, workers: Sequence[int], command: str, timeout: float = 300.0,
-             args: Sequence[dict[str, Any]] | dict[str, Any] | None = None) -> list[Any]:
+    def call(
+        self,
+        workers: Sequence[int],
+        command: str,
+        timeout: float = 300.0,
+        args: Sequence[dict[str, Any]] | dict[str, Any] | None = None,
+    ) -> list[Any]:
         """Send `command` to the given workers at once, then gather their answers in order."""
-        per_worker = [args or {}] * len(workers) if not isinstance(args, list | tuple) else list(args)
+        per_worker = (
+            [args or {}] * len(workers) if not isinstance(args, list | tuple) else list(args)
+        )
         for index, worker_args in zip(workers, per_worker, strict=True):
             self._pipes[index].send((command, worker_args))
         results = []
@@ -321,7 +370,9 @@ class LoadGen:
         for index in workers:
             pipe = self._pipes[index]
             if not pipe.poll(max(deadline - time.monotonic(), 0)):
-                raise WorkerError(f"{self.names[index]} did not answer {command!r} within {timeout}s")
+                raise WorkerError(
+                    f"{self.names[index]} did not answer {command!r} within {timeout}s"
+                )
             status, value = pipe.recv()
             if status != "ok":
                 raise WorkerError(f"{self.names[index]} failed {command!r}: {value}")
@@ -359,9 +410,9 @@ def percentile(sorted_values: Sequence[int], fraction: float) -> float | None:
     return float(sorted_values[index])
 
 
-
-def measure_slices(gen: LoadGen, workers: list[int], pids: dict[str, int], seconds: float, count: int,
-                   key: str) -> list[dict[str, Any]]:
+def measure_slices(
+    gen: LoadGen, workers: list[int], pids: dict[str, int], seconds: float, count: int, key: str
+) -> list[dict[str, Any]]:
     """Split a window into `count` slices; per slice, the workers' summed `key` rate and CPU use.
 
     On a shared machine, other work comes and goes; the slice where it took least CPU is
@@ -377,7 +428,9 @@ def measure_slices(gen: LoadGen, workers: list[int], pids: dict[str, int], secon
         time.sleep(seconds / count)
         after = gen.call(workers, "snapshot")
         usage = cpu.stop()
-        rate = sum((a[key] - b[key]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True))
+        rate = sum(
+            (a[key] - b[key]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True)
+        )
         slices.append({"rate": round(rate), "cpu": usage})
         before = after
     return slices
@@ -386,5 +439,7 @@ def measure_slices(gen: LoadGen, workers: list[int], pids: dict[str, int], secon
 def quietest(slices: list[dict[str, Any]]) -> dict[str, Any]:
     """The median-rate slice among those where other processes took least CPU (within 10 points)."""
     least = min(s["cpu"].get("others", 0.0) for s in slices)
-    calm = sorted((s for s in slices if s["cpu"].get("others", 0.0) <= least + 10), key=lambda s: s["rate"])
+    calm = sorted(
+        (s for s in slices if s["cpu"].get("others", 0.0) <= least + 10), key=lambda s: s["rate"]
+    )
     return calm[(len(calm) - 1) // 2]

@@ -37,8 +37,13 @@ def open_files_limit(pid: int) -> int | None:
     return None
 
 
-def measure_memory(server: ServerProcess, warmup: list[tuple[str, int]], idle: list[tuple[str, int]],
-                   settings: MemorySettings, progress: Progress) -> dict[str, Any]:
+def measure_memory(
+    server: ServerProcess,
+    warmup: list[tuple[str, int]],
+    idle: list[tuple[str, int]],
+    settings: MemorySettings,
+    progress: Progress,
+) -> dict[str, Any]:
     limit = open_files_limit(server.pid)
     if limit is not None and limit < len(idle) + 100:
         raise RuntimeError(
@@ -48,17 +53,34 @@ def measure_memory(server: ServerProcess, warmup: list[tuple[str, int]], idle: l
     gen = LoadGen([f"idle-{i + 1}" for i in range(settings.client_procs)])
     try:
         workers = list(range(len(gen.names)))
-        gen.call([0], "connect", args={"host": server.host, "port": server.port, "tickets": warmup, "role": "idle"})
+        gen.call(
+            [0],
+            "connect",
+            args={"host": server.host, "port": server.port, "tickets": warmup, "role": "idle"},
+        )
         time.sleep(settings.idle_seconds)
         baseline = rss_bytes(server.pid)
-        progress(f"{server.name}: baseline RSS {baseline / 2**20:.1f} MiB; opening {len(idle)} idle connections")
+        progress(
+            f"{server.name}: baseline RSS {baseline / 2**20:.1f} MiB; opening {len(idle)} idle connections"
+        )
         started = time.monotonic()
         cpu = CpuWindow({"server": server.pid, **gen.pids})
         cpu.start()
-        connected = gen.call(workers, "connect", timeout=600, args=[
-            {"host": server.host, "port": server.port, "tickets": share, "role": "idle", "concurrency": 100}
-            for share in split(idle, len(workers))
-        ])
+        connected = gen.call(
+            workers,
+            "connect",
+            timeout=600,
+            args=[
+                {
+                    "host": server.host,
+                    "port": server.port,
+                    "tickets": share,
+                    "role": "idle",
+                    "concurrency": 100,
+                }
+                for share in split(idle, len(workers))
+            ],
+        )
         connect_seconds = time.monotonic() - started
         connect_cpu = cpu.stop()
         opened = sum(c["connected"] for c in connected)

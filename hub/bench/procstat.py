@@ -66,7 +66,9 @@ class CpuWindow:
         return usage
 
 
-def wait_for_quiet(threshold: float = 30.0, timeout: float = 8.0, sample: float = 0.5) -> dict[str, float]:
+def wait_for_quiet(
+    threshold: float = 30.0, timeout: float = 8.0, sample: float = 0.5
+) -> dict[str, float]:
     """Wait (up to `timeout` s) until the machine is below `threshold` % busy over `sample` s.
 
     Other work on a shared machine (tests, type checks) takes CPU from the server under
@@ -81,4 +83,7 @@ def wait_for_quiet(threshold: float = 30.0, timeout: float = 8.0, sample: float 
         busy1, total1 = machine_busy_seconds()
         busy_pct = 100 * (busy1 - busy0) / max(total1 - total0, 1e-9)
         if busy_pct < threshold or time.monotonic() - started > timeout:
-            return {"waited_s": round(time.monotonic() - started, 1), "busy_percent": round(busy_pct, 1)}
+            return {
+                "waited_s": round(time.monotonic() - started, 1),
+                "busy_percent": round(busy_pct, 1),
+            }

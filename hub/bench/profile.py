@@ -32,9 +32,23 @@ class ServerProfile:
         if binary is None:
             raise RuntimeError("--profile needs py-spy: .venv/bin/pip install py-spy")
         self._process = subprocess.Popen(
-            [binary, "record", "-p", str(self.pid), "-d", str(math.ceil(self.seconds)), "-r", "250",
-             "--nonblocking", "--format", "raw", "-o", str(self.raw_path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "record",
+                "-p",
+                str(self.pid),
+                "-d",
+                str(math.ceil(self.seconds)),
+                "-r",
+                "250",
+                "--nonblocking",
+                "--format",
+                "raw",
+                "-o",
+                str(self.raw_path),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
     def finish(self) -> str | None:
@@ -68,7 +82,11 @@ def summarise(collapsed: str, top: int = 25) -> str:
             inclusive[frame] += count
     if not total:
         return "no samples\n"
-    lines = [f"{total} samples of active server time", "", "inclusive (function and what it calls):"]
+    lines = [
+        f"{total} samples of active server time",
+        "",
+        "inclusive (function and what it calls):",
+    ]
     lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in inclusive.most_common(top)]
     lines += ["", "self (time in the function's own code):"]
     lines += [f"  {100 * n / total:5.1f}%  {name}" for name, n in own.most_common(top)]
@@ -85,7 +103,9 @@ def _short(frame: str) -> str:
     return f"{name} ({where})" if where else name
 
 
-def start_profile(pid: int, out_dir: Path | None, label: str, seconds: float) -> ServerProfile | None:
+def start_profile(
+    pid: int, out_dir: Path | None, label: str, seconds: float
+) -> ServerProfile | None:
     """Start profiling `pid` for `seconds` when `out_dir` is set (the `--profile` flag), else None."""
     if out_dir is None:
         return None

@@ -48,7 +48,9 @@ async def seed(url: str, people: int, channel_sizes: list[int]) -> Seeded:
     Channels take consecutive slices of the people, in order.
     """
     if sum(channel_sizes) > people:
-        raise ValueError(f"channels of {sum(channel_sizes)} members need at least that many people, not {people}")
+        raise ValueError(
+            f"channels of {sum(channel_sizes)} members need at least that many people, not {people}"
+        )
     await upgrade(url)
     engine = create_engine(url)
     try:
@@ -58,7 +60,12 @@ async def seed(url: str, people: int, channel_sizes: list[int]) -> Seeded:
             await session.commit()
             assert org.id is not None
             persons = [
-                Person(org_id=org.id, username=f"bench{i:05d}", display_name=f"Bench {i}", kind="member")
+                Person(
+                    org_id=org.id,
+                    username=f"bench{i:05d}",
+                    display_name=f"Bench {i}",
+                    kind="member",
+                )
                 for i in range(people)
             ]
             session.add_all(persons)
@@ -72,7 +79,9 @@ async def seed(url: str, people: int, channel_sizes: list[int]) -> Seeded:
                 members = persons[start : start + size]
                 start += size
                 out = await committer.submit(
-                    CreateChannel(kind="public", creator=members[0], members=members, name=f"bench-{number}")
+                    CreateChannel(
+                        kind="public", creator=members[0], members=members, name=f"bench-{number}"
+                    )
                 )
                 channels.append((out.id, [p.id for p in members if p.id is not None]))
         finally:
@@ -90,8 +99,13 @@ async def issue_tickets(url: str, secret: bytes, person_ids: list[int]) -> list[
         now = utcnow()
         async with create_sessionmaker(engine)() as session:
             session.add_all(
-                AuthToken(token_hash=token_hash(secret, ticket), person_id=person_id, kind="ws_ticket",
-                          created_at=now, expires_at=now + TICKET_TTL)
+                AuthToken(
+                    token_hash=token_hash(secret, ticket),
+                    person_id=person_id,
+                    kind="ws_ticket",
+                    created_at=now,
+                    expires_at=now + TICKET_TTL,
+                )
                 for ticket, person_id in zip(tickets, person_ids, strict=True)
             )
             await session.commit()

@@ -46,12 +46,16 @@ class ServerProcess:
     def start(self, timeout: float = 30.0) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
-        self.process = subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + timeout
         url = f"http://127.0.0.1:{self.port}/healthz"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}; see {self.log_path}:\n{self.log_tail()}"
+                )
             try:
                 with urllib.request.urlopen(url, timeout=1) as response:
                     if response.status == 200:
@@ -60,7 +64,9 @@ class ServerProcess:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"{self.name} did not answer {url} within {timeout}s; see {self.log_path}:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"{self.name} did not answer {url} within {timeout}s; see {self.log_path}:\n{self.log_tail()}"
+        )
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -78,7 +84,9 @@ class ServerProcess:
     def metrics(self) -> dict[str, float]:
         """The server's Prometheus counters (name -> value); empty if it has no /metrics."""
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=5) as response:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{self.port}/metrics", timeout=5
+            ) as response:
                 text = response.read().decode()
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return {}
@@ -114,10 +122,26 @@ def hub_server(database_url: str, run_dir: Path, ws_impl: str, label: str) -> Se
         HUB_CONNECTION_QUEUE_FRAMES="100000",
     )
     argv = [
-        sys.executable, "-m", "uvicorn", "--factory", "hub.app:create_app",
-        "--host", "127.0.0.1", "--port", str(port), "--ws", ws_impl,
-        "--ws-max-size", "1048576", "--log-level", "warning", "--no-access-log",
-        "--backlog", "4096",
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "hub.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ws",
+        ws_impl,
+        "--ws-max-size",
+        "1048576",
+        "--ws-per-message-deflate",
+        "false",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        "--backlog",
+        "4096",
     ]
     return ServerProcess(f"hub ({ws_impl})", argv, env, port, run_dir / f"server-{label}.log")
 

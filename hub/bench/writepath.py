@@ -30,8 +30,13 @@ class WriteSettings:
     profile_dir: Path | None = None
 
 
-def measure_writes(server: ServerProcess, senders: list[tuple[str, int]], settings: WriteSettings,
-                   progress: Progress, label: str = "") -> dict[str, Any]:
+def measure_writes(
+    server: ServerProcess,
+    senders: list[tuple[str, int]],
+    settings: WriteSettings,
+    progress: Progress,
+    label: str = "",
+) -> dict[str, Any]:
     """`senders`: one (ticket, channel id) per sending connection."""
     gen = LoadGen([f"senders-{i + 1}" for i in range(settings.client_procs)])
     try:
@@ -40,23 +45,41 @@ def measure_writes(server: ServerProcess, senders: list[tuple[str, int]], settin
         gen.close()
 
 
-def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]], s: WriteSettings,
-             progress: Progress, label: str) -> dict[str, Any]:
+def _measure(
+    gen: LoadGen,
+    server: ServerProcess,
+    senders: list[tuple[str, int]],
+    s: WriteSettings,
+    progress: Progress,
+    label: str,
+) -> dict[str, Any]:
     workers = list(range(len(gen.names)))
-    progress(f"{server.name}: connecting {len(senders)} senders over {len(workers)} client processes")
-    connected = gen.call(workers, "connect", args=[
-        {"host": server.host, "port": server.port, "tickets": share, "role": "writer"}
-        for share in split(senders, len(workers))
-    ])
+    progress(
+        f"{server.name}: connecting {len(senders)} senders over {len(workers)} client processes"
+    )
+    connected = gen.call(
+        workers,
+        "connect",
+        args=[
+            {"host": server.host, "port": server.port, "tickets": share, "role": "writer"}
+            for share in split(senders, len(workers))
+        ],
+    )
     failed = sum(c["failed"] for c in connected)
     if failed:
-        raise RuntimeError(f"{failed} senders failed to connect: {[e for c in connected for e in c['errors']]}")
+        raise RuntimeError(
+            f"{failed} senders failed to connect: {[e for c in connected for e in c['errors']]}"
+        )
 
     progress(f"{server.name}: {len(senders)} senders for {s.warmup + s.measure:.0f}s")
     pids = {"server": server.pid, **gen.pids}
     cpu = CpuWindow(pids)
     quiet = wait_for_quiet()
-    gen.call(workers, "start", args={"kind": "write", "duration": s.warmup + s.measure, "text_bytes": s.text_bytes})
+    gen.call(
+        workers,
+        "start",
+        args={"kind": "write", "duration": s.warmup + s.measure, "text_bytes": s.text_bytes},
+    )
     time.sleep(s.warmup)
     gen.call(workers, "record", args={"on": True})
     before = gen.call(workers, "snapshot")
@@ -74,9 +97,17 @@ def _measure(gen: LoadGen, server: ServerProcess, senders: list[tuple[str, int]]
     final = gen.call(workers, "snapshot")
     acks = decode_us([r["ack_us"] for r in gen.call(workers, "latencies")])
     rate = chosen["rate"]
-    mean_rate = sum((a["acks"] - b["acks"]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True))
-    deliveries = sum((a["deliveries"] - b["deliveries"]) / (a["time"] - b["time"]) for a, b in zip(after, before, strict=True))
-    progress(f"{server.name}: {rate:,.0f} persisted msgs/s, ack p99 {_ms(percentile(acks, 0.99))} ms")
+    mean_rate = sum(
+        (a["acks"] - b["acks"]) / (a["time"] - b["time"])
+        for a, b in zip(after, before, strict=True)
+    )
+    deliveries = sum(
+        (a["deliveries"] - b["deliveries"]) / (a["time"] - b["time"])
+        for a, b in zip(after, before, strict=True)
+    )
+    progress(
+        f"{server.name}: {rate:,.0f} persisted msgs/s, ack p99 {_ms(percentile(acks, 0.99))} ms"
+    )
     return {
         "server": server.name,
         "senders": len(senders),
@@ -111,8 +142,11 @@ def _group_commit(before: dict[str, float], after: dict[str, float]) -> dict[str
         return None  # no /metrics, or the counters are not incremented
     d_ops = after[ops] - before.get(ops, 0.0)
     d_batches = after[batches] - before.get(batches, 0.0)
-    return {"operations": d_ops, "transactions": d_batches,
-            "operations_per_transaction": round(d_ops / d_batches, 1) if d_batches else 0.0}
+    return {
+        "operations": d_ops,
+        "transactions": d_batches,
+        "operations_per_transaction": round(d_ops / d_batches, 1) if d_batches else 0.0,
+    }
 
 
 def _ms(us: float | None) -> float | None:

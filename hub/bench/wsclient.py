@@ -153,7 +153,9 @@ class BenchConnection(asyncio.Protocol):
         self._pending = b""
         status = head.split(b"\r\n", 1)[0]
         if b" 101 " not in status + b" ":
-            self._handshake.set_exception(WsError(f"upgrade refused: {status.decode(errors='replace')}"))
+            self._handshake.set_exception(
+                WsError(f"upgrade refused: {status.decode(errors='replace')}")
+            )
             assert self.transport is not None
             self.transport.close()
             return b""

@@ -16,6 +16,7 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from starlette.types import Send
 from starlette.websockets import WebSocket, WebSocketState
 
 from hub import metrics
@@ -38,9 +39,10 @@ COALESCE_MAX_FRAMES = 256
 
 
 class Connection:
-    def __init__(self, websocket: WebSocket, person: Person, hub: HubState) -> None:
+    def __init__(self, websocket: WebSocket, person: Person, hub: HubState, raw_send: Send) -> None:
         self.id = uuid.uuid4().hex
         self.websocket = websocket
+        self._raw_send = raw_send
         self.person = person
         self.person_id: int = person.id or 0
         self.hub = hub
@@ -79,17 +81,18 @@ class Connection:
 
     async def write_forever(self) -> None:
         out = self._out
-        send = self.websocket.send_text
+        send = self._raw_send
         while not self.closed:
             if not out:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
             if len(out) == 1:
-                await send(out.popleft())
+                text = out.popleft()
             else:
                 count = min(len(out), COALESCE_MAX_FRAMES)
-                await send("\n".join([out.popleft() for _ in range(count)]))
+                text = "\n".join([out.popleft() for _ in range(count)])
+            await send({"type": "websocket.send", "text": text})
             if len(out) <= self._limit // 2:
                 self._drained.set()
 

@@ -13,6 +13,7 @@ import logging
 
 import orjson
 from pydantic import ValidationError
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hub.api.deps import describe_validation_error
@@ -28,7 +29,18 @@ from hub.state import HubState
 log = logging.getLogger(__name__)
 
 
-async def websocket_endpoint(websocket: WebSocket) -> None:
+class WebSocketApp:
+    """/ws as a plain ASGI app, so the hot path can hand frames straight to the server's
+    ASGI `send` rather than through Starlette's per-message wrappers."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await _session(WebSocket(scope, receive=receive, send=send), send)
+
+
+websocket_endpoint = WebSocketApp()
+
+
+async def _session(websocket: WebSocket, raw_send: Send) -> None:
     hub: HubState = websocket.app.state.hub
     origin = websocket.headers.get("origin")
     if origin is not None and origin.rstrip("/") not in hub.settings.allowed_origins:
@@ -41,7 +53,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         person = await _person_from_auth_frame(websocket, hub)
         if person is None:
             return
-    connection = Connection(websocket, person, hub)
+    connection = Connection(websocket, person, hub, raw_send)
     await _serve(connection, hub)
 
 
