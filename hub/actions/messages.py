@@ -379,7 +379,9 @@ async def _store_mentions(
             (r.channel_id, r.person_id)
             for r in await conn.execute(
                 sa.select(membership_table.c.channel_id, membership_table.c.person_id).where(
-                    _pairs_in(membership_table.c.channel_id, membership_table.c.person_id, mentioned)
+                    _pairs_in(
+                        membership_table.c.channel_id, membership_table.c.person_id, mentioned
+                    )
                 )
             )
         } & mentioned

@@ -2,8 +2,8 @@
 
 The queue is bounded: a client that cannot keep up is closed with CLOSE_SLOW_CONSUMER
 (it resumes from its cursors on reconnect) rather than being allowed to hold memory or
-slow the fan-out. When several frames wait, the writer sends them as one text frame,
-separated by newlines (docs/protocol.md), which is what keeps a burst cheap.
+slow the fan-out. Frames queued in one loop turn go out as one text frame, separated by
+newlines (docs/protocol.md), sent by hub.realtime.flush without a task per connection.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from hub.actions.channels import channel_out
 from hub.db import execute
 from hub.events import ChannelAdded, ChannelRemoved, ResyncRequired
 from hub.models import Person, channel_event_table, channel_table
+from hub.realtime.flush import start_eagerly
 
 if TYPE_CHECKING:
     from hub.state import HubState
@@ -51,7 +52,8 @@ class Connection:
         self.cursors: dict[int, int] = {}
         self._replaying: dict[int, list[tuple[int, str]]] = {}
         self._out: deque[str] = deque()
-        self._wake = asyncio.Event()
+        self._dirty = False
+        self._sending: asyncio.Task[None] | None = None
         self._drained = asyncio.Event()
         self._limit = hub.settings.connection_queue_frames
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -77,24 +79,45 @@ class Connection:
             self.closed = True
             return
         self._out.append(frame)
-        self._wake.set()
+        if not self._dirty:
+            self._dirty = True
+            self.hub.delivery.flusher.mark(self)
 
-    async def write_forever(self) -> None:
+    def flush(self) -> None:
+        """Send what is queued (called once per loop turn by the flusher)."""
+        self._dirty = False
+        if self._sending is None:
+            self._send_queued()
+
+    def _send_queued(self) -> None:
         out = self._out
-        send = self._raw_send
-        while not self.closed:
-            if not out:
-                self._wake.clear()
-                await self._wake.wait()
-                continue
+        while out and not self.closed:
             if len(out) == 1:
                 text = out.popleft()
             else:
                 count = min(len(out), COALESCE_MAX_FRAMES)
                 text = "\n".join([out.popleft() for _ in range(count)])
-            await send({"type": "websocket.send", "text": text})
-            if len(out) <= self._limit // 2:
-                self._drained.set()
+            try:
+                waiting = start_eagerly(self._raw_send({"type": "websocket.send", "text": text}))
+            except Exception:  # the peer is gone; the reader sees the disconnect
+                log.debug("send to %s failed", self.id, exc_info=True)
+                self.closed = True
+                break
+            if waiting is not None:
+                # The socket is full: finish this send in a task, then carry on.
+                self._sending = waiting
+                waiting.add_done_callback(self._send_finished)
+                return
+        if len(out) <= self._limit // 2:
+            self._drained.set()
+
+    def _send_finished(self, task: asyncio.Task[None]) -> None:
+        self._sending = None
+        if task.cancelled() or task.exception() is not None:
+            self.closed = True
+            self._drained.set()
+            return
+        self._send_queued()
 
     async def _room_for_replay(self) -> None:
         # Replays wait for the queue to drain by half, so a long catch-up paces
@@ -105,7 +128,6 @@ class Connection:
 
     async def close(self, code: int, reason: str) -> None:
         self.closed = True
-        self._wake.set()
         self._drained.set()
         if self.websocket.application_state == WebSocketState.CONNECTED:
             try:
@@ -223,7 +245,9 @@ class Connection:
 
     async def shutdown(self) -> None:
         self.closed = True
-        self._wake.set()
+        self._drained.set()
+        if self._sending is not None:
+            self._sending.cancel()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

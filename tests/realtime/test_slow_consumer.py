@@ -61,6 +61,7 @@ async def test_slow_consumer_is_closed_and_others_keep_receiving(
                 received += 1
         assert received == total
         reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)
         code = None
         got = 0
         try:
