@@ -53,7 +53,6 @@ class Settings(BaseSettings):
     send_rate_per_second: float = Field(default=20.0, gt=0)
     send_rate_burst: int = Field(default=60, ge=1)
 
-    flush_interval_ms: float = Field(default=10.0, ge=0, le=1000)
     connection_queue_frames: int = Field(default=2_000, ge=10)
     replay_limit: int = Field(default=2_000, ge=1)
     heartbeat_seconds: float = Field(default=25.0, gt=0)

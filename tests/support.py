@@ -175,6 +175,8 @@ class HubProcess:
                 "1048576",
                 "--ws-per-message-deflate",
                 "false",
+                # HUB_TEST_WS=websockets runs the suite on uvicorn's other WebSocket stack.
+                *(["--ws", os.environ["HUB_TEST_WS"]] if os.environ.get("HUB_TEST_WS") else []),
                 "--log-level",
                 "warning",
             ],

@@ -2,8 +2,8 @@
 
 The queue is bounded: a client that cannot keep up is closed with CLOSE_SLOW_CONSUMER
 (it resumes from its cursors on reconnect) rather than being allowed to hold memory or
-slow the fan-out. Frames queued in one loop turn go out as one text frame, separated by
-newlines (docs/protocol.md), sent by hub.realtime.flush without a task per connection.
+slow the fan-out. When several frames wait, the writer sends them as one text frame,
+separated by newlines (docs/protocol.md), which is what keeps a burst cheap.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from hub.actions.channels import channel_out
 from hub.db import execute
 from hub.events import ChannelAdded, ChannelRemoved, ResyncRequired
 from hub.models import Person, channel_event_table, channel_table
-from hub.realtime.flush import start_eagerly
 
 if TYPE_CHECKING:
     from hub.state import HubState
@@ -37,6 +36,7 @@ CLOSE_SLOW_CONSUMER = 4008
 CLOSE_GOING_AWAY = 1001
 REPLAY_PAGE = 500
 COALESCE_MAX_FRAMES = 256
+COALESCE_MAX_CHARS = 256 * 1024
 
 
 class Connection:
@@ -52,8 +52,7 @@ class Connection:
         self.cursors: dict[int, int] = {}
         self._replaying: dict[int, list[tuple[int, str]]] = {}
         self._out: deque[str] = deque()
-        self._dirty = False
-        self._sending: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
         self._drained = asyncio.Event()
         self._limit = hub.settings.connection_queue_frames
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -79,45 +78,32 @@ class Connection:
             self.closed = True
             return
         self._out.append(frame)
-        if not self._dirty:
-            self._dirty = True
-            self.hub.delivery.flusher.mark(self)
+        self._wake.set()
 
-    def flush(self) -> None:
-        """Send what is queued (called once per loop turn by the flusher)."""
-        self._dirty = False
-        if self._sending is None:
-            self._send_queued()
-
-    def _send_queued(self) -> None:
+    async def write_forever(self) -> None:
         out = self._out
-        while out and not self.closed:
-            if len(out) == 1:
-                text = out.popleft()
-            else:
-                count = min(len(out), COALESCE_MAX_FRAMES)
-                text = "\n".join([out.popleft() for _ in range(count)])
-            try:
-                waiting = start_eagerly(self._raw_send({"type": "websocket.send", "text": text}))
-            except Exception:  # the peer is gone; the reader sees the disconnect
-                log.debug("send to %s failed", self.id, exc_info=True)
-                self.closed = True
-                break
-            if waiting is not None:
-                # The socket is full: finish this send in a task, then carry on.
-                self._sending = waiting
-                waiting.add_done_callback(self._send_finished)
-                return
-        if len(out) <= self._limit // 2:
-            self._drained.set()
+        send = self._raw_send
+        while not self.closed:
+            if not out:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            text = self._take_coalesced()
+            await send({"type": "websocket.send", "text": text})
+            if len(out) <= self._limit // 2:
+                self._drained.set()
 
-    def _send_finished(self, task: asyncio.Task[None]) -> None:
-        self._sending = None
-        if task.cancelled() or task.exception() is not None:
-            self.closed = True
-            self._drained.set()
-            return
-        self._send_queued()
+    def _take_coalesced(self) -> str:
+        """Up to COALESCE_MAX_FRAMES queued frames, at most COALESCE_MAX_CHARS together
+        (a single larger frame goes alone): clients' default message limits are ~1 MiB."""
+        out = self._out
+        parts = [out.popleft()]
+        size = len(parts[0])
+        while out and len(parts) < COALESCE_MAX_FRAMES and size + len(out[0]) < COALESCE_MAX_CHARS:
+            frame = out.popleft()
+            parts.append(frame)
+            size += len(frame) + 1
+        return parts[0] if len(parts) == 1 else "\n".join(parts)
 
     async def _room_for_replay(self) -> None:
         # Replays wait for the queue to drain by half, so a long catch-up paces
@@ -128,6 +114,7 @@ class Connection:
 
     async def close(self, code: int, reason: str) -> None:
         self.closed = True
+        self._wake.set()
         self._drained.set()
         if self.websocket.application_state == WebSocketState.CONNECTED:
             try:
@@ -245,9 +232,7 @@ class Connection:
 
     async def shutdown(self) -> None:
         self.closed = True
-        self._drained.set()
-        if self._sending is not None:
-            self._sending.cancel()
+        self._wake.set()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

@@ -26,7 +26,6 @@ from hub.db import SessionMaker, execute
 from hub.events import LoggedEvent, Presence
 from hub.models import Person, channel_event_table
 from hub.permissions import presence_watchers
-from hub.realtime.flush import Flusher
 from hub.realtime.presence import PRESENCE_TOPIC, PresenceTracker
 
 if TYPE_CHECKING:
@@ -72,7 +71,6 @@ class Delivery:
         self._feeds: dict[int, _Feed] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
-        self.flusher = Flusher(settings.flush_interval_ms / 1000)
 
     # Publishing (called by the group committer after commit)
 

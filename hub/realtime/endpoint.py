@@ -95,6 +95,7 @@ async def _person_from_auth_frame(websocket: WebSocket, hub: HubState) -> Person
 
 async def _serve(connection: Connection, hub: HubState) -> None:
     handlers = FrameHandlers(connection, hub)
+    writer = asyncio.create_task(connection.write_forever(), name=f"ws-writer-{connection.id}")
     try:
         await hub.delivery.attach(connection)
         connection.push(
@@ -114,6 +115,8 @@ async def _serve(connection: Connection, hub: HubState) -> None:
         hub.delivery.detach(connection)
         await handlers.finish()
         await connection.shutdown()
+        writer.cancel()
+        await asyncio.gather(writer, return_exceptions=True)
         try:
             await hub.presence.update(connection.person_id, connection.id, "offline")
         except Exception:
