@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,16 +19,20 @@ from starlette.staticfiles import StaticFiles
 
 from hub.api.deps import json_response
 from hub.api.routes import api_routes
+from hub.bots.registry import enabled_bots, ensure_bot_users
+from hub.bots.runtime import BotRuntime
 from hub.broker import create_broker
 from hub.config import Settings, get_settings
 from hub.db import create_engine, create_sessionmaker
 from hub.errors import ErrorCode, HubError
+from hub.integrations.sender import WebhookSender
 from hub.ops import ops_routes
 from hub.ratelimit import create_send_limiter
 from hub.realtime.delivery import Delivery
 from hub.realtime.endpoint import websocket_endpoint
 from hub.realtime.presence import create_presence
 from hub.state import HubState
+from hub.timers import TimerService
 from hub.writer import GroupCommitter
 
 log = logging.getLogger(__name__)
@@ -56,13 +63,33 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 settings.redis_url, settings.send_rate_per_second, settings.send_rate_burst
             ),
         )
+        hub: HubState = app.state.hub
+        loaded = await ensure_bot_users(sessions, enabled_bots(settings), settings)
+        hub.bots = BotRuntime(hub, loaded)
+        # Committed events reach connections, and bots listening for them, through the runtime.
+        committer.publish = hub.bots.publish
+        hub.webhooks = WebhookSender(settings, engine)
+        committer.publish = hub.webhooks.noticing(committer.publish)
+        hub.timers = TimerService(
+            engine,
+            hub.bots.fire_timer,
+            process_id=f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}",
+            poll_seconds=settings.timer_poll_seconds,
+            late_after_seconds=settings.timer_late_after_seconds,
+            lease_seconds=settings.timer_lease_seconds,
+        )
         await broker.start(delivery.on_broker_message)
         await presence.start()
         await committer.start()
+        await hub.timers.start()
+        await hub.webhooks.start()
         try:
             yield
         finally:
+            await hub.timers.stop()
+            await hub.webhooks.stop()
             await delivery.close_all()
+            await hub.bots.stop()
             await committer.stop()
             await presence.stop()
             await app.state.hub.send_limiter.close()

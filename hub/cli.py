@@ -80,14 +80,15 @@ def _interactive() -> bool:
 
 
 def _schema_state_on(connection: Connection, url: str) -> SchemaState:
-    current = MigrationContext.configure(connection).get_current_revision()
-    if current is None:
+    # Several heads: the hub's own line of migrations and one branch per installed bot.
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    if not current:
         return "empty"
     script = ScriptDirectory.from_config(alembic_config(url))
-    if current == script.get_current_head():
+    if current == set(script.get_heads()):
         return "current"
     known = {rev.revision for rev in script.walk_revisions()}
-    return "behind" if current in known else "unknown"
+    return "behind" if current <= known else "unknown"
 
 
 async def schema_state(url: str) -> SchemaState:
@@ -482,3 +483,9 @@ def demo() -> None:
         click.echo(f"Start the server with `hub serve` and sign in as admin / {DEMO_PASSWORD}.")
 
     _run(work())
+
+
+# Command groups kept in their own modules, registered last (they use the helpers above).
+from hub.cli_bots import bot_group  # noqa: E402
+
+main.add_command(bot_group)

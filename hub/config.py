@@ -10,7 +10,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import (
@@ -59,6 +59,24 @@ class Settings(BaseSettings):
     account_check_seconds: float = Field(default=15.0, gt=0)
     group_commit_max_batch: int = Field(default=512, ge=1)
 
+    # Bots (docs/bots.md)
+    bots: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["poll"])
+    bot_settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    bot_handler_timeout_seconds: float = Field(default=5.0, gt=0)
+
+    # Timers
+    timer_poll_seconds: float = Field(default=1.0, gt=0)
+    timer_late_after_seconds: float = Field(default=60.0, ge=0)
+    timer_lease_seconds: float = Field(default=300.0, gt=0)
+
+    # Webhooks (docs/integrations.md)
+    webhook_retry_seconds: Annotated[list[float], NoDecode] = Field(
+        default_factory=lambda: [5.0, 30.0, 120.0, 600.0, 3600.0, 21600.0]
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_poll_seconds: float = Field(default=1.0, gt=0)
+    incoming_webhook_max_bytes: int = Field(default=64 * 1024, ge=1024)
+
     @field_validator("allowed_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -67,6 +85,16 @@ class Settings(BaseSettings):
             if value.lstrip().startswith("["):
                 return json.loads(value)
             return [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("bots", "webhook_retry_seconds", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        # HUB_BOTS=poll,tasks and HUB_WEBHOOK_RETRY_SECONDS=1,2,5 as plain lists, or JSON.
+        if isinstance(value, str):
+            if value.lstrip().startswith("["):
+                return json.loads(value)
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @classmethod

@@ -32,6 +32,13 @@ class ErrorCode(StrEnum):
     not_a_member = "not_a_member"
     already_exists = "already_exists"
     conflict = "conflict"
+    card_invalid = "card_invalid"
+    card_stale = "card_stale"
+    unknown_command = "unknown_command"
+    unknown_action = "unknown_action"
+    bot_failed = "bot_failed"
+    bot_timeout = "bot_timeout"
+    payload_too_large = "payload_too_large"
     unavailable = "unavailable"
     internal = "internal"
 
@@ -52,6 +59,13 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.channel_archived: 409,
     ErrorCode.already_exists: 409,
     ErrorCode.conflict: 409,
+    ErrorCode.card_invalid: 422,
+    ErrorCode.card_stale: 409,
+    ErrorCode.unknown_command: 404,
+    ErrorCode.unknown_action: 404,
+    ErrorCode.bot_failed: 502,
+    ErrorCode.bot_timeout: 504,
+    ErrorCode.payload_too_large: 413,
     ErrorCode.frame_too_large: 413,
     ErrorCode.message_too_long: 413,
     ErrorCode.unavailable: 503,

@@ -49,6 +49,7 @@ class MessageOut(Wire):
     thread_root_id: int | None
     text: str
     card: dict[str, Any] | None = None
+    card_version: int = 0
     client_msg_id: str | None
     created_at: datetime
     edited_at: datetime | None = None
@@ -109,6 +110,15 @@ class ReactionRemoved(_ChannelEvent):
     emoji: str
 
 
+class CardUpdated(_ChannelEvent):
+    """A card changed in place: an action was taken on it, or its bot updated it."""
+
+    type: Literal["card.updated"] = "card.updated"
+    message: MessageOut
+    by_id: int | None = None
+    action_id: str | None = None
+
+
 class MemberJoined(_ChannelEvent):
     type: Literal["member.joined"] = "member.joined"
     person: PersonBrief
@@ -135,6 +145,7 @@ ChannelEventFrame = Annotated[
     | MessageDeleted
     | ReactionAdded
     | ReactionRemoved
+    | CardUpdated
     | MemberJoined
     | MemberLeft
     | ChannelUpdated,
@@ -156,6 +167,30 @@ class ChannelRemoved(Wire):
 
     type: Literal["channel.removed"] = "channel.removed"
     channel_id: int
+
+
+class Ephemeral(Wire):
+    """A bot's private reply to one person: shown to them only, never stored."""
+
+    type: Literal["ephemeral"] = "ephemeral"
+    id: str
+    bot_id: int
+    channel_id: int | None = None
+    thread_root_id: int | None = None
+    text: str
+    card: dict[str, Any] | None = None
+    ref: str | None = None
+
+
+class FormOpen(Wire):
+    """A bot asks one person to fill in a form (a card shown as a dialog); answer with form_submit."""
+
+    type: Literal["form.open"] = "form.open"
+    form_id: str
+    bot_id: int
+    channel_id: int | None = None
+    card: dict[str, Any]
+    ref: str | None = None
 
 
 class Typing(Wire):
@@ -197,6 +232,7 @@ class ErrorFrame(Wire):
     client_msg_id: str | None = None
     code: str
     message: str
+    details: dict[str, Any] | None = None
 
 
 class ResyncRequired(Wire):
@@ -224,10 +260,13 @@ ServerFrame = Annotated[
     | MessageDeleted
     | ReactionAdded
     | ReactionRemoved
+    | CardUpdated
     | MemberJoined
     | MemberLeft
     | ChannelUpdated
     | ChannelAdded
+    | Ephemeral
+    | FormOpen
     | ChannelRemoved
     | Typing
     | Presence

@@ -23,3 +23,9 @@ committed_operations = Counter(
     "hub_committed_operations_total", "Write operations committed by the group committer"
 )
 commit_batches = Counter("hub_commit_batches_total", "Transactions the group committer committed")
+card_actions = Counter(
+    "hub_card_actions_total", "Card actions by outcome (taken, duplicate, stale)", ["outcome"]
+)
+bot_failures = Counter(
+    "hub_bot_failures_total", "Bot handlers that failed or ran out of time", ["bot", "reason"]
+)

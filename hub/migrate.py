@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -14,13 +15,34 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
+    """The hub's migrations plus each installed bot's own branch (a bot declares its folder
+    as `migrations` in its manifest)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", normalise_url(url))
+    locations = [MIGRATIONS_DIR / "versions"] + bot_migration_dirs()
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     return config
 
 
-async def upgrade(url: str, revision: str = "head") -> None:
+def bot_migration_dirs() -> list[Path]:
+    from hub.bots.registry import installed_bots
+
+    dirs = []
+    for bot in installed_bots().values():
+        if bot.migrations is not None:
+            versions = bot.migrations / "versions"
+            if not versions.is_dir():
+                raise RuntimeError(
+                    f"Bot {bot.name!r} names migrations at {bot.migrations}, but it has no "
+                    "versions/ folder there."
+                )
+            dirs.append(versions)
+    return dirs
+
+
+async def upgrade(url: str, revision: str = "heads") -> None:
     engine: AsyncEngine = create_engine(url)
     try:
         async with engine.begin() as connection:

@@ -146,6 +146,9 @@ class Message(SQLModel, table=True):
     thread_root_id: int | None = Field(default=None, foreign_key="message.id")
     text: str = Field(default="")
     card: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    # Bumped by every change to the card (an action taken, an update by its bot): an
+    # action names the version it was taken on, so two clicks on one version cannot both win.
+    card_version: int = Field(default=0)
     client_msg_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     edited_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
@@ -184,9 +187,56 @@ class ChannelEvent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
+class Bot(SQLModel, table=True):
+    """A bot's registration beside its person row (kind "bot"): in-process plug-in or external."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    kind: str = Field(default="plugin", max_length=16)  # plugin or external
+    description: str = Field(default="", max_length=500)
+    avatar: str | None = Field(default=None, max_length=500)
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class CardAction(SQLModel, table=True):
+    """Every action accepted on a card: the audit record, and one per card version at most."""
+
+    __tablename__ = "card_action"
+    __table_args__ = (sa.UniqueConstraint("message_id", "version", name="uq_card_action_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="message.id")
+    version: int
+    person_id: int = Field(foreign_key="person.id", index=True)
+    action_id: str = Field(max_length=50)
+    values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class BotForm(SQLModel, table=True):
+    """A form a bot opened for one person: submitted once, to the handler the bot named."""
+
+    __tablename__ = "bot_form"
+
+    id: str = Field(primary_key=True, max_length=40)
+    bot: str = Field(max_length=100)
+    handler: str = Field(max_length=100)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    channel_id: int | None = Field(default=None, foreign_key="channel.id")
+    card: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    state: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+
+
 message_table: sa.Table = Message.__table__  # type: ignore[attr-defined]
 channel_table: sa.Table = Channel.__table__  # type: ignore[attr-defined]
 channel_event_table: sa.Table = ChannelEvent.__table__  # type: ignore[attr-defined]
 membership_table: sa.Table = Membership.__table__  # type: ignore[attr-defined]
 mention_table: sa.Table = Mention.__table__  # type: ignore[attr-defined]
 reaction_table: sa.Table = Reaction.__table__  # type: ignore[attr-defined]
+bot_table: sa.Table = Bot.__table__  # type: ignore[attr-defined]
+card_action_table: sa.Table = CardAction.__table__  # type: ignore[attr-defined]
+bot_form_table: sa.Table = BotForm.__table__  # type: ignore[attr-defined]
+person_table: sa.Table = Person.__table__  # type: ignore[attr-defined]

@@ -38,6 +38,18 @@ def check_directory(viewer: Person) -> None:
         )
 
 
+def check_admin(viewer: Person, what: str) -> None:
+    """Managing bots, tokens and integrations: admins only."""
+    if not viewer.is_admin:
+        raise _forbidden(f"Only an admin can {what}.")
+
+
+def check_post_card(viewer: Person) -> None:
+    """Cards carry actions that bots answer, so only bots post them."""
+    if viewer.kind != "bot":
+        raise _forbidden("Only bots post cards; sign in with a bot token (docs/bots.md).")
+
+
 def check_create_channel(viewer: Person) -> None:
     if viewer.is_guest:
         raise _forbidden("Guests cannot create channels.")
@@ -243,6 +255,64 @@ async def check_react(
     if message.deleted_at is not None:
         raise HubError(ErrorCode.conflict, "This message was deleted.")
     return message, channel
+
+
+# Incoming webhooks (outgoing ones are admin-only: check_admin)
+
+
+def check_staff_integrations(viewer: Person) -> None:
+    """Webhooks post as bots and read channels for outside systems: staff only, never guests or bots."""
+    if viewer.kind != "member":
+        raise _forbidden("Only staff can manage incoming webhooks.")
+
+
+async def check_create_incoming_webhook(
+    session: AsyncSession, viewer: Person, channel_id: int
+) -> Channel:
+    """A staff member who may post in the channel, or an admin, gives it an incoming webhook."""
+    check_staff_integrations(viewer)
+    channel = await session.get(Channel, channel_id) if viewer.is_admin else None
+    if channel is None:
+        channel, _ = await check_post(session, viewer, channel_id)
+    if channel.archived:
+        raise HubError(ErrorCode.channel_archived, f"Channel {channel_id} is archived.")
+    if channel.kind in ("direct", "group"):
+        raise HubError(
+            ErrorCode.validation_failed,
+            "Incoming webhooks post into public and private channels, not direct messages.",
+        )
+    return channel
+
+
+async def check_list_incoming_webhooks(
+    session: AsyncSession, viewer: Person, channel_id: int | None
+) -> None:
+    """Admins list all; staff list those of a channel they may post in."""
+    check_staff_integrations(viewer)
+    if viewer.is_admin:
+        return
+    if channel_id is None:
+        raise HubError(
+            ErrorCode.validation_failed,
+            "Give `channel_id`; only admins list every incoming webhook.",
+        )
+    await check_post(session, viewer, channel_id)
+
+
+async def check_delete_incoming_webhook(
+    session: AsyncSession, viewer: Person, channel_id: int, created_by: int | None
+) -> bool:
+    """Its creator, the channel's owners and admins; False means "as if it did not exist"."""
+    check_staff_integrations(viewer)
+    if viewer.is_admin:
+        return True
+    try:
+        _, membership = await check_read_channel(session, viewer, channel_id)
+    except HubError:
+        return False
+    if created_by == viewer.id or (membership is not None and membership.role == "owner"):
+        return True
+    raise _forbidden("Only its creator, the channel's owners or an admin can delete this webhook.")
 
 
 # Event delivery

@@ -12,10 +12,13 @@ from hub.db import SessionMaker
 from hub.writer import GroupCommitter
 
 if TYPE_CHECKING:
+    from hub.bots.runtime import BotRuntime
     from hub.broker import Broker
+    from hub.integrations.sender import WebhookSender
     from hub.ratelimit import SendLimiter
     from hub.realtime.delivery import Delivery
     from hub.realtime.presence import PresenceTracker
+    from hub.timers import TimerService
 
 
 @dataclass
@@ -29,3 +32,7 @@ class HubState:
     delivery: Delivery
     presence: PresenceTracker
     send_limiter: SendLimiter
+    # Set right after the state is made: they need the state themselves.
+    bots: BotRuntime = None  # type: ignore[assignment]
+    timers: TimerService = None  # type: ignore[assignment]
+    webhooks: WebhookSender = None  # type: ignore[assignment]

@@ -121,7 +121,7 @@ Publisher = Callable[[list[LoggedEvent]], Awaitable[None]]
 class GroupCommitter:
     def __init__(self, engine: AsyncEngine, publish: Publisher, max_batch: int = 512) -> None:
         self._engine = engine
-        self._publish = publish
+        self.publish = publish
         self._max_batch = max_batch
         self._queue: asyncio.Queue[tuple[Operation[Any], asyncio.Future[Any]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -181,7 +181,7 @@ class GroupCommitter:
         metrics.committed_operations.inc(len(ops))
         events = [event for outcome in outcomes for event in outcome.events]
         if events:
-            await self._publish(events)
+            await self.publish(events)
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             if future.done():
                 continue

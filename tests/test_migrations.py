@@ -11,7 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import hub.models  # noqa: F401  (registers the tables)
+import bots.poll.models  # noqa: F401  (the poll bot's own migration branch)
+import hub.schema  # noqa: F401  (registers the hub's tables)
 from hub.db import create_engine
 from hub.migrate import upgrade
 
@@ -27,6 +28,17 @@ EXPECTED_TABLES = {
     "reaction",
     "mention",
     "channel_event",
+    "bot",
+    "card_action",
+    "bot_form",
+    "timer",
+    "outgoing_webhook",
+    "webhook_cursor",
+    "webhook_delivery",
+    "webhook_attempt",
+    "incoming_webhook",
+    "poll_poll",
+    "poll_vote",
     "alembic_version",
 }
 

@@ -54,6 +54,7 @@ def message_out(row: Any, reactions: list[ReactionCount] | None = None) -> Messa
         thread_root_id=row.thread_root_id,
         text="" if deleted else row.text,
         card=None if deleted else row.card,
+        card_version=row.card_version,
         client_msg_id=row.client_msg_id,
         created_at=row.created_at,
         edited_at=row.edited_at,
@@ -131,6 +132,9 @@ class SendMessage(Operation[SentMessage]):
     client_msg_id: str
     thread_root_id: int | None = None
     card: dict[str, Any] | None = None
+    # The bot runtime posts where the person who invoked it may post (a slash command's
+    # channel): it has checked that person, so the bot itself need not be a member.
+    on_behalf_of: int | None = None
 
     @classmethod
     async def apply_batch(cls, conn: AsyncConnection, ops: Sequence[Self]) -> list[Outcome[Any]]:
@@ -177,6 +181,7 @@ class SendMessage(Operation[SentMessage]):
                         "thread_root_id": op.thread_root_id,
                         "text": op.text,
                         "card": op.card,
+                        "card_version": 1 if op.card is not None else 0,
                         "client_msg_id": op.client_msg_id,
                         "created_at": now,
                         "reply_count": 0,
@@ -204,6 +209,7 @@ class SendMessage(Operation[SentMessage]):
                     thread_root_id=row["thread_root_id"],
                     text=row["text"],
                     card=row["card"],
+                    card_version=row["card_version"],
                     client_msg_id=row["client_msg_id"],
                     created_at=now,
                 )
@@ -275,7 +281,7 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
             )
         )
     }
-    wanted = {(op.channel_id, op.sender.id or 0) for op in ops}
+    wanted = {(op.channel_id, op.on_behalf_of or op.sender.id or 0) for op in ops}
     members = {
         (row.channel_id, row.person_id)
         for row in await conn.execute(
@@ -298,10 +304,11 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
     refusals: dict[int, HubError] = {}
     for op in ops:
         channel = channels.get(op.channel_id)
-        is_member = (op.channel_id, op.sender.id) in members
+        is_member = (op.channel_id, op.on_behalf_of or op.sender.id) in members
         if channel is None or (not is_member and (op.sender.is_guest or channel.kind != "public")):
             refusals[id(op)] = channel_not_found(op.channel_id)
-        elif not is_member:
+        elif not is_member and not (op.sender.kind == "bot" and channel.kind == "public"):
+            # Bots post in public channels unasked (a reminder, a digest), as Slack apps may.
             refusals[id(op)] = HubError(
                 ErrorCode.not_a_member, f"Join channel {op.channel_id} before writing in it."
             )

@@ -64,7 +64,7 @@ async def current_person(request: Request) -> Person:
         return cached
     hub = hub_of(request)
     token = bearer_token(request)
-    kinds: tuple[Any, ...] = ("bearer",)
+    kinds: tuple[Any, ...] = ("bearer", "bot")
     if token is None:
         token = request.cookies.get(SESSION_COOKIE)
         kinds = ("session",)

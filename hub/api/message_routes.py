@@ -29,6 +29,7 @@ from hub.actions.messages import (
 )
 from hub.api.deps import current_person, hub_of, json_body, json_response
 from hub.api.openapi import ApiRoute, Param
+from hub.cards import validate_card
 from hub.db import execute
 from hub.errors import ErrorCode, HubError
 from hub.events import MessageOut, Wire
@@ -78,6 +79,9 @@ class SendBody(BaseModel):
         description="1-64 characters of letters, digits and . _ : -; resending it returns the original."
     )
     thread_root_id: int | None = None
+    card: dict[str, Any] | None = Field(
+        default=None, description="A card (docs/cards.md); bots only. `text` may be empty then."
+    )
 
 
 class EditBody(BaseModel):
@@ -158,7 +162,13 @@ async def send_message(request: Request) -> Response:
     body = await json_body(request, SendBody)
     async with hub.sessions() as session:
         await permissions.check_post(session, viewer, channel_id)
-    text = check_text(body.text, hub.settings.max_message_chars)
+    card = None
+    if body.card is not None:
+        permissions.check_post_card(viewer)
+        card = validate_card(body.card)
+    text = check_text(
+        body.text or (str(card["fallback"]) if card else ""), hub.settings.max_message_chars
+    )
     client_msg_id = check_client_msg_id(body.client_msg_id)
     await hub.send_limiter.check(viewer.id or 0)
     sent = await hub.committer.submit(
@@ -168,6 +178,7 @@ async def send_message(request: Request) -> Response:
             text=text,
             client_msg_id=client_msg_id,
             thread_root_id=body.thread_root_id,
+            card=card,
         )
     )
     status = 200 if sent.duplicate else 201
@@ -308,6 +319,8 @@ routes: list[BaseRoute] = [
             ErrorCode.not_a_member,
             ErrorCode.channel_archived,
             ErrorCode.message_too_long,
+            ErrorCode.card_invalid,
+            ErrorCode.forbidden,
             ErrorCode.rate_limited,
             ErrorCode.message_not_found,
         ),

@@ -116,6 +116,7 @@ class ApiRoute(Route):
         errors: Sequence[ErrorCode] = (),
         auth: bool = True,
         description: str | None = None,
+        text_responses: dict[int, str] | None = None,
     ) -> None:
         super().__init__(path, endpoint, methods=[method])
         self.method = method.upper()
@@ -126,6 +127,8 @@ class ApiRoute(Route):
         self.query = tuple(query)
         self.errors = tuple(errors)
         self.auth = auth
+        # Plain-text answers beside the JSON ones (an incoming webhook answers Slack's `ok`).
+        self.text_responses = text_responses or {}
         self.doc = description or (endpoint.__doc__ or "").strip() or summary
 
     @property
@@ -225,6 +228,9 @@ def build_document(routes: Iterable[BaseRoute], *, version: str = "0.1.0") -> di
             }
         for status, spec in sorted(route.responses.items()):
             operation["responses"][str(status)] = _success_response(spec, refs)
+        for status, text in route.text_responses.items():
+            content = operation["responses"][str(status)].setdefault("content", {})
+            content["text/plain"] = {"schema": {"type": "string", "const": text}}
         by_status: dict[int, list[str]] = {}
         for code in route.error_codes():
             by_status.setdefault(_status_of(code), []).append(code.value)

@@ -9,9 +9,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from hub.api import auth_routes, channel_routes, department_routes, message_routes, people_routes
+from hub.api import (
+    auth_routes,
+    bot_admin_routes,
+    bot_routes,
+    channel_routes,
+    department_routes,
+    message_routes,
+    people_routes,
+)
 from hub.api.deps import json_response
 from hub.api.openapi import build_document
+from hub.integrations import routes as integration_routes
 from hub.ops import ops_routes
 
 documented_routes: list[BaseRoute] = [
@@ -20,6 +29,9 @@ documented_routes: list[BaseRoute] = [
     *department_routes.routes,
     *channel_routes.routes,
     *message_routes.routes,
+    *bot_routes.routes,
+    *bot_admin_routes.routes,
+    *integration_routes.routes,
 ]
 
 

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hub.models import AuthToken, Person, utcnow
 
-TokenKind = Literal["session", "bearer", "ws_ticket"]
+TokenKind = Literal["session", "bearer", "ws_ticket", "bot"]
 SESSION_COOKIE = "hub_session"
 
 

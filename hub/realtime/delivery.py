@@ -93,6 +93,10 @@ class Delivery:
         header = f"0|ephemeral||{time.time():.6f}\n"
         await self.broker.publish([(channel_topic(channel_id), (header + frame).encode())])
 
+    async def publish_to_person(self, person_id: int, frame: str) -> None:
+        """A frame for one person's connections, on every process (a bot's private reply)."""
+        await self.broker.publish([(person_topic(person_id), b"frame|" + frame.encode())])
+
     # Connections
 
     async def attach(self, connection: Connection) -> None:
@@ -208,6 +212,11 @@ class Delivery:
         if topic.startswith("ch."):
             self._on_channel_event(int(topic[3:]), payload)
         elif topic.startswith("u."):
+            if payload.startswith(b"frame|"):
+                text = payload[len(b"frame|") :].decode()
+                for connection in list(self.connections_of(int(topic[2:]))):
+                    connection.push(text)
+                return
             kind, channel_id, seq = payload.decode().split("|")
             if kind == "follow":
                 for connection in list(self.connections_of(int(topic[2:]))):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import orjson
 from pydantic import ValidationError
@@ -184,7 +185,7 @@ async def _handle_text(text: str, handlers: FrameHandlers, connection: Connectio
     try:
         await handlers.handle(frame)
     except HubError as error:
-        connection.push(_error(error.code, error.message, ref, client_msg_id))
+        connection.push(_error(error.code, error.message, ref, client_msg_id, error.details))
     except Exception:
         log.exception("frame %s from connection %s failed", raw.get("type"), connection.id)
         connection.push(
@@ -198,8 +199,12 @@ async def _handle_text(text: str, handlers: FrameHandlers, connection: Connectio
 
 
 def _error(
-    code: ErrorCode, message: str, ref: str | None = None, client_msg_id: str | None = None
+    code: ErrorCode,
+    message: str,
+    ref: str | None = None,
+    client_msg_id: str | None = None,
+    details: dict[str, Any] | None = None,
 ) -> str:
     return ErrorFrame(
-        code=code.value, message=message, ref=ref, client_msg_id=client_msg_id
+        code=code.value, message=message, ref=ref, client_msg_id=client_msg_id, details=details
     ).encode()

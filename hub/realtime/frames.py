@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -70,8 +70,43 @@ class SetPresence(_Frame):
     status: Literal["online", "away"]
 
 
+class CommandFrame(_Frame):
+    """`/name args` typed in a channel; answered by an ack (and the bot's replies) or an error."""
+
+    type: Literal["command"]
+    channel_id: int
+    text: str = Field(max_length=4000)
+    thread_root_id: int | None = None
+
+
+class CardActionFrame(_Frame):
+    type: Literal["card_action"]
+    message_id: int
+    version: int
+    action_id: str = Field(max_length=50)
+    values: dict[str, Any] = Field(default_factory=dict)
+
+
+class FormSubmit(_Frame):
+    type: Literal["form_submit"]
+    form_id: str = Field(max_length=64)
+    values: dict[str, Any] = Field(default_factory=dict)
+
+
 ClientFrame = Annotated[
-    Auth | Send | Edit | Delete | React | TypingStart | MarkReadFrame | Sync | Ping | SetPresence,
+    Auth
+    | Send
+    | Edit
+    | Delete
+    | React
+    | TypingStart
+    | MarkReadFrame
+    | Sync
+    | Ping
+    | SetPresence
+    | CommandFrame
+    | CardActionFrame
+    | FormSubmit,
     Field(discriminator="type"),
 ]
 client_frame_adapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
@@ -88,5 +123,8 @@ CLIENT_FRAME_TYPES = frozenset(
         "sync",
         "ping",
         "presence",
+        "command",
+        "card_action",
+        "form_submit",
     }
 )

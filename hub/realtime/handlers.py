@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from typing import Any
@@ -24,8 +25,11 @@ from hub.events import Ack, ChannelRemoved, ErrorFrame, Pong, Synced, Typing
 from hub.models import utcnow
 from hub.realtime.connection import Connection
 from hub.realtime.frames import (
+    CardActionFrame,
+    CommandFrame,
     Delete,
     Edit,
+    FormSubmit,
     MarkReadFrame,
     Ping,
     React,
@@ -36,6 +40,7 @@ from hub.realtime.frames import (
 )
 from hub.state import HubState
 
+log = logging.getLogger(__name__)
 MAX_SENDS_IN_FLIGHT = 256
 TYPING_MIN_INTERVAL = 2.0
 
@@ -70,6 +75,10 @@ class FrameHandlers:
                 self.connection.push(Ack(ref=frame.ref).encode())
             case Ping():
                 self.connection.push(Pong(ref=frame.ref, server_time=utcnow()).encode())
+            case CommandFrame() | CardActionFrame() | FormSubmit():
+                # A bot handler may take seconds: run it beside the reader, so the
+                # connection goes on receiving (and sending) meanwhile.
+                self.connection.spawn(self._bot_frame(frame))
             case _:
                 raise HubError(
                     ErrorCode.bad_request, "Already authenticated; this frame is not needed."
@@ -206,6 +215,62 @@ class FrameHandlers:
             MarkRead(frame.channel_id, self.connection.person_id, frame.seq)
         )
         self.connection.push(Ack(ref=frame.ref, channel_id=frame.channel_id, seq=seq).encode())
+
+    async def _bot_frame(self, frame: CommandFrame | CardActionFrame | FormSubmit) -> None:
+        person = self.connection.person
+        try:
+            match frame:
+                case CommandFrame():
+                    await self.hub.bots.run_command(
+                        person,
+                        frame.channel_id,
+                        frame.text,
+                        thread_root_id=frame.thread_root_id,
+                        ref=frame.ref,
+                    )
+                    ack = Ack(ref=frame.ref, channel_id=frame.channel_id)
+                case CardActionFrame():
+                    outcome = await self.hub.bots.take_action(
+                        person,
+                        frame.message_id,
+                        frame.version,
+                        frame.action_id,
+                        frame.values,
+                        ref=frame.ref,
+                    )
+                    message = outcome.message
+                    ack = Ack(
+                        ref=frame.ref,
+                        message_id=frame.message_id,
+                        channel_id=message.channel_id if message else None,
+                        duplicate=outcome.duplicate,
+                    )
+                case FormSubmit():
+                    await self.hub.bots.submit_form(
+                        person, frame.form_id, frame.values, ref=frame.ref
+                    )
+                    ack = Ack(ref=frame.ref)
+        except HubError as error:
+            self.connection.push(
+                ErrorFrame(
+                    ref=frame.ref,
+                    code=error.code.value,
+                    message=error.message,
+                    details=error.details,
+                ).encode()
+            )
+            return
+        except Exception:
+            log.exception("%s frame from connection %s failed", frame.type, self.connection.id)
+            self.connection.push(
+                ErrorFrame(
+                    ref=frame.ref,
+                    code=ErrorCode.internal.value,
+                    message="The server failed on this; it is logged. Retry.",
+                ).encode()
+            )
+            return
+        self.connection.push(ack.encode())
 
     async def finish(self) -> None:
         """Let sends already accepted finish committing (nothing accepted is lost)."""

@@ -85,13 +85,33 @@ async def test_every_frame_type_is_produced_and_valid(hub_server: HubProcess, se
         await http.delete(f"{base}/api/v1/channels/{internal}/members/{seed.id('carol')}")
     ).raise_for_status()
     await alice.send({"type": "delete", "message_id": message_id})
+    # Bots: a private reply (/help), a card, and an action changing it in place.
+    await alice.send({"type": "command", "ref": "h", "channel_id": general, "text": "/help"})
+    await alice.send(
+        {"type": "command", "ref": "p", "channel_id": general, "text": "/poll Lunch? A B"}
+    )
+    while True:  # every frame on the way is recorded too
+        poll = await alice.recv()
+        record([poll])
+        if poll["type"] == "message.new" and poll["message"]["card"] is not None:
+            break
+    await alice.send(
+        {
+            "type": "card_action",
+            "message_id": poll["message"]["id"],
+            "version": poll["message"]["card_version"],
+            "action_id": "vote_0",
+        }
+    )
+    await asyncio.sleep(0.3)
     await drain(alice)
     await drain(carol)
     await http.aclose()
     await alice.close()
     await carol.close()
 
-    missing = frame_types() - set(seen) - {"resync_required"}  # covered in test_protocol
+    # resync_required is covered in test_protocol, form.open in tests/bots/test_runtime.
+    missing = frame_types() - set(seen) - {"resync_required", "form.open"}
     assert not missing, f"never produced: {sorted(missing)}"
     assert seen["message.edited"]["message"]["edited_at"] is not None
     assert seen["channel.added"]["channel"]["id"] == internal

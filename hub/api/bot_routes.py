@@ -1,0 +1,289 @@
+"""Slash commands, card actions, forms and card updates over HTTP: the same runtime the WebSocket uses.
+
+A command typed in the web client arrives as a `command` frame or POST here; both end in
+hub.bots.runtime. See docs/bots.md and docs/cards.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from hub import permissions
+from hub.actions.cards import UpdateCard, load_message
+from hub.api.deps import current_person, hub_of, json_body, json_response
+from hub.api.openapi import ApiRoute, Param
+from hub.bots.commands import CommandInfo
+from hub.bots.runtime import BotOutcome
+from hub.cards import actions_for, card_json_schema, validate_card
+from hub.errors import ErrorCode, HubError
+from hub.events import Ephemeral, FormOpen, MessageOut, Wire
+
+TAG = "bots"
+
+
+class CommandList(Wire):
+    """Every slash command, for autocomplete."""
+
+    commands: list[CommandInfo]
+
+
+class BotResult(Wire):
+    """What the bot did: private replies and forms for you, messages it posted, the card acted on."""
+
+    replies: list[Ephemeral]
+    forms: list[FormOpen]
+    messages: list[MessageOut]
+    message: MessageOut | None = None
+    duplicate: bool = False
+
+
+class CardView(Wire):
+    """A card message and the action ids you may take on it."""
+
+    message: MessageOut
+    actions: list[str]
+
+
+class CardResponse(Wire):
+    message: MessageOut
+
+
+class CommandBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=4000, description='The whole command, e.g. `/poll "Lunch?" A B`.')
+    thread_root_id: int | None = None
+
+
+class ActionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action_id: str = Field(max_length=50)
+    version: int = Field(ge=0, description="The card_version you saw; an older one is refused.")
+    values: dict[str, Any] = Field(default_factory=dict)
+
+
+class FormBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    values: dict[str, Any] = Field(default_factory=dict)
+
+
+class CardBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    card: dict[str, Any]
+    text: str | None = None
+    version: int | None = Field(
+        default=None, description="Refuse with card_stale unless the card is at this version."
+    )
+
+
+def _result(outcome: BotOutcome) -> BotResult:
+    return BotResult(
+        replies=outcome.replies,
+        forms=outcome.forms,
+        messages=outcome.messages,
+        message=outcome.message,
+        duplicate=outcome.duplicate,
+    )
+
+
+LOCALE = Param("locale", "str", "Language of the descriptions: zh-CN or en.", maximum=16)
+
+
+async def list_commands(request: Request) -> Response:
+    """Every slash command with its usage and description."""
+    person = await current_person(request)
+    locale = LOCALE.read(request) or person.locale
+    return json_response(CommandList(commands=hub_of(request).bots.commands(locale)))
+
+
+async def run_command(request: Request) -> Response:
+    """Run `/name args` in a channel; unknown names get a hint and /help lists them."""
+    hub = hub_of(request)
+    person = await current_person(request)
+    body = await json_body(request, CommandBody)
+    outcome = await hub.bots.run_command(
+        person, request.path_params["channel_id"], body.text, thread_root_id=body.thread_root_id
+    )
+    return json_response(_result(outcome))
+
+
+async def take_action(request: Request) -> Response:
+    """Take an action on a card at the version you saw. A repeat of your own click is answered
+    as a duplicate; anyone else's older version is refused with card_stale and the current card."""
+    hub = hub_of(request)
+    person = await current_person(request)
+    body = await json_body(request, ActionBody)
+    outcome = await hub.bots.take_action(
+        person, request.path_params["message_id"], body.version, body.action_id, body.values
+    )
+    return json_response(_result(outcome))
+
+
+async def get_card(request: Request) -> Response:
+    """A card and the actions you may take on it."""
+    hub = hub_of(request)
+    person = await current_person(request)
+    message_id = request.path_params["message_id"]
+    async with hub.sessions() as session:
+        message, _ = await permissions.check_read_message(session, person, message_id)
+    async with hub.engine.connect() as conn:
+        out = await load_message(conn, message_id)
+    assert out is not None
+    if out.card is None:
+        return json_response(CardView(message=out, actions=[]))
+    return json_response(
+        CardView(message=out, actions=actions_for(out.card, person.id or 0, person.roles))
+    )
+
+
+async def update_card(request: Request) -> Response:
+    """Replace your bot's card (bot token); the version goes up and everyone sees the change."""
+    hub = hub_of(request)
+    person = await current_person(request)
+    permissions.check_post_card(person)
+    body = await json_body(request, CardBody)
+    message_id = request.path_params["message_id"]
+    async with hub.sessions() as session:
+        message, _ = await permissions.check_read_message(session, person, message_id)
+    if message.sender_id != person.id:
+        raise HubError(ErrorCode.forbidden, "A bot can change only its own cards.")
+    card = validate_card(body.card)
+    updated = await hub.committer.submit(
+        UpdateCard(
+            message_id,
+            card,
+            text=body.text if body.text is not None else str(card["fallback"]),
+            expected_version=body.version,
+            by_id=person.id,
+        )
+    )
+    return json_response(CardResponse(message=updated))
+
+
+async def submit_form(request: Request) -> Response:
+    """Submit a form a bot opened for you; its values are checked against the form's inputs."""
+    hub = hub_of(request)
+    person = await current_person(request)
+    body = await json_body(request, FormBody)
+    outcome = await hub.bots.submit_form(person, request.path_params["form_id"], body.values)
+    return json_response(_result(outcome))
+
+
+async def card_schema(request: Request) -> Response:
+    """The card document's JSON Schema (also in docs/card.schema.json)."""
+    return json_response(card_json_schema())
+
+
+class JsonSchema(Wire):
+    """A JSON Schema document (draft 2020-12)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+_ACTION_ERRORS = (
+    ErrorCode.message_not_found,
+    ErrorCode.not_found,
+    ErrorCode.forbidden,
+    ErrorCode.not_a_member,
+    ErrorCode.card_stale,
+    ErrorCode.unknown_action,
+    ErrorCode.bot_failed,
+    ErrorCode.bot_timeout,
+)
+
+routes: list[BaseRoute] = [
+    ApiRoute(
+        "GET",
+        "/api/v1/commands",
+        list_commands,
+        summary="Slash commands",
+        tag=TAG,
+        query=(LOCALE,),
+        responses={200: CommandList},
+    ),
+    ApiRoute(
+        "POST",
+        "/api/v1/channels/{channel_id:int}/commands",
+        run_command,
+        summary="Run a slash command",
+        tag=TAG,
+        body=CommandBody,
+        responses={200: BotResult},
+        errors=(
+            ErrorCode.channel_not_found,
+            ErrorCode.not_a_member,
+            ErrorCode.channel_archived,
+            ErrorCode.unknown_command,
+            ErrorCode.bad_request,
+            ErrorCode.bot_failed,
+            ErrorCode.bot_timeout,
+        ),
+    ),
+    ApiRoute(
+        "GET",
+        "/api/v1/messages/{message_id:int}/card",
+        get_card,
+        summary="A card and your actions on it",
+        tag=TAG,
+        responses={200: CardView},
+        errors=(ErrorCode.message_not_found,),
+    ),
+    ApiRoute(
+        "PUT",
+        "/api/v1/messages/{message_id:int}/card",
+        update_card,
+        summary="Replace a bot's card",
+        tag=TAG,
+        body=CardBody,
+        responses={200: CardResponse},
+        errors=(
+            ErrorCode.message_not_found,
+            ErrorCode.forbidden,
+            ErrorCode.card_invalid,
+            ErrorCode.card_stale,
+            ErrorCode.conflict,
+        ),
+    ),
+    ApiRoute(
+        "POST",
+        "/api/v1/messages/{message_id:int}/card/actions",
+        take_action,
+        summary="Take an action on a card",
+        tag=TAG,
+        body=ActionBody,
+        responses={200: BotResult},
+        errors=_ACTION_ERRORS,
+    ),
+    ApiRoute(
+        "POST",
+        "/api/v1/forms/{form_id:str}",
+        submit_form,
+        summary="Submit a form a bot opened",
+        tag=TAG,
+        body=FormBody,
+        responses={200: BotResult},
+        errors=(
+            ErrorCode.not_found,
+            ErrorCode.conflict,
+            ErrorCode.bot_failed,
+            ErrorCode.bot_timeout,
+        ),
+    ),
+    ApiRoute(
+        "GET",
+        "/api/v1/cards/schema",
+        card_schema,
+        summary="The card JSON Schema",
+        tag=TAG,
+        responses={200: JsonSchema},
+        auth=False,
+    ),
+]

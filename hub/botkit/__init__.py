@@ -1,0 +1,32 @@
+"""The bot API: what a bot package imports. `from hub.botkit import Bot, CommandContext`.
+
+See docs/bots.md for a working bot in about 30 lines and the whole context API.
+"""
+
+from hub.botkit.bot import Bot, Command, localized
+from hub.botkit.context import (
+    ActionContext,
+    BotError,
+    CommandContext,
+    Context,
+    DepartmentInfo,
+    EventContext,
+    FormContext,
+    PersonInfo,
+    TimerContext,
+)
+
+__all__ = [
+    "ActionContext",
+    "Bot",
+    "BotError",
+    "Command",
+    "CommandContext",
+    "Context",
+    "DepartmentInfo",
+    "EventContext",
+    "FormContext",
+    "PersonInfo",
+    "TimerContext",
+    "localized",
+]

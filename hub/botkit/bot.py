@@ -1,0 +1,199 @@
+"""`Bot`: what a bot declares (its manifest) and the handlers it marks with decorators.
+
+    bot = Bot.from_manifest(Path(__file__).with_name("manifest.toml"))
+
+    @bot.command("poll", usage='"Question" option option ...', description="Start a poll")
+    async def start_poll(ctx: CommandContext) -> None: ...
+
+The hub finds a `Bot` through the `hub.bots` entry-point group and runs its handlers
+(hub.bots.runtime). A bot never imports the hub's internals: everything it may do is on
+the context its handlers receive (hub.botkit.context). See docs/bots.md.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from hub.botkit.context import (
+        ActionContext,
+        CommandContext,
+        EventContext,
+        FormContext,
+        TimerContext,
+    )
+
+BOT_NAME = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
+COMMAND_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+HANDLER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+EventName = Literal["message"]
+EVENT_NAMES: frozenset[str] = frozenset({"message"})
+Text = str | Mapping[str, str]  # plain, or per language: {"en": ..., "zh-CN": ...}
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+CommandHandler = Callable[["CommandContext"], Awaitable[Any]]
+ActionHandler = Callable[["ActionContext"], Awaitable[dict[str, Any] | None]]
+FormHandler = Callable[["FormContext"], Awaitable[Any]]
+EventHandler = Callable[["EventContext"], Awaitable[Any]]
+TimerHandler = Callable[["TimerContext"], Awaitable[Any]]
+
+
+def localized(text: Text, locale: str = "en") -> str:
+    """`text` in `locale` (zh-CN, en), falling back to English, then to any language."""
+    if isinstance(text, str):
+        return text
+    language = locale.split("-")[0]
+    for key in (locale, language, "en", "zh-CN"):
+        if key in text:
+            return text[key]
+    return next(iter(text.values()), "")
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    handler: CommandHandler
+    usage: str = ""
+    description: Text = ""
+
+
+@dataclass
+class Bot:
+    """A bot's manifest and handlers. `name` is also the username of its bot user."""
+
+    name: str
+    display_name: Text = ""
+    description: Text = ""
+    avatar: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    migrations: Path | None = None
+    commands: dict[str, Command] = field(default_factory=dict)
+    actions: list[tuple[str, ActionHandler]] = field(default_factory=list)
+    forms: dict[str, FormHandler] = field(default_factory=dict)
+    events: dict[str, list[EventHandler]] = field(default_factory=dict)
+    timers: dict[str, TimerHandler] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not BOT_NAME.match(self.name):
+            raise ValueError(
+                f"Bot name {self.name!r} is not valid: use 2-40 lowercase letters, digits, - or _,"
+                " starting with a letter (it becomes the bot's username)."
+            )
+        if not self.display_name:
+            self.display_name = self.name.title()
+
+    @classmethod
+    def from_manifest(cls, path: Path | str) -> Bot:
+        """Read `manifest.toml`: name, display_name, description, avatar, [settings], migrations."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise FileNotFoundError(
+                f'No bot manifest at {path}; create it with at least `name = "..."`.'
+            ) from None
+        allowed = {"name", "display_name", "description", "avatar", "settings", "migrations"}
+        unknown = set(data) - allowed
+        if unknown:
+            raise ValueError(
+                f"{path}: unknown keys {sorted(unknown)}; a manifest may have {sorted(allowed)}."
+            )
+        if "name" not in data:
+            raise ValueError(f'{path}: the manifest needs `name = "..."`.')
+        migrations = data.get("migrations")
+        return cls(
+            name=data["name"],
+            display_name=data.get("display_name", ""),
+            description=data.get("description", ""),
+            avatar=data.get("avatar"),
+            settings=dict(data.get("settings", {})),
+            migrations=(path.parent / migrations) if migrations else None,
+        )
+
+    # Decorators
+
+    def command(self, name: str, *, usage: str = "", description: Text = "") -> Callable[[F], F]:
+        """`/name args` typed in any channel runs the handler."""
+        if not COMMAND_NAME.match(name):
+            raise ValueError(
+                f"Command name {name!r} is not valid: 1-32 lowercase letters, digits, - or _."
+            )
+        if name in self.commands or name == "help":
+            raise ValueError(f"/{name} is already taken in bot {self.name!r} (or is built in).")
+
+        def mark(handler: F) -> F:
+            self.commands[name] = Command(name, handler, usage, description)
+            return handler
+
+        return mark
+
+    def action(self, pattern: str) -> Callable[[F], F]:
+        """A click on a card button (or a card form sent with it) whose action id matches.
+
+        `pattern` is an action id or a glob: `@bot.action("vote_*")` takes vote_0, vote_1...
+        The handler returns the card's new content, or None to leave it as it is.
+        """
+        if not pattern or len(pattern) > 50:
+            raise ValueError("An action pattern is 1-50 characters: an action id or a glob.")
+
+        def mark(handler: F) -> F:
+            self.actions.append((pattern, handler))
+            return handler
+
+        return mark
+
+    def form(self, name: str) -> Callable[[F], F]:
+        """The submission of a form this bot opened with `ctx.open_form(card, handler=name)`."""
+        self._check_handler_name(name, self.forms)
+
+        def mark(handler: F) -> F:
+            self.forms[name] = handler
+            return handler
+
+        return mark
+
+    def on(self, event: EventName) -> Callable[[F], F]:
+        """Events: "message" (in channels the bot is in, and direct messages to it)."""
+        if event not in EVENT_NAMES:
+            raise ValueError(f"Unknown event {event!r}; bots can listen to {sorted(EVENT_NAMES)}.")
+
+        def mark(handler: F) -> F:
+            self.events.setdefault(event, []).append(handler)
+            return handler
+
+        return mark
+
+    def timer(self, name: str) -> Callable[[F], F]:
+        """A timer handler, run when a timer scheduled with `ctx.schedule(name, ...)` is due."""
+        self._check_handler_name(name, self.timers)
+
+        def mark(handler: F) -> F:
+            self.timers[name] = handler
+            return handler
+
+        return mark
+
+    # Lookups used by the runtime
+
+    def action_handler(self, action_id: str) -> ActionHandler | None:
+        for pattern, handler in self.actions:
+            if pattern == action_id:
+                return handler
+        for pattern, handler in self.actions:
+            if fnmatch.fnmatchcase(action_id, pattern):
+                return handler
+        return None
+
+    def _check_handler_name(self, name: str, taken: Mapping[str, Any]) -> None:
+        if not HANDLER_NAME.match(name):
+            raise ValueError(
+                f"Handler name {name!r} is not valid: 1-50 lowercase letters, digits or _."
+            )
+        if name in taken:
+            raise ValueError(f"{name!r} is already registered in bot {self.name!r}.")

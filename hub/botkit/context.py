@@ -1,0 +1,267 @@
+"""The context a bot handler receives: everything a bot may do, in one small typed object.
+
+One handler call is one transaction. Messages and cards the handler posts, timers it
+schedules, rows it writes with `ctx.db` are committed together when it returns, and
+published only then; if it raises or runs past its time limit, none of it is kept and the
+person who acted gets a clear error. Private replies and forms go out after the commit.
+See docs/bots.md for the whole API with examples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from hub.events import MessageOut
+
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from hub.bots.session import BotSession
+
+
+class BotError(Exception):
+    """Raise it to refuse with a message for the person ("The poll is closed."); nothing is kept."""
+
+
+@dataclass(frozen=True)
+class PersonInfo:
+    id: int
+    username: str
+    display_name: str
+    name_en: str | None
+    kind: str
+    org_id: int
+    department_id: int | None
+    manager_id: int | None
+    title: str | None
+    roles: tuple[str, ...]
+    locale: str
+    time_zone: str
+    email: str | None
+    active: bool
+
+    def name_in(self, locale: str) -> str:
+        """The name to show in `locale`: the English name for English readers when there is one."""
+        if locale.startswith("en") and self.name_en:
+            return self.name_en
+        return self.display_name
+
+
+@dataclass(frozen=True)
+class DepartmentInfo:
+    id: int
+    name: str
+    name_en: str | None
+    parent_id: int | None
+    head_id: int | None
+
+
+@dataclass
+class Context:
+    """What every handler gets. `person` is who acted (None for timers)."""
+
+    _session: BotSession
+    person: PersonInfo | None
+    channel_id: int | None
+    settings: dict[str, Any]
+
+    @property
+    def bot_id(self) -> int:
+        """The person id of this bot's user."""
+        return self._session.bot_person_id
+
+    @property
+    def db(self) -> AsyncSession:
+        """A session on the handler's transaction, for the bot's own tables. Do not commit it."""
+        return self._session.db
+
+    @property
+    def now(self) -> datetime:
+        return self._session.now
+
+    # Messages and cards
+
+    async def post(
+        self,
+        channel_id: int | None = None,
+        text: str = "",
+        *,
+        card: dict[str, Any] | None = None,
+        thread_root_id: int | None = None,
+    ) -> MessageOut:
+        """Post in `channel_id` (default: where the handler was invoked). A card is validated
+        against docs/cards.md; `text` defaults to the card's fallback."""
+        return await self._session.post(
+            channel_id if channel_id is not None else self._require_channel(),
+            text,
+            card=card,
+            thread_root_id=thread_root_id,
+        )
+
+    async def post_direct(
+        self, person_id: int, text: str = "", *, card: dict[str, Any] | None = None
+    ) -> MessageOut:
+        """Post in the direct conversation between this bot and `person_id` (started if needed)."""
+        return await self._session.post_direct(person_id, text, card=card)
+
+    async def update(
+        self, message_id: int, *, card: dict[str, Any] | None = None, text: str | None = None
+    ) -> MessageOut:
+        """Change one of this bot's messages: a new card (its version goes up) and/or text."""
+        return await self._session.update(message_id, card=card, text=text)
+
+    async def delete(self, message_id: int) -> None:
+        """Delete one of this bot's messages."""
+        await self._session.delete(message_id)
+
+    async def reply_private(
+        self,
+        text: str,
+        *,
+        card: dict[str, Any] | None = None,
+        person_id: int | None = None,
+    ) -> None:
+        """An ephemeral reply that only `person_id` (default: who acted) sees; never stored."""
+        target = person_id if person_id is not None else self._require_person().id
+        await self._session.reply_private(target, text, card=card, channel_id=self.channel_id)
+
+    async def open_form(
+        self,
+        card: dict[str, Any],
+        *,
+        handler: str,
+        state: dict[str, Any] | None = None,
+        person_id: int | None = None,
+    ) -> str:
+        """Show `card` as a dialog to `person_id` (default: who acted). Its submission goes to
+        `@bot.form(handler)` with `state` handed back. Returns the form id."""
+        target = person_id if person_id is not None else self._require_person().id
+        return await self._session.open_form(
+            card, handler=handler, state=state or {}, person_id=target, channel_id=self.channel_id
+        )
+
+    # People and the org chart
+
+    async def get_person(self, person_id: int) -> PersonInfo | None:
+        return await self._session.directory.person(person_id)
+
+    async def find_person(self, username: str) -> PersonInfo | None:
+        return await self._session.directory.person_by_username(username)
+
+    async def get_department(self, department_id: int) -> DepartmentInfo | None:
+        return await self._session.directory.department(department_id)
+
+    async def department_head(self, department_id: int) -> PersonInfo | None:
+        """The head of the department, or of the nearest parent department that has one."""
+        return await self._session.directory.department_head(department_id)
+
+    async def managers(self, person_id: int, *, levels: int = 10) -> list[PersonInfo]:
+        """The person's manager, that manager's manager, and so on (up to `levels`)."""
+        return await self._session.directory.managers(person_id, levels=levels)
+
+    async def role_members(self, role: str) -> list[PersonInfo]:
+        """Active staff holding `role` (for example "finance" or "hr")."""
+        return await self._session.directory.role_members(role)
+
+    # Timers
+
+    async def schedule(
+        self,
+        handler: str,
+        *,
+        at: datetime | None = None,
+        after: timedelta | None = None,
+        cron: str | None = None,
+        time_zone: str = "Asia/Shanghai",
+        key: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> int:
+        """Run `@bot.timer(handler)` at a time, after a delay, or on a cron schedule
+        ("0 9 * * 1-5" in `time_zone`). A `key` makes it replaceable and cancellable."""
+        return await self._session.schedule(
+            handler,
+            at=at,
+            after=after,
+            cron=cron,
+            time_zone=time_zone,
+            key=key,
+            payload=payload or {},
+        )
+
+    async def cancel(self, key: str) -> bool:
+        """Cancel this bot's pending timer with `key`; False if there was none."""
+        return await self._session.cancel(key)
+
+    # Time
+
+    def local_time(self, moment: datetime, person: PersonInfo | None = None) -> datetime:
+        """`moment` in the time zone of `person` (default: who acted; else Asia/Shanghai)."""
+        who = person or self.person
+        return moment.astimezone(ZoneInfo(who.time_zone if who else "Asia/Shanghai"))
+
+    def _require_person(self) -> PersonInfo:
+        if self.person is None:
+            raise RuntimeError("No one acted in this handler (a timer?); pass person_id=... .")
+        return self.person
+
+    def _require_channel(self) -> int:
+        if self.channel_id is None:
+            raise RuntimeError("This handler has no channel (a timer?); pass channel_id=... .")
+        return self.channel_id
+
+
+@dataclass
+class CommandContext(Context):
+    """`/command args`: `text` is everything after the name; `args` splits it like a shell
+    (quotes group words; Chinese quotes work too)."""
+
+    command: str = ""
+    text: str = ""
+    args: list[str] = field(default_factory=list)
+    thread_root_id: int | None = None
+
+
+@dataclass
+class ActionContext(Context):
+    """A click on a card button. Return the card's new content (or None to keep it)."""
+
+    message: MessageOut | None = None
+    action_id: str = ""
+    action: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def card(self) -> dict[str, Any]:
+        assert self.message is not None and self.message.card is not None
+        return self.message.card
+
+
+@dataclass
+class FormContext(Context):
+    """A submitted form: `values` are checked against the form's inputs; `state` is yours."""
+
+    form_id: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EventContext(Context):
+    """An event: for "message", the message (never one of a bot's own)."""
+
+    event: str = ""
+    message: MessageOut | None = None
+
+
+@dataclass
+class TimerContext(Context):
+    """A timer that came due. `late` is true when it fired well after its time (the hub was down)."""
+
+    timer_id: int = 0
+    key: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    due_at: datetime | None = None
+    late: bool = False

@@ -1,0 +1,526 @@
+"""The bot runtime: runs bot handlers for commands, card actions, forms, events and timers.
+
+Every handler call is one transaction with a time limit (hub.bots.session); the runtime
+checks who may do what before a handler runs (hub.permissions, hub.cards), publishes
+what the handler did after the commit, and turns a failure into a clear error for the
+person while logging the traceback for the admin. See docs/bots.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import orjson
+import sqlalchemy as sa
+
+from hub import metrics, permissions
+from hub.actions.cards import (
+    action_taken_at,
+    card_stale,
+    claim_card_version,
+    load_message,
+    record_card_action,
+    write_card,
+)
+from hub.botkit.context import (
+    ActionContext,
+    BotError,
+    CommandContext,
+    EventContext,
+    FormContext,
+    TimerContext,
+)
+from hub.bots.commands import (
+    CommandInfo,
+    command_infos,
+    help_text,
+    parse_command,
+    unknown_command,
+)
+from hub.bots.directory import person_info
+from hub.bots.registry import LoadedBot
+from hub.bots.session import BotSession
+from hub.cards import check_values, find_action, may_take, validate_card
+from hub.errors import ErrorCode, HubError, message_not_found
+from hub.events import Ephemeral, FormOpen, LoggedEvent, MessageOut
+from hub.models import Person, bot_form_table, membership_table, utcnow
+
+if TYPE_CHECKING:
+    from hub.state import HubState
+    from hub.timers import DueTimer
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _Stale(Exception):
+    """The card moved on between the check and the claim; answered after the rollback."""
+
+
+@dataclass
+class BotOutcome:
+    """What a command, action or form submission produced, for the HTTP caller."""
+
+    replies: list[Ephemeral] = field(default_factory=list)
+    forms: list[FormOpen] = field(default_factory=list)
+    messages: list[MessageOut] = field(default_factory=list)
+    message: MessageOut | None = None  # the card acted on, as it is now
+    duplicate: bool = False
+
+
+class BotRuntime:
+    def __init__(self, hub: HubState, bots: list[LoadedBot]) -> None:
+        self.hub = hub
+        self.bots = bots
+        self._by_name = {loaded.bot.name: loaded for loaded in bots}
+        self._by_person = {loaded.person_id: loaded for loaded in bots}
+        self._commands = {name: loaded for loaded in bots for name in loaded.bot.commands}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def commands(self, locale: str = "en") -> list[CommandInfo]:
+        return command_infos(self.bots, locale)
+
+    def bot_of(self, person_id: int) -> LoadedBot | None:
+        return self._by_person.get(person_id)
+
+    # Publishing: the committer's events and the bots' own go through here
+
+    async def publish(self, events: list[LoggedEvent]) -> None:
+        await self.hub.delivery.publish(events)
+        if self.bots and any(event.type == "message.new" for event in events):
+            self._spawn(self._notice_messages(events))
+
+    async def stop(self) -> None:
+        if self._tasks:
+            await asyncio.wait(
+                list(self._tasks), timeout=self.hub.settings.bot_handler_timeout_seconds + 1
+            )
+
+    # Slash commands
+
+    async def run_command(
+        self,
+        person: Person,
+        channel_id: int,
+        text: str,
+        *,
+        thread_root_id: int | None = None,
+        ref: str | None = None,
+    ) -> BotOutcome:
+        parsed = parse_command(text)
+        async with self.hub.sessions() as session:
+            await permissions.check_post(session, person, channel_id)
+        if parsed.name == "help":
+            reply = Ephemeral(
+                id=f"help-{utcnow().timestamp()}",
+                bot_id=0,
+                channel_id=channel_id,
+                text=help_text(self.commands(person.locale), person.locale),
+                ref=ref,
+            )
+            await self.hub.delivery.publish_to_person(person.id or 0, reply.encode())
+            return BotOutcome(replies=[reply])
+        loaded = self._commands.get(parsed.name)
+        if loaded is None:
+            raise unknown_command(parsed.name, [info.name for info in self.commands()])
+        command = loaded.bot.commands[parsed.name]
+
+        async def body(session: BotSession) -> None:
+            ctx = CommandContext(
+                session,
+                person=person_info(person),
+                channel_id=channel_id,
+                settings=loaded.settings,
+                command=parsed.name,
+                text=parsed.text,
+                args=parsed.args,
+                thread_root_id=thread_root_id,
+            )
+            await command.handler(ctx)
+
+        _, done = await self._invoke(
+            loaded, body, what=f"/{parsed.name}", invoker=person, channel_id=channel_id, ref=ref
+        )
+        return BotOutcome(replies=done.replies, forms=done.forms, messages=done.posted)
+
+    # Card actions
+
+    async def take_action(
+        self,
+        person: Person,
+        message_id: int,
+        version: int,
+        action_id: str,
+        values: object,
+        *,
+        ref: str | None = None,
+    ) -> BotOutcome:
+        async with self.hub.sessions() as session:
+            message, channel = await permissions.check_read_message(session, person, message_id)
+            await permissions.check_post(session, person, channel.id or 0)
+        if message.card is None or message.deleted_at is not None:
+            raise HubError(ErrorCode.not_found, f"Message {message_id} has no card to act on.")
+        if version != message.card_version:
+            # Checked first: the current card may no longer offer the action at all.
+            return await self._stale_or_duplicate(person, message_id, version, action_id)
+        action = find_action(message.card, action_id)
+        if action is None:
+            raise HubError(
+                ErrorCode.unknown_action, f"This card has no action `{action_id}`; refresh it."
+            )
+        if not may_take(action, person.id or 0, person.roles):
+            raise HubError(ErrorCode.forbidden, "This action is not yours to take on this card.")
+        cleaned = check_values(message.card, values if values is not None else {})
+        loaded = self._by_person.get(message.sender_id)
+        handler = loaded.bot.action_handler(action_id) if loaded else None
+        if loaded is not None and handler is None:
+            log.warning(
+                "no handler for action %r on a card of bot %r: write @bot.action(%r)",
+                action_id,
+                loaded.bot.name,
+                action_id,
+            )
+            raise HubError(
+                ErrorCode.unknown_action,
+                f"The {loaded.bot.name} bot does not handle `{action_id}`; nothing was done.",
+            )
+
+        async def body(session: BotSession) -> MessageOut:
+            if not await claim_card_version(session.conn, message_id, version):
+                raise _Stale()
+            await record_card_action(
+                session.conn,
+                message_id=message_id,
+                version=version,
+                person_id=person.id or 0,
+                action_id=action_id,
+                values=cleaned,
+            )
+            before = await load_message(session.conn, message_id)
+            assert before is not None and before.card is not None
+            new_card: dict[str, Any] | None = None
+            if handler is not None and loaded is not None:
+                ctx = ActionContext(
+                    session,
+                    person=person_info(person),
+                    channel_id=before.channel_id,
+                    settings=loaded.settings,
+                    message=before,
+                    action_id=action_id,
+                    action=action,
+                    values=cleaned,
+                )
+                returned = await handler(ctx)
+                new_card = validate_card(returned) if returned is not None else None
+            card = new_card if new_card is not None else before.card
+            text = str(new_card["fallback"]) if new_card is not None else None
+            after, events = await write_card(
+                session.conn, message_id, card, text=text, by_id=person.id, action_id=action_id
+            )
+            session.events.extend(events)
+            await _tell_integrations(session, message.sender_id, person, before, action_id, cleaned)
+            return after
+
+        try:
+            if loaded is not None:
+                after, done = await self._invoke(
+                    loaded,
+                    body,
+                    what=f"action {action_id}",
+                    invoker=person,
+                    channel_id=channel.id,
+                    ref=ref,
+                )
+            else:
+                after, done = await self._run_without_bot(body, person, channel.id, ref)
+        except _Stale:
+            return await self._stale_or_duplicate(person, message_id, version, action_id)
+        metrics.card_actions.labels(outcome="taken").inc()
+        return BotOutcome(
+            replies=done.replies, forms=done.forms, messages=done.posted, message=after
+        )
+
+    async def _stale_or_duplicate(
+        self, person: Person, message_id: int, version: int, action_id: str
+    ) -> BotOutcome:
+        async with self.hub.engine.connect() as conn:
+            taken = await action_taken_at(conn, message_id, version)
+            current = await load_message(conn, message_id)
+        if current is None:
+            raise message_not_found(message_id)
+        if taken == (person.id, action_id):
+            # The same person's same click, arriving twice: one action, answered twice.
+            metrics.card_actions.labels(outcome="duplicate").inc()
+            return BotOutcome(message=current, duplicate=True)
+        metrics.card_actions.labels(outcome="stale").inc()
+        raise card_stale(current)
+
+    # Forms
+
+    async def submit_form(
+        self, person: Person, form_id: str, values: object, *, ref: str | None = None
+    ) -> BotOutcome:
+        async with self.hub.engine.connect() as conn:
+            form = (
+                await conn.execute(sa.select(bot_form_table).where(bot_form_table.c.id == form_id))
+            ).first()
+        if form is None or form.person_id != person.id:
+            raise HubError(ErrorCode.not_found, f"No form {form_id} open for you.")
+        if form.submitted_at is not None:
+            raise HubError(ErrorCode.conflict, "This form was already submitted.")
+        loaded = self._by_name.get(form.bot)
+        handler = loaded.bot.forms.get(form.handler) if loaded else None
+        if loaded is None or handler is None:
+            log.warning(
+                "no form handler %r in bot %r: write @bot.form(%r)",
+                form.handler,
+                form.bot,
+                form.handler,
+            )
+            raise HubError(
+                ErrorCode.unknown_action, f"The {form.bot} bot cannot take this form any more."
+            )
+        cleaned = check_values(form.card, values if values is not None else {})
+
+        async def body(session: BotSession) -> None:
+            claimed = await session.conn.execute(
+                sa.update(bot_form_table)
+                .where(bot_form_table.c.id == form_id, bot_form_table.c.submitted_at.is_(None))
+                .values(submitted_at=utcnow())
+            )
+            if claimed.rowcount != 1:
+                raise HubError(ErrorCode.conflict, "This form was already submitted.")
+            ctx = FormContext(
+                session,
+                person=person_info(person),
+                channel_id=form.channel_id,
+                settings=loaded.settings,
+                form_id=form_id,
+                values=cleaned,
+                state=dict(form.state or {}),
+            )
+            await handler(ctx)
+
+        _, done = await self._invoke(
+            loaded,
+            body,
+            what=f"form {form.handler}",
+            invoker=person,
+            channel_id=form.channel_id,
+            ref=ref,
+        )
+        return BotOutcome(replies=done.replies, forms=done.forms, messages=done.posted)
+
+    # Timers
+
+    async def fire_timer(self, due: DueTimer) -> None:
+        loaded = self._by_name.get(due.bot)
+        if loaded is None:
+            raise RuntimeError(f"timer {due.id} belongs to bot {due.bot!r}, which is not enabled")
+        handler = loaded.bot.timers.get(due.handler)
+        if handler is None:
+            raise RuntimeError(
+                f"bot {due.bot!r} has no timer handler {due.handler!r}: write @bot.timer({due.handler!r})"
+            )
+
+        async def body(session: BotSession) -> None:
+            ctx = TimerContext(
+                session,
+                person=None,
+                channel_id=None,
+                settings=loaded.settings,
+                timer_id=due.id,
+                key=due.key,
+                payload=dict(due.payload or {}),
+                due_at=due.due_at,
+                late=due.late,
+            )
+            await handler(ctx)
+
+        await self._invoke(loaded, body, what=f"timer {due.handler}", invoker=None, channel_id=None)
+
+    # Events
+
+    async def _notice_messages(self, events: list[LoggedEvent]) -> None:
+        messages = []
+        for event in events:
+            if event.type != "message.new":
+                continue
+            message = orjson.loads(event.frame)["message"]
+            if message["sender_id"] in self._by_person or message.get("card") is not None:
+                continue  # bots do not hear bots (no loops), nor cards
+            messages.append(message)
+        listeners = [loaded for loaded in self.bots if loaded.bot.events.get("message")]
+        if not messages or not listeners:
+            return
+        async with self.hub.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.select(membership_table.c.channel_id, membership_table.c.person_id).where(
+                    membership_table.c.channel_id.in_({m["channel_id"] for m in messages}),
+                    membership_table.c.person_id.in_([loaded.person_id for loaded in listeners]),
+                )
+            )
+            members = {(row.channel_id, row.person_id) for row in rows}
+        for message in messages:
+            for loaded in listeners:
+                if (message["channel_id"], loaded.person_id) in members:
+                    self._spawn(self._deliver_message(loaded, MessageOut.model_validate(message)))
+
+    async def _deliver_message(self, loaded: LoadedBot, message: MessageOut) -> None:
+        async with self.hub.sessions() as session:
+            sender = await session.get(Person, message.sender_id)
+        for handler in loaded.bot.events.get("message", []):
+
+            async def body(session: BotSession, handler: Any = handler) -> None:
+                ctx = EventContext(
+                    session,
+                    person=person_info(sender) if sender else None,
+                    channel_id=message.channel_id,
+                    settings=loaded.settings,
+                    event="message",
+                    message=message,
+                )
+                await handler(ctx)
+
+            try:
+                await self._invoke(
+                    loaded,
+                    body,
+                    what="message event",
+                    invoker=sender,
+                    channel_id=message.channel_id,
+                )
+            except HubError as error:
+                log.warning("bot %s on message %s: %s", loaded.bot.name, message.id, error.message)
+
+    # Running a handler
+
+    async def _invoke(
+        self,
+        loaded: LoadedBot,
+        body: Callable[[BotSession], Awaitable[T]],
+        *,
+        what: str,
+        invoker: Person | None,
+        channel_id: int | None,
+        ref: str | None = None,
+    ) -> tuple[T, BotSession]:
+        limit = self.hub.settings.bot_handler_timeout_seconds
+        name = loaded.bot.name
+        async with self.hub.engine.connect() as conn:
+            transaction = await conn.begin()
+            session = BotSession(
+                self.hub,
+                bot_name=name,
+                bot_person=loaded.person,
+                conn=conn,
+                invoker_id=invoker.id if invoker else None,
+                channel_id=channel_id,
+                ref=ref,
+            )
+            try:
+                async with asyncio.timeout(limit):
+                    result = await body(session)
+                    await session.db.flush()
+                await transaction.commit()
+            except TimeoutError:
+                await transaction.rollback()
+                metrics.bot_failures.labels(bot=name, reason="timeout").inc()
+                log.error("bot %s: %s took longer than %.1f s and was stopped", name, what, limit)
+                raise HubError(
+                    ErrorCode.bot_timeout,
+                    f"The {name} bot took longer than {limit:g} s on {what} and was stopped; "
+                    "nothing it did was kept. Try again, or tell an admin if it keeps happening.",
+                ) from None
+            except (HubError, _Stale):
+                await transaction.rollback()
+                raise
+            except BotError as error:
+                await transaction.rollback()
+                raise HubError(ErrorCode.bad_request, str(error)) from None
+            except Exception:
+                await transaction.rollback()
+                metrics.bot_failures.labels(bot=name, reason="error").inc()
+                log.exception("bot %s failed on %s", name, what)
+                raise HubError(
+                    ErrorCode.bot_failed,
+                    f"The {name} bot failed on {what}; nothing it did was kept. "
+                    "The error is logged for an admin.",
+                ) from None
+            finally:
+                await session.db.close()
+        await self._after_commit(session)
+        return result, session
+
+    async def _run_without_bot(
+        self,
+        body: Callable[[BotSession], Awaitable[T]],
+        person: Person,
+        channel_id: int | None,
+        ref: str | None,
+    ) -> tuple[T, BotSession]:
+        """An action on an external bot's card: recorded here; the bot hears of it by webhook."""
+        async with self.hub.engine.connect() as conn, conn.begin():
+            session = BotSession(
+                self.hub,
+                bot_name="",
+                bot_person=person,
+                conn=conn,
+                invoker_id=person.id,
+                channel_id=channel_id,
+                ref=ref,
+            )
+            result = await body(session)
+        await self._after_commit(session)
+        return result, session
+
+    async def _after_commit(self, session: BotSession) -> None:
+        if session.events:
+            await self.publish(session.events)
+        for send in session.after_commit:
+            await send()
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("bot event task failed", exc_info=task.exception())
+
+
+async def _tell_integrations(
+    session: BotSession,
+    bot_id: int,
+    person: Person,
+    card_message: MessageOut,
+    action_id: str,
+    values: dict[str, Any],
+) -> None:
+    """Queue the `card.action` webhook in the action's own transaction: it is sent if and
+    only if the action counts."""
+    from hub.integrations.outgoing import enqueue_event
+
+    await enqueue_event(
+        session.conn,
+        bot_id=bot_id,
+        event_type="card.action",
+        data={
+            "message_id": card_message.id,
+            "channel_id": card_message.channel_id,
+            "card_version": card_message.card_version,
+            "action_id": action_id,
+            "values": values,
+            "person": {
+                "id": person.id,
+                "username": person.username,
+                "display_name": person.display_name,
+            },
+        },
+    )

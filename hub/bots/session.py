@@ -1,0 +1,265 @@
+"""One handler call's transaction: what a bot's context does, applied on one connection.
+
+Writes go through the same operations the group committer runs (SendMessage, EditMessage,
+UpdateCard...), applied here on the handler's own transaction so that everything the
+handler did commits together or not at all. Events are published, and private replies
+and forms sent, only after the commit (hub.bots.runtime).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from hub.actions.cards import UpdateCard
+from hub.actions.channels import CreateChannel, direct_key
+from hub.actions.messages import DeleteMessage, EditMessage, SendMessage, check_text
+from hub.botkit.context import BotError
+from hub.bots.directory import Directory
+from hub.cards import validate_card
+from hub.errors import ErrorCode, HubError, message_not_found
+from hub.events import Ephemeral, FormOpen, LoggedEvent, MessageOut
+from hub.models import Person, bot_form_table, channel_table, message_table, utcnow
+from hub.timers import cancel_timer, schedule_timer
+from hub.writer import Outcome
+
+if TYPE_CHECKING:
+    from hub.state import HubState
+
+AfterCommit = Callable[[], Awaitable[None]]
+
+
+class BotSession:
+    def __init__(
+        self,
+        hub: HubState,
+        *,
+        bot_name: str,
+        bot_person: Person,
+        conn: AsyncConnection,
+        invoker_id: int | None,
+        channel_id: int | None,
+        ref: str | None = None,
+    ) -> None:
+        self.hub = hub
+        self.bot_name = bot_name
+        self.bot_person = bot_person
+        self.conn = conn
+        self.db = AsyncSession(bind=conn, expire_on_commit=False)
+        self.directory = Directory(conn)
+        self.invoker_id = invoker_id
+        self.channel_id = channel_id
+        self.ref = ref
+        self.now = utcnow()
+        self.events: list[LoggedEvent] = []
+        self.after_commit: list[AfterCommit] = []
+        self.replies: list[Ephemeral] = []
+        self.forms: list[FormOpen] = []
+        self.posted: list[MessageOut] = []
+
+    @property
+    def bot_person_id(self) -> int:
+        assert self.bot_person.id is not None
+        return self.bot_person.id
+
+    def keep(self, outcome: Outcome[Any]) -> Any:
+        if outcome.error is not None:
+            raise outcome.error
+        self.events.extend(outcome.events)
+        return outcome.value
+
+    # Messages and cards
+
+    async def post(
+        self,
+        channel_id: int,
+        text: str,
+        *,
+        card: dict[str, Any] | None = None,
+        thread_root_id: int | None = None,
+    ) -> MessageOut:
+        checked_card = validate_card(card) if card is not None else None
+        if not text and checked_card is not None:
+            text = str(checked_card.get("fallback", ""))
+        check_text(text, self.hub.settings.max_message_chars)
+        # Where the person who invoked the bot may post, the bot may answer without being a
+        # member (a slash command in any channel); elsewhere it must have been added.
+        on_behalf = self.invoker_id if channel_id == self.channel_id else None
+        op = SendMessage(
+            channel_id=channel_id,
+            sender=self.bot_person,
+            text=text,
+            client_msg_id=f"bot-{uuid.uuid4().hex}",
+            thread_root_id=thread_root_id,
+            card=checked_card,
+            on_behalf_of=on_behalf,
+        )
+        sent = self.keep((await SendMessage.apply_batch(self.conn, [op]))[0])
+        self.posted.append(sent.message)
+        message: MessageOut = sent.message
+        return message
+
+    async def post_direct(
+        self, person_id: int, text: str, *, card: dict[str, Any] | None = None
+    ) -> MessageOut:
+        person = await self.db.get(Person, person_id)
+        if person is None or not person.active:
+            raise BotError(f"No active person {person_id} to message.")
+        key = direct_key([self.bot_person_id, person_id])
+        found = (
+            await self.conn.execute(
+                sa.select(channel_table.c.id).where(channel_table.c.direct_key == key)
+            )
+        ).scalar_one_or_none()
+        if found is None:
+            channel = self.keep(
+                await CreateChannel(
+                    kind="direct", creator=self.bot_person, members=[person], direct_key=key
+                ).apply(self.conn)
+            )
+            found = channel.id
+        return await self.post(found, text, card=card)
+
+    async def _own_message(self, message_id: int) -> Any:
+        row = (
+            await self.conn.execute(
+                sa.select(message_table.c.sender_id, message_table.c.card).where(
+                    message_table.c.id == message_id
+                )
+            )
+        ).first()
+        if row is None:
+            raise message_not_found(message_id)
+        if row.sender_id != self.bot_person_id:
+            raise HubError(
+                ErrorCode.forbidden, f"Message {message_id} is not this bot's; it cannot change it."
+            )
+        return row
+
+    async def update(
+        self, message_id: int, *, card: dict[str, Any] | None, text: str | None
+    ) -> MessageOut:
+        row = await self._own_message(message_id)
+        if card is not None:
+            checked = validate_card(card)
+            if text is not None:
+                check_text(text, self.hub.settings.max_message_chars, allow_empty=True)
+            message: MessageOut = self.keep(
+                await UpdateCard(
+                    message_id,
+                    checked,
+                    text=text if text is not None else str(checked.get("fallback", "")),
+                    by_id=self.bot_person_id,
+                ).apply(self.conn)
+            )
+            return message
+        if text is None:
+            raise BotError("update() needs a new card, new text, or both.")
+        if row.card is not None:
+            raise BotError("This message has a card: pass card=... (its text is the fallback).")
+        check_text(text, self.hub.settings.max_message_chars)
+        edited: MessageOut = self.keep(
+            await EditMessage(message_id, self.bot_person_id, text).apply(self.conn)
+        )
+        return edited
+
+    async def delete(self, message_id: int) -> None:
+        await self._own_message(message_id)
+        self.keep(await DeleteMessage(message_id).apply(self.conn))
+
+    async def reply_private(
+        self,
+        person_id: int,
+        text: str,
+        *,
+        card: dict[str, Any] | None,
+        channel_id: int | None,
+    ) -> None:
+        checked = validate_card(card) if card is not None else None
+        frame = Ephemeral(
+            id=uuid.uuid4().hex,
+            bot_id=self.bot_person_id,
+            channel_id=channel_id,
+            text=text or (str(checked["fallback"]) if checked else ""),
+            card=checked,
+            ref=self.ref if person_id == self.invoker_id else None,
+        )
+        if person_id == self.invoker_id:
+            self.replies.append(frame)
+        self.after_commit.append(
+            lambda: self.hub.delivery.publish_to_person(person_id, frame.encode())
+        )
+
+    async def open_form(
+        self,
+        card: dict[str, Any],
+        *,
+        handler: str,
+        state: dict[str, Any],
+        person_id: int,
+        channel_id: int | None,
+    ) -> str:
+        checked = validate_card(card)
+        form_id = f"form_{uuid.uuid4().hex}"
+        await self.conn.execute(
+            sa.insert(bot_form_table).values(
+                id=form_id,
+                bot=self.bot_name,
+                handler=handler,
+                person_id=person_id,
+                channel_id=channel_id,
+                card=checked,
+                state=state,
+                created_at=utcnow(),
+            )
+        )
+        frame = FormOpen(
+            form_id=form_id,
+            bot_id=self.bot_person_id,
+            channel_id=channel_id,
+            card=checked,
+            ref=self.ref if person_id == self.invoker_id else None,
+        )
+        if person_id == self.invoker_id:
+            self.forms.append(frame)
+        self.after_commit.append(
+            lambda: self.hub.delivery.publish_to_person(person_id, frame.encode())
+        )
+        return form_id
+
+    # Timers
+
+    async def schedule(
+        self,
+        handler: str,
+        *,
+        at: datetime | None,
+        after: timedelta | None,
+        cron: str | None,
+        time_zone: str,
+        key: str | None,
+        payload: dict[str, Any],
+    ) -> int:
+        if after is not None:
+            if at is not None:
+                raise BotError("schedule() takes `at` or `after`, not both.")
+            at = utcnow() + after
+        return await schedule_timer(
+            self.conn,
+            bot=self.bot_name,
+            handler=handler,
+            at=at,
+            cron=cron,
+            time_zone=time_zone,
+            key=key,
+            payload=payload,
+        )
+
+    async def cancel(self, key: str) -> bool:
+        return await cancel_timer(self.conn, bot=self.bot_name, key=key)

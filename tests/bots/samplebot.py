@@ -1,0 +1,164 @@
+"""A bot made to exercise every part of the runtime in tests (enabled as "tests.bots.samplebot:bot")."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from hub.botkit import (
+    ActionContext,
+    Bot,
+    BotError,
+    CommandContext,
+    EventContext,
+    FormContext,
+    TimerContext,
+)
+
+bot = Bot("sample", display_name={"en": "Sample", "zh-CN": "示例"}, description="Test bot")
+
+
+def approval_card(state: str = "pending", *, by: str = "", approvers: list[int]) -> dict[str, Any]:
+    card: dict[str, Any] = {
+        "schema": 1,
+        "header": {"title": "Expense 报销 #7"},
+        "status": {"label": state, "tone": "success" if state == "approved" else "warning"},
+        "blocks": [
+            {"type": "fields", "fields": [{"label": "Amount", "value": "¥1,280.00"}]},
+        ],
+    }
+    if state == "pending":
+        card["blocks"] += [
+            {"type": "input", "name": "comment", "label": "Comment", "kind": "text"},
+            {
+                "type": "actions",
+                "actions": [
+                    {
+                        "id": "approve",
+                        "label": "Approve",
+                        "style": "primary",
+                        "allowed": {"people": approvers, "roles": ["finance"]},
+                    },
+                    {
+                        "id": "reject",
+                        "label": "Reject",
+                        "style": "danger",
+                        "allowed": {"people": approvers},
+                    },
+                    {"id": "unhandled", "label": "Nobody handles this"},
+                ],
+            },
+        ]
+    else:
+        card["blocks"].append({"type": "context", "text": f"{state} by {by}"})
+    return card
+
+
+@bot.command("echo", usage="text", description={"en": "Say it back", "zh-CN": "复述"})
+async def echo(ctx: CommandContext) -> None:
+    await ctx.post(text=f"echo: {ctx.text}")
+    await ctx.reply_private(f"you said {len(ctx.args)} words")
+
+
+@bot.command("expense", usage="approver-id ...", description="Post an approval card")
+async def expense(ctx: CommandContext) -> None:
+    await ctx.post(card=approval_card(approvers=[int(a) for a in ctx.args]))
+
+
+@bot.action("approve")
+async def approve(ctx: ActionContext) -> dict[str, Any]:
+    assert ctx.person is not None
+    if ctx.values.get("comment") == "fail":
+        raise RuntimeError("the approval system is down")
+    await ctx.post(text=f"approved by {ctx.person.username}: {ctx.values.get('comment', '')}")
+    return approval_card("approved", by=ctx.person.username, approvers=[])
+
+
+@bot.action("reject")
+async def reject(ctx: ActionContext) -> dict[str, Any]:
+    assert ctx.person is not None
+    await asyncio.sleep(float(ctx.settings.get("reject_delay", 0)))
+    return approval_card("rejected", by=ctx.person.username, approvers=[])
+
+
+@bot.command("boom", description="Posts, then fails: nothing may be kept")
+async def boom(ctx: CommandContext) -> None:
+    await ctx.post(text="half-done")
+    raise ZeroDivisionError("boom")
+
+
+@bot.command("slow", description="Posts, then runs past the time limit")
+async def slow(ctx: CommandContext) -> None:
+    await ctx.post(text="slow start")
+    await asyncio.sleep(60)
+
+
+@bot.command("refuse", description="Refuses with a message for the person")
+async def refuse(ctx: CommandContext) -> None:
+    raise BotError("Not today.")
+
+
+@bot.command("ask", description="Opens a form")
+async def ask(ctx: CommandContext) -> None:
+    form = {
+        "schema": 1,
+        "header": {"title": "Leave 请假"},
+        "blocks": [
+            {
+                "type": "input",
+                "name": "days",
+                "label": "Days",
+                "kind": "number",
+                "required": True,
+                "min": 0.5,
+            },
+            {"type": "input", "name": "reason", "label": "Reason", "kind": "textarea"},
+        ],
+    }
+    await ctx.open_form(form, handler="leave", state={"channel_id": ctx.channel_id})
+
+
+@bot.form("leave")
+async def leave(ctx: FormContext) -> None:
+    assert ctx.person is not None
+    await ctx.post(ctx.state["channel_id"], f"{ctx.person.username} asks {ctx.values['days']} days")
+
+
+@bot.command("remind", usage="seconds text", description="Reminds the channel later")
+async def remind(ctx: CommandContext) -> None:
+    seconds, *words = ctx.args
+    await ctx.schedule(
+        "remind",
+        after=timedelta(seconds=float(seconds)),
+        key=f"remind-{ctx.channel_id}-{' '.join(words)}",
+        payload={"channel_id": ctx.channel_id, "text": " ".join(words)},
+    )
+    await ctx.reply_private("ok")
+
+
+@bot.timer("remind")
+async def remind_now(ctx: TimerContext) -> None:
+    late = " (late)" if ctx.late else ""
+    await ctx.post(ctx.payload["channel_id"], f"reminder: {ctx.payload['text']}{late}")
+
+
+@bot.command("whois", usage="username", description="Org chart lookups")
+async def whois(ctx: CommandContext) -> None:
+    person = await ctx.find_person(ctx.args[0])
+    if person is None:
+        raise BotError(f"No {ctx.args[0]}.")
+    managers = await ctx.managers(person.id)
+    head = await ctx.department_head(person.department_id) if person.department_id else None
+    admins = await ctx.role_members("admin")
+    await ctx.reply_private(
+        f"{person.username}: managers={[m.username for m in managers]} "
+        f"head={head.username if head else None} admins={[a.username for a in admins]}"
+    )
+
+
+@bot.on("message")
+async def on_message(ctx: EventContext) -> None:
+    assert ctx.message is not None
+    if "ping" in ctx.message.text:
+        await ctx.post(text="pong")

@@ -1,0 +1,69 @@
+"""The poll bot: a card with a button per option, live counts, one changeable vote each, Close for its creator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.bots.conftest import TestBot
+from tests.support import count_rows
+
+
+def counts(card: dict[str, Any]) -> str:
+    text: str = card["blocks"][0]["text"]
+    return text
+
+
+async def start(testbot: TestBot) -> dict[str, Any]:
+    answer = await testbot.command('/poll "Where do we eat? 吃什么？" Noodles Dumplings Hotpot')
+    assert answer.status_code == 200, answer.text
+    poll: dict[str, Any] = answer.json()["messages"][0]
+    return poll
+
+
+async def test_poll_votes_live_one_per_person(testbot: TestBot) -> None:
+    poll = await start(testbot)
+    card = poll["card"]
+    assert card["header"]["title"] == "Where do we eat? 吃什么？"
+    assert [a["label"] for a in card["blocks"][2]["actions"]] == ["Noodles", "Dumplings", "Hotpot"]
+    carol_sees = await testbot.watch("carol")
+
+    voted = await testbot.click(poll, "vote_0", as_="bob")
+    assert voted.status_code == 200, voted.text
+    poll = voted.json()["message"]
+    assert "1 票 (100%)" in counts(poll["card"])
+    update = await carol_sees.expect("card.updated")
+    assert update["message"]["card_version"] == poll["card_version"] == 2
+
+    poll = (await testbot.click(poll, "vote_1", as_="carol")).json()["message"]
+    # bob changes his mind: still one vote for him.
+    poll = (await testbot.click(poll, "vote_1", as_="bob")).json()["message"]
+    text = counts(poll["card"])
+    assert "**Noodles**  \n`░░░░░░░░░░` 0 票" in text
+    assert "**Dumplings**  \n`██████████` 2 票 (100%)" in text
+    assert await count_rows(testbot.seed.url, "poll_vote") == 2
+    assert "2 人已投票" in poll["card"]["blocks"][1]["text"]
+
+
+async def test_only_the_creator_closes_and_then_voting_ends(testbot: TestBot) -> None:
+    poll = await start(testbot)
+    assert "close" not in (await testbot.card(poll["id"], as_="carol"))["actions"]
+    refused = await testbot.click(poll, "close", as_="carol")
+    assert refused.status_code == 403
+    closed = await testbot.click(poll, "close", as_="bob")
+    assert closed.status_code == 200
+    poll = closed.json()["message"]
+    assert poll["card"]["status"]["label"] == "已结束"
+    assert all(block["type"] != "actions" for block in poll["card"]["blocks"])
+    late = await testbot.click(poll, "vote_0", as_="carol")
+    assert late.status_code == 404  # the closed card offers no vote
+
+
+async def test_poll_usage_errors(testbot: TestBot) -> None:
+    too_few = await testbot.command('/poll "Lunch?" Noodles')
+    assert too_few.status_code == 400 and "/poll" in too_few.json()["error"]["message"]
+    same = await testbot.command("/poll Lunch? Noodles Noodles")
+    assert same.status_code == 400
+    # Chinese quotes group words like straight ones.
+    chinese = await testbot.command("/poll “今天 吃 什么” 面条 饺子")
+    assert chinese.status_code == 200
+    assert chinese.json()["messages"][0]["card"]["header"]["title"] == "今天 吃 什么"

@@ -1,0 +1,136 @@
+"""The bot runtime end to end: commands, private replies, failures and time limits, forms, events, timers."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from pydantic import TypeAdapter
+
+from hub.events import ServerFrame
+from tests.bots.conftest import TestBot
+from tests.support import count_rows
+
+server_frame: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
+
+
+def code(response: object) -> str:
+    value: str = response.json()["error"]["code"]  # type: ignore[attr-defined]
+    return value
+
+
+async def test_command_posts_and_replies_privately(testbot: TestBot) -> None:
+    bob = await testbot.watch("bob")
+    carol = await testbot.watch("carol")
+    answer = await testbot.command("/echo 你好 world", as_="bob")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [m["text"] for m in body["messages"]] == ["echo: 你好 world"]
+    assert [r["text"] for r in body["replies"]] == ["you said 2 words"]
+    # Everyone in the channel sees the post; only bob sees the private reply.
+    posted = await carol.expect("message.new", channel_id=testbot.channel("general"))
+    assert posted["message"]["text"] == "echo: 你好 world"
+    reply = await bob.expect("ephemeral")
+    assert reply["text"] == "you said 2 words" and reply["channel_id"] == testbot.channel("general")
+    await carol.send({"type": "ping", "ref": "p"})
+    frame = await carol.expect_any(("ephemeral", "pong"))
+    assert frame["type"] == "pong", "carol must not see bob's private reply"
+
+
+async def test_help_unknown_and_command_list(testbot: TestBot) -> None:
+    helped = await testbot.command("/help")
+    assert helped.status_code == 200
+    text = helped.json()["replies"][0]["text"]
+    assert "/poll" in text and "/echo" in text
+    unknown = await testbot.command("/pol Lunch")
+    assert unknown.status_code == 404 and code(unknown) == "unknown_command"
+    assert "/poll" in unknown.json()["error"]["message"]
+    not_a_command = await testbot.command("hello")
+    assert not_a_command.status_code == 400
+    listed = await (await testbot.as_("bob")).get("/api/v1/commands", params={"locale": "zh-CN"})
+    commands = {c["name"]: c for c in listed.json()["commands"]}
+    assert commands["poll"]["description"] == "发起投票" and commands["poll"]["bot"] == "poll"
+    assert commands["echo"]["usage"] == "text" and "help" in commands
+
+
+async def test_a_failing_handler_keeps_nothing_and_is_logged(testbot: TestBot) -> None:
+    before = await count_rows(testbot.seed.url, "message")
+    failed = await testbot.command("/boom")
+    assert failed.status_code == 502 and code(failed) == "bot_failed"
+    assert "nothing it did was kept" in failed.json()["error"]["message"]
+    assert await count_rows(testbot.seed.url, "message") == before
+    assert "half-done" not in [m["text"] for m in await testbot.messages()]
+    log = testbot.hub.log_path.read_text()
+    assert "ZeroDivisionError: boom" in log and "Traceback" in log
+
+
+async def test_a_slow_handler_is_stopped_and_keeps_nothing(testbot: TestBot) -> None:
+    started = time.monotonic()
+    slow = await testbot.command("/slow")
+    assert slow.status_code == 504 and code(slow) == "bot_timeout"
+    assert time.monotonic() - started < 5
+    assert "slow start" not in [m["text"] for m in await testbot.messages()]
+    # The hub is fine afterwards.
+    assert (await testbot.command("/echo still here")).status_code == 200
+
+
+async def test_a_bot_refusal_reaches_the_person(testbot: TestBot) -> None:
+    refused = await testbot.command("/refuse")
+    assert refused.status_code == 400 and refused.json()["error"]["message"] == "Not today."
+
+
+async def test_guests_cannot_run_commands_where_they_cannot_post(testbot: TestBot) -> None:
+    hidden = await testbot.command("/echo hi", as_="gina", channel="general")
+    assert hidden.status_code == 404 and code(hidden) == "channel_not_found"
+    shared = await testbot.command("/echo hi", as_="gina", channel="shared")
+    assert shared.status_code == 200
+
+
+async def test_forms_open_submit_once_and_check_values(testbot: TestBot) -> None:
+    bob = await testbot.watch("bob")
+    opened = await testbot.command("/ask")
+    assert opened.status_code == 200
+    form = await bob.expect("form.open")
+    server_frame.validate_python(form)
+    assert form["card"]["header"]["title"] == "Leave 请假"
+    client = await testbot.as_("bob")
+    missing = await client.post(f"/api/v1/forms/{form['form_id']}", json={"values": {}})
+    assert missing.status_code == 400 and missing.json()["error"]["details"]["field"] == "days"
+    carol = await testbot.as_("carol")
+    not_hers = await carol.post(f"/api/v1/forms/{form['form_id']}", json={"values": {"days": 2}})
+    assert not_hers.status_code == 404
+    sent = await client.post(f"/api/v1/forms/{form['form_id']}", json={"values": {"days": 2}})
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["messages"][0]["text"] == "bob asks 2 days"
+    again = await client.post(f"/api/v1/forms/{form['form_id']}", json={"values": {"days": 3}})
+    assert again.status_code == 409
+
+
+async def test_bot_hears_messages_where_it_is_a_member(testbot: TestBot) -> None:
+    alice = await testbot.as_("alice")
+    bots = (await alice.get("/api/v1/bots")).json()["bots"]
+    sample = next(b for b in bots if b["name"] == "sample")
+    assert "echo" in sample["commands"] and sample["kind"] == "plugin"
+    dm = await alice.post("/api/v1/channels/direct", json={"person_ids": [sample["id"]]})
+    assert dm.status_code in (200, 201), dm.text
+    channel_id = dm.json()["channel"]["id"]
+    sent = await alice.post(
+        f"/api/v1/channels/{channel_id}/messages", json={"text": "ping?", "client_msg_id": "p1"}
+    )
+    assert sent.status_code == 201
+    for _ in range(50):
+        page = (await alice.get(f"/api/v1/channels/{channel_id}/messages")).json()["messages"]
+        if any(m["text"] == "pong" for m in page):
+            break
+        await asyncio.sleep(0.1)
+    assert [m["text"] for m in page] == ["ping?", "pong"]
+
+
+async def test_timers_fire_through_the_bot(testbot: TestBot) -> None:
+    watcher = await testbot.watch("carol")
+    answer = await testbot.command("/remind 0.3 stand-up")
+    assert answer.status_code == 200, answer.text
+    reminder = await watcher.expect("message.new", timeout=10)
+    while reminder["message"]["text"] != "reminder: stand-up":
+        reminder = await watcher.expect("message.new", timeout=10)
+    assert await count_rows(testbot.seed.url, "timer", "status = 'done'") == 1
