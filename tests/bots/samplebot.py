@@ -162,3 +162,15 @@ async def on_message(ctx: EventContext) -> None:
     assert ctx.message is not None
     if "ping" in ctx.message.text:
         await ctx.post(text="pong")
+
+
+@bot.command("tidy", description="Posts, edits, replaces a card, deletes, and DMs the person")
+async def tidy(ctx: CommandContext) -> None:
+    assert ctx.person is not None
+    note = await ctx.post(text="draft")
+    await ctx.update(note.id, text="final")
+    card = await ctx.post(card={"schema": 1, "header": {"title": "v1"}})
+    await ctx.update(card.id, card={"schema": 1, "header": {"title": "v2"}})
+    gone = await ctx.post(text="temporary")
+    await ctx.delete(gone.id)
+    await ctx.post_direct(ctx.person.id, "just for you")

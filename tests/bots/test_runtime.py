@@ -134,3 +134,50 @@ async def test_timers_fire_through_the_bot(testbot: TestBot) -> None:
     while reminder["message"]["text"] != "reminder: stand-up":
         reminder = await watcher.expect("message.new", timeout=10)
     assert await count_rows(testbot.seed.url, "timer", "status = 'done'") == 1
+
+
+async def test_org_chart_lookups(testbot: TestBot) -> None:
+    """Managers up the chain, department heads (inherited from the parent), role members."""
+    from hub.db import create_engine, create_sessionmaker
+    from hub.models import Department, Person
+
+    seed = testbot.seed
+    engine = create_engine(seed.url)
+    async with create_sessionmaker(engine)() as session:
+        alice = await session.get(Person, seed.id("alice"))
+        bob = await session.get(Person, seed.id("bob"))
+        carol = await session.get(Person, seed.id("carol"))
+        assert alice and bob and carol
+        top = Department(org_id=alice.org_id, name="研发部", name_en="R&D", head_id=alice.id)
+        session.add(top)
+        await session.flush()
+        team = Department(org_id=alice.org_id, name="平台组", parent_id=top.id)
+        session.add(team)
+        await session.flush()
+        # carol leads bob but has no manager herself: her department's head stands in.
+        bob.department_id, bob.manager_id = team.id, carol.id
+        carol.department_id, carol.roles = team.id, ["finance"]
+        session.add_all([bob, carol])
+        await session.commit()
+    await engine.dispose()
+
+    answer = await testbot.command("/whois bob", as_="carol")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["replies"][0]["text"] == (
+        "bob: managers=['carol', 'alice'] head=alice admins=['alice']"
+    )
+
+
+async def test_bots_edit_replace_delete_and_message_directly(testbot: TestBot) -> None:
+    answer = await testbot.command("/tidy", as_="carol")
+    assert answer.status_code == 200, answer.text
+    by_id = {m["id"]: m for m in await testbot.messages()}
+    note, card, gone = answer.json()["messages"][:3]
+    assert by_id[note["id"]]["text"] == "final" and by_id[note["id"]]["edited_at"]
+    assert by_id[card["id"]]["card"]["header"]["title"] == "v2"
+    assert by_id[card["id"]]["card_version"] == 2
+    assert by_id[gone["id"]]["deleted"] is True
+    direct = answer.json()["messages"][3]
+    carol = await testbot.as_("carol")
+    channel = (await carol.get(f"/api/v1/channels/{direct['channel_id']}")).json()["channel"]
+    assert channel["kind"] == "direct"

@@ -1,0 +1,43 @@
+/**
+ * The open channel's header: menu button (phone), title, topic, partner organisations, members.
+ *
+ *   mountChannelHeader(headerElement, store);
+ *
+ * Intents: openDrawer.
+ */
+import { html, render } from "../lib/html.js";
+import { t, getLocale } from "../lib/i18n.js";
+import { channelTitle, directPartner, totalUnread } from "../state/selectors.js";
+import { icon } from "./icons.js";
+import { presenceDot } from "./avatar.js";
+
+export function mountChannelHeader(root, store) {
+  let last = [];
+  function update() {
+    const state = store.getState();
+    const locale = getLocale();
+    const channel = state.channels[state.ui.openChannelId];
+    const inputs = [channel, state.presence, state.people, locale, state.channels];
+    if (inputs.every((v, i) => v === last[i])) return;
+    last = inputs;
+    const unread = totalUnread(state) - (channel?.unread_count || 0);
+    const partner = directPartner(state, channel);
+    const kindIcon = !channel ? null : channel.kind === "private" ? icon("lock") : channel.kind === "public" ? icon("hash") : null;
+    render(root, html`
+      <button type="button" class="icon-btn menu-btn" data-intent="openDrawer" aria-label="${t("header.openMenu")}" aria-controls="sidebar" data-testid="menu-button">${icon("menu")}${unread > 0 ? html`<span class="menu-dot" aria-hidden="true"></span>` : null}</button>
+      <div class="header-main">
+        <h1 class="channel-title">${kindIcon}<span>${channel ? channelTitle(state, channel, locale) : t("header.noChannel")}</span>${partner ? presenceDot(state.presence[partner.id] || "offline") : null}</h1>
+        ${channel?.topic ? html`<p class="channel-topic" title="${channel.topic}">${channel.topic}</p>` : null}
+      </div>
+      ${channel?.shared ? html`<span class="shared-pill" title="${t("sidebar.sharedWith", { orgs: channel.partner_orgs.join(", ") })}">${icon("globe")}<span>${t("header.shared", { orgs: channel.partner_orgs.join(", ") })}</span></span>` : null}
+      ${channel?.archived ? html`<span class="tag">${t("sidebar.archived")}</span>` : null}
+      ${channel && channel.member_count ? html`<span class="member-count" title="${t("header.members", { count: channel.member_count })}">${icon("users")}<span>${channel.member_count}</span></span>` : null}`);
+  }
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-intent]");
+    if (button) root.dispatchEvent(new CustomEvent(button.dataset.intent, { bubbles: true, detail: {} }));
+  });
+  const unsubscribe = store.subscribe(update);
+  update();
+  return { destroy: unsubscribe };
+}

@@ -1,0 +1,125 @@
+/**
+ * One message row (a pure function of the message and what the reader needs to see it).
+ *
+ *   html`<ul>${rows.map((row) => messageItem(row, ctx))}</ul>`
+ *   // ctx: { state, locale, timeZone, editing, inThread, pickerOpen }
+ *
+ * Buttons carry `data-action` (react, toggleReaction, openThread, startEdit, deleteMessage,
+ * retrySend, discardSend); the message list turns those clicks into intents.
+ */
+import { html } from "../lib/html.js";
+import { t, getLocale } from "../lib/i18n.js";
+import { renderMarkdown } from "../lib/markdown.js";
+import { formatTime, formatDateTime } from "../lib/format.js";
+import { QUICK_REACTIONS } from "../lib/emoji.js";
+import { nameOf, personByUsername } from "../state/selectors.js";
+import { avatar } from "./avatar.js";
+import { renderCard } from "./card.js";
+import { icon } from "./icons.js";
+
+export function messageItem(row, ctx) {
+  const { message, grouped, mine } = row;
+  const { state, timeZone, editing, inThread, pickerOpen } = ctx;
+  const locale = getLocale();
+  const sender = state.people[message.sender_id];
+  const senderName = sender ? nameOf(sender, locale) : t("message.unknownSender");
+  const when = { locale, timeZone };
+  const pending = message.pending;
+  const meId = state.me?.id;
+  const cls = ["msg", grouped && "grouped", mine && "mine", pending && `pending pending-${pending}`, message.deleted && "deleted", isMentioned(message, state) && "mentions-me"]
+    .filter(Boolean)
+    .join(" ");
+  const key = pending ? message.client_msg_id : message.id;
+  return html`<li class="${cls}" data-message-id="${pending ? "" : message.id}" data-client-msg-id="${message.client_msg_id || ""}" data-testid="message" data-key="${key}">
+    <div class="msg-gutter">${grouped
+      ? html`<time class="msg-hover-time" datetime="${message.created_at}">${formatTime(message.created_at, when)}</time>`
+      : avatar(sender || { id: message.sender_id }, { locale, presence: state.presence[message.sender_id] || null })}</div>
+    <div class="msg-body">
+      ${grouped ? null : html`<div class="msg-meta"><span class="msg-sender">${senderName}</span>${sender?.kind === "bot" ? html`<span class="tag">${t("message.bot")}</span>` : null}${sender?.kind === "guest" ? html`<span class="tag tag-guest">${t("message.guest")}</span>` : null}<time datetime="${message.created_at}" title="${formatDateTime(message.created_at, when)}">${formatTime(message.created_at, when)}</time></div>`}
+      ${body(message, ctx, editing, meId)}
+      ${message.card && !message.deleted ? renderCard(message) : null}
+      ${reactions(message, state, locale, meId)}
+      ${!inThread && !pending && message.reply_count > 0 && !message.thread_root_id
+        ? html`<button type="button" class="thread-link" data-action="openThread">${t("message.replies", { count: message.reply_count })}</button>`
+        : null}
+      ${pending ? pendingState(message) : null}
+    </div>
+    ${!pending && !message.deleted ? toolbar(message, mine, inThread, pickerOpen) : null}
+  </li>`;
+}
+
+function isMentioned(message, state) {
+  const me = state.me;
+  if (!me || !message.text || message.sender_id === me.id) return false;
+  return new RegExp(`(^|[^\\w@])@${me.username.replace(/[.]/g, "\\.")}(?![\\w.-])`, "i").test(message.text);
+}
+
+function body(message, ctx, editing, meId) {
+  if (message.deleted) return html`<div class="msg-text msg-deleted">${t("message.deleted")}</div>`;
+  if (editing) {
+    return html`<form class="msg-editor" data-form="edit">
+      <label class="visually-hidden" for="edit-${message.id}">${t("message.editLabel")}</label>
+      <textarea id="edit-${message.id}" name="text" rows="2">${message.text}</textarea>
+      <div class="msg-editor-actions">
+        <span class="hint">${t("message.editHint")}</span>
+        <button type="button" class="btn" data-action="cancelEdit">${t("common.cancel")}</button>
+        <button type="submit" class="btn btn-primary">${t("common.save")}</button>
+      </div>
+    </form>`;
+  }
+  if (!message.text) return null;
+  const text = renderMarkdown(message.text, {
+    meId,
+    mentionOf: (username) => {
+      const p = personByUsername(ctx.state, username);
+      return p ? { id: p.id, display_name: nameOf(p, getLocale()) } : null;
+    },
+  });
+  return html`<div class="msg-text">${text}${message.edited_at ? html` <span class="edited">${t("message.edited")}</span>` : null}</div>`;
+}
+
+function reactions(message, state, locale, meId) {
+  const list = message.reactions || [];
+  if (!list.length || message.pending) return null;
+  return html`<div class="reactions">${list.map((r) => {
+    const names = r.person_ids.map((id) => nameOf(state.people[id], locale) || `#${id}`).join(", ");
+    const mineToo = r.person_ids.includes(meId);
+    return html`<button type="button" class="${mineToo ? "reaction reaction-mine" : "reaction"}" data-action="toggleReaction" data-emoji="${r.emoji}" aria-pressed="${mineToo ? "true" : "false"}" title="${names}" aria-label="${t("reaction.label", { emoji: r.emoji, count: r.count, names })}"><span class="reaction-emoji">${r.emoji}</span><span class="reaction-count">${r.count}</span></button>`;
+  })}</div>`;
+}
+
+function pendingState(message) {
+  if (message.pending === "failed") {
+    return html`<div class="send-state send-failed" role="alert">${icon("alert")}<span>${t("send.failed")}${message.error ? `: ${message.error}` : ""}</span>
+      <button type="button" class="link-btn" data-action="retrySend">${t("send.retry")}</button>
+      <button type="button" class="link-btn" data-action="discardSend">${t("send.discard")}</button></div>`;
+  }
+  const label = message.pending === "queued" ? t("send.queued") : message.pending === "acked" ? t("send.sent") : t("send.sending");
+  return html`<div class="send-state" data-testid="send-state">${icon("clock")}<span>${label}</span></div>`;
+}
+
+function toolbar(message, mine, inThread, pickerOpen) {
+  return html`<div class="msg-actions" role="toolbar" aria-label="${t("message.actions")}">
+    <button type="button" class="icon-btn" data-action="react" aria-label="${t("message.addReaction")}" aria-expanded="${pickerOpen ? "true" : "false"}" title="${t("message.addReaction")}">${icon("smile")}</button>
+    ${!inThread && !message.thread_root_id ? html`<button type="button" class="icon-btn" data-action="openThread" aria-label="${t("message.replyInThread")}" title="${t("message.replyInThread")}">${icon("thread")}</button>` : null}
+    ${mine && !message.card ? html`<button type="button" class="icon-btn" data-action="startEdit" aria-label="${t("message.edit")}" title="${t("message.edit")}">${icon("edit")}</button>` : null}
+    ${mine ? html`<button type="button" class="icon-btn" data-action="deleteMessage" aria-label="${t("message.delete")}" title="${t("message.delete")}">${icon("trash")}</button>` : null}
+    ${pickerOpen ? html`<div class="emoji-picker" role="group" aria-label="${t("message.addReaction")}">${QUICK_REACTIONS.map((e) => html`<button type="button" class="emoji-choice" data-action="pickReaction" data-emoji="${e}" aria-label="${t("reaction.add", { emoji: e })}">${e}</button>`)}</div>` : null}
+  </div>`;
+}
+
+/** A bot's private reply ("only visible to you"). */
+export function ephemeralItem(item, ctx) {
+  const locale = getLocale();
+  const bot = ctx.state.people[item.bot_id];
+  const name = item.error || !item.bot_id ? t("ephemeral.hub") : bot ? nameOf(bot, locale) : t("ephemeral.bot");
+  return html`<li class="msg ephemeral" data-testid="ephemeral" data-key="eph-${item.id}">
+    <div class="msg-gutter"><span class="avatar avatar-md avatar-system" aria-hidden="true">${icon("eye")}</span></div>
+    <div class="msg-body">
+      <div class="msg-meta"><span class="msg-sender">${name}</span><span class="tag">${t("ephemeral.onlyYou")}</span></div>
+      <div class="msg-text">${renderMarkdown(item.text || "", { meId: ctx.state.me?.id, mentionOf: () => null })}</div>
+      ${item.card ? renderCard({ card: item.card, id: item.id }) : null}
+      <button type="button" class="link-btn" data-action="dismissEphemeral" data-ephemeral-id="${item.id}">${t("ephemeral.dismiss")}</button>
+    </div>
+  </li>`;
+}
