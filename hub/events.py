@@ -193,6 +193,14 @@ class FormOpen(Wire):
     ref: str | None = None
 
 
+class ReadUpdated(Wire):
+    """Your read marker moved (on this or another of your devices): clear the unread badge."""
+
+    type: Literal["read.updated"] = "read.updated"
+    channel_id: int
+    seq: int
+
+
 class Typing(Wire):
     type: Literal["typing"] = "typing"
     channel_id: int
@@ -267,6 +275,7 @@ ServerFrame = Annotated[
     | ChannelAdded
     | Ephemeral
     | FormOpen
+    | ReadUpdated
     | ChannelRemoved
     | Typing
     | Presence

@@ -391,9 +391,10 @@ async def mark_read(request: Request) -> Response:
         raise HubError(
             ErrorCode.not_a_member, f"Join channel {channel_id} to keep a read marker in it."
         )
-    await hub.committer.submit(
+    seq = await hub.committer.submit(
         MarkRead(channel_id=channel_id, person_id=viewer.id or 0, seq=body.seq)
     )
+    await hub.delivery.tell_read(viewer.id or 0, channel_id, seq)
     async with hub.sessions() as session:
         last_read = (
             await execute(

@@ -60,6 +60,12 @@ class ProfileOut(Wire):
     person: Profile
 
 
+class PeopleList(Wire):
+    """The people asked for that you may see, by id."""
+
+    people: list[PersonBrief]
+
+
 class PeoplePage(Wire):
     """A page of the directory, ordered by id."""
 
@@ -208,6 +214,22 @@ async def list_people(request: Request) -> Response:
     )
 
 
+async def lookup_people(request: Request) -> Response:
+    """Several people by id, for showing senders and reactors: guests too, but each viewer gets
+    only the people they may see (the others are left out, as if they did not exist)."""
+    hub = hub_of(request)
+    viewer = await current_person(request)
+    ids: list[int] = IDS.read(request)
+    stmt = (
+        select(Person)
+        .where(col(Person.id).in_(ids), permissions.visible_people_clause(viewer))
+        .order_by(col(Person.id))
+    )
+    async with hub.sessions() as session:
+        people = list((await session.exec(stmt)).all())
+    return json_response(PeopleList(people=[person_brief(p) for p in people]))
+
+
 async def get_person(request: Request) -> Response:
     """One person's profile with their presence."""
     hub = hub_of(request)
@@ -260,6 +282,15 @@ routes: list[BaseRoute] = [
         query=(Q, LIMIT, AFTER_ID, INCLUDE_INACTIVE),
         responses={200: PeoplePage},
         errors=(ErrorCode.forbidden,),
+    ),
+    ApiRoute(
+        "GET",
+        "/api/v1/people/lookup",
+        lookup_people,
+        summary="People by id",
+        tag=TAG,
+        query=(IDS,),
+        responses={200: PeopleList},
     ),
     ApiRoute(
         "GET",

@@ -23,7 +23,7 @@ from hub import metrics
 from hub.broker import Broker
 from hub.config import Settings
 from hub.db import SessionMaker, execute
-from hub.events import LoggedEvent, Presence
+from hub.events import LoggedEvent, Presence, ReadUpdated
 from hub.models import Person, channel_event_table
 from hub.permissions import presence_watchers
 from hub.realtime.presence import PRESENCE_TOPIC, PresenceTracker
@@ -96,6 +96,13 @@ class Delivery:
     async def publish_to_person(self, person_id: int, frame: str) -> None:
         """A frame for one person's connections, on every process (a bot's private reply)."""
         await self.broker.publish([(person_topic(person_id), b"frame|" + frame.encode())])
+
+    async def tell_read(self, person_id: int, channel_id: int, seq: int) -> None:
+        """A read marker moved: every connection of the person (their phone, other tabs)
+        clears its badge too."""
+        await self.publish_to_person(
+            person_id, ReadUpdated(channel_id=channel_id, seq=seq).encode()
+        )
 
     # Connections
 

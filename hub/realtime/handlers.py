@@ -214,6 +214,7 @@ class FrameHandlers:
         seq = await self.hub.committer.submit(
             MarkRead(frame.channel_id, self.connection.person_id, frame.seq)
         )
+        await self.hub.delivery.tell_read(self.connection.person_id, frame.channel_id, seq)
         self.connection.push(Ack(ref=frame.ref, channel_id=frame.channel_id, seq=seq).encode())
 
     async def _bot_frame(self, frame: CommandFrame | CardActionFrame | FormSubmit) -> None:

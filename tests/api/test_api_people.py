@@ -147,3 +147,23 @@ async def test_department_tree(carol: httpx.AsyncClient, world: Any) -> None:
     # bob and carol are active in platform; dave is deactivated and not counted.
     assert platform["member_count"] == 2 and platform["children"] == []
     assert engineering["member_count"] == 1 and engineering["total_member_count"] == 3
+
+
+async def test_lookup_people_by_id_shows_only_who_you_may_see(
+    bob: httpx.AsyncClient, gina: httpx.AsyncClient, world: Any
+) -> None:
+    wanted = f"{world.alice},{world.bob},{world.carol},{world.gina},999"
+    staff = (await bob.get("/api/v1/people/lookup", params={"ids": wanted})).json()["people"]
+    assert [p["id"] for p in staff] == [world.alice, world.bob, world.carol, world.gina]
+    # A guest sees only the people they share a channel with.
+    guest = (await gina.get("/api/v1/people/lookup", params={"ids": wanted})).json()["people"]
+    assert guest == []
+    shared = await bob.post(
+        "/api/v1/channels",
+        json={"name": "supply", "kind": "private", "shared": True, "member_ids": [world.gina]},
+    )
+    assert shared.status_code == 201, shared.text
+    guest = (await gina.get("/api/v1/people/lookup", params={"ids": wanted})).json()["people"]
+    assert [p["id"] for p in guest] == [world.bob, world.gina]
+    missing = await bob.get("/api/v1/people/lookup")
+    assert missing.status_code == 400

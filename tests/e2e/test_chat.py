@@ -38,7 +38,7 @@ async def wait_live(page: Any) -> None:
 
 
 async def send(page: Any, text: str, placeholder: str = "Message #general") -> None:
-    box = page.get_by_role("combobox", name=placeholder)
+    box = page.get_by_role("textbox", name=placeholder)
     await box.fill(text)
     await box.press("Enter")
 
@@ -106,13 +106,13 @@ async def test_two_people_chat_live_with_a_reaction_and_a_thread(
     await expect(carol_message.locator("button.reaction")).to_have_attribute("aria-pressed", "true")
 
     # Typing: Carol sees Bob typing.
-    await bob.get_by_role("combobox", name="Message #general").press_sequentially(
+    await bob.get_by_role("textbox", name="Message #general").press_sequentially(
         "typing slowly", delay=250
     )
     await expect(carol.locator(".channel-pane .typing-indicator")).to_contain_text(
         "is typing", timeout=TIMEOUT
     )
-    await bob.get_by_role("combobox", name="Message #general").fill("")
+    await bob.get_by_role("textbox", name="Message #general").fill("")
     await screenshot(bob, "desktop-chat")
 
     # A thread: Carol replies to Bob's message; Bob sees "1 reply" and opens the thread.
@@ -234,10 +234,10 @@ async def test_phone_layout_drawer_and_full_width_list(open_page: OpenPage) -> N
 async def test_switching_to_chinese(open_page: OpenPage) -> None:
     bob = await open_page("bob")
     await wait_live(bob)
-    await expect(bob.get_by_role("combobox", name="Message #general")).to_be_visible()
+    await expect(bob.get_by_role("textbox", name="Message #general")).to_be_visible()
     await bob.get_by_label("Settings", exact=True).click()
     await bob.get_by_role("button", name="简体中文").click()
-    composer = bob.get_by_role("combobox", name="发消息到 #general")
+    composer = bob.get_by_role("textbox", name="发消息到 #general")
     await expect(composer).to_be_visible(timeout=TIMEOUT)
     await expect(bob.get_by_role("heading", name="频道")).to_be_visible()
     await expect(bob.locator("html")).to_have_attribute("lang", "zh-CN")
@@ -247,7 +247,7 @@ async def test_switching_to_chinese(open_page: OpenPage) -> None:
 
     # The choice is remembered across a reload.
     await bob.reload()
-    await expect(bob.get_by_role("combobox", name="发消息到 #general")).to_be_visible(
+    await expect(bob.get_by_role("textbox", name="发消息到 #general")).to_be_visible(
         timeout=TIMEOUT
     )
 
@@ -258,7 +258,7 @@ async def test_a_chinese_browser_gets_chinese(open_page: OpenPage) -> None:
     await page.get_by_label("用户名").fill("carol")
     await page.get_by_label("密码").fill(PASSWORD)
     await page.get_by_role("button", name="登录").click()
-    await expect(page.get_by_role("combobox", name="发消息到 #general")).to_be_visible(
+    await expect(page.get_by_role("textbox", name="发消息到 #general")).to_be_visible(
         timeout=TIMEOUT
     )
 

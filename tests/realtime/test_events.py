@@ -68,6 +68,7 @@ async def test_every_frame_type_is_produced_and_valid(hub_server: HubProcess, se
     await alice.send({"type": "react", "message_id": message_id, "emoji": "👍"})
     await alice.send({"type": "unreact", "message_id": message_id, "emoji": "👍"})
     await alice.send({"type": "typing", "channel_id": general})
+    await alice.send({"type": "read", "channel_id": general, "seq": 1})
     await alice.send({"type": "ping"})
     await alice.send({"type": "teleport"})
     await carol.send({"type": "presence", "status": "away"})

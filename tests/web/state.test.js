@@ -224,3 +224,11 @@ test("the reducer never mutates the state it is given", () => {
   reduce(s, { type: "reaction.added", channel_id: 1, seq: 11, message_id: 1, person_id: 2, emoji: "🎉" });
   assert.equal(JSON.stringify(s), frozen);
 });
+
+test("a read marker moved on another device clears the badge here too", () => {
+  let s = ready();
+  assert.ok(s.channels[1].unread_count > 0);
+  s = reduce(s, { type: "read.updated", channel_id: 1, seq: 10 });
+  assert.equal(s.channels[1].unread_count, 0);
+  assert.equal(s.channels[1].last_read_seq, 10);
+});

@@ -51,6 +51,7 @@ export function createConnection({
   let stopped = true;
   let retryTimer = null;
   let heartbeatTimer = null;
+  let authTimer = null;
   let lastHeard = 0;
   let syncRef = 0;
   let generation = 0;
@@ -89,7 +90,15 @@ export function createConnection({
     if (stopped || mine !== generation) return;
     const socket = new WebSocketImpl(url);
     ws = socket;
-    socket.onopen = () => socket.send(JSON.stringify({ type: "auth", ticket, ref: "auth" }));
+    // Same-origin, the session cookie authenticates the handshake and `hello` comes at once;
+    // the ticket is sent only if it does not (a browser that withholds the cookie).
+    socket.onopen = () => {
+      authTimer = setTimeout(() => {
+        if (socket === ws && socket.readyState === 1) {
+          socket.send(JSON.stringify({ type: "auth", ticket, ref: "auth" }));
+        }
+      }, 1000);
+    };
     socket.onmessage = (event) => {
       if (socket !== ws) return;
       lastHeard = Date.now();
@@ -106,6 +115,7 @@ export function createConnection({
 
   function handle(socket, frame) {
     if (frame.type === "hello") {
+      clearTimeout(authTimer);
       const seconds = Math.max(5, Number(frame.heartbeat_seconds) || 25);
       clearInterval(heartbeatTimer);
       heartbeatTimer = setInterval(() => heartbeat(socket, seconds), seconds * 1000);
@@ -122,8 +132,7 @@ export function createConnection({
       return;
     }
     if (frame.type === "pong") return;
-    // With the session cookie the handshake is already authenticated and the server answers
-    // the ticket with an error; the connection is fine, so that answer is not news.
+    // A ticket that crossed a late `hello` is answered with an error; the connection is fine.
     if (frame.type === "error" && frame.ref === "auth") return;
     onFrame(frame);
   }

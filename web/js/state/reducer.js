@@ -361,7 +361,8 @@ export function reduce(state, action) {
     case "ephemeral/dismiss":
       return { ...state, ephemerals: state.ephemerals.filter((e) => e.id !== action.id) };
 
-    // ---- read markers
+    // ---- read markers (ours, or from another of our devices: read.updated)
+    case "read.updated":
     case "read/marked": {
       const ch = state.channels[action.channel_id];
       if (!ch || action.seq <= (ch.last_read_seq ?? 0)) {

@@ -69,6 +69,7 @@ export function mountAppShell(root, store, { timeZone }) {
   ];
   let dialogPart = null;
   let dialogName = null;
+  let closingByState = false;
   let lastAnnounced = null;
 
   function update() {
@@ -86,6 +87,7 @@ export function mountAppShell(root, store, { timeZone }) {
         dialogPart = DIALOGS[wanted](dialogBody, store);
         if (!dialog.open) dialog.showModal();
       } else if (dialog.open) {
+        closingByState = true;
         dialog.close();
       }
     }
@@ -111,11 +113,22 @@ export function mountAppShell(root, store, { timeZone }) {
   }
 
   const emit = (name, detail = {}) => root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
-  dialog.addEventListener("close", () => {
+  // The state decides which dialog is open; closing asks the state, and update() follows.
+  // (Letting Esc close the element itself raced a quick Ctrl+K: its late `close` event shut
+  // the switcher that had just opened.)
+  const closeCurrent = () => {
     if (dialogName) emit(dialogName === "switcher" ? "closeSwitcher" : "closeDialog");
+  };
+  dialog.addEventListener("cancel", (event) => {
+    event.preventDefault();
+    closeCurrent();
+  });
+  dialog.addEventListener("close", () => {
+    if (!dialog.open && !closingByState) closeCurrent(); // e.g. a <form method="dialog">
+    closingByState = false;
   });
   dialog.addEventListener("click", (event) => {
-    if (event.target === dialog) dialog.close();
+    if (event.target === dialog) closeCurrent();
   });
   root.addEventListener("click", (event) => {
     const target = event.target.closest("[data-intent]");

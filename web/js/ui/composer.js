@@ -25,7 +25,7 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
   render(root, html`<form class="composer" data-testid="composer">
       <div class="composer-box">
         <label class="visually-hidden" for="${uid}-input"></label>
-        <textarea id="${uid}-input" rows="1" autocomplete="off" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="${uid}-list"></textarea>
+        <textarea id="${uid}-input" rows="1" autocomplete="off" aria-autocomplete="list" aria-controls="${uid}-list"></textarea>
         <button type="submit" class="icon-btn send-btn">${icon("send")}</button>
       </div>
       <ul class="autocomplete" id="${uid}-list" role="listbox" hidden></ul>
@@ -123,7 +123,6 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
       <span class="option-label">${s.label}</span><span class="option-detail muted">${s.detail}</span></li>`)}`);
     listbox.setAttribute("aria-label", token.kind === "command" ? t("composer.commands") : t("composer.mentions"));
     listbox.hidden = false;
-    input.setAttribute("aria-expanded", "true");
     input.setAttribute("aria-activedescendant", `${uid}-opt-${active}`);
   }
 
@@ -132,7 +131,6 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
     token = null;
     active = 0;
     listbox.hidden = true;
-    input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
   }
 

@@ -69,11 +69,11 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
     const opts = { locale: getLocale(), timeZone: timeZone() };
     switch (row.kind) {
       case "day":
-        return html`<li class="day-separator" role="separator" data-key="${row.key}"><span>${dayLabel(row.at, new Date(), opts)}</span></li>`;
+        return html`<li class="day-separator" data-key="${row.key}"><span>${dayLabel(row.at, new Date(), opts)}</span></li>`;
       case "unread":
-        return html`<li class="unread-line" role="separator" data-key="unread" data-testid="unread-line"><span>${t("messages.newMessages")}</span></li>`;
+        return html`<li class="unread-line" data-key="unread" data-testid="unread-line"><span>${t("messages.newMessages")}</span></li>`;
       case "divider":
-        return html`<li class="thread-divider" role="separator" data-key="divider"><span>${t("message.replies", { count: row.count })}</span></li>`;
+        return html`<li class="thread-divider" data-key="divider"><span>${t("message.replies", { count: row.count })}</span></li>`;
       case "ephemeral":
         return ephemeralItem(row.item, { state });
       default:
