@@ -8,135 +8,36 @@ one line saying what to do next and exit 1; tracebacks are for bugs.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import sys
-from collections.abc import AsyncIterator, Coroutine
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Literal, TypeVar
 
 import click
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from pydantic import ValidationError
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hub.cli_bots import bot_group
+from hub.cli_support import (
+    database,
+    is_interactive,
+    load_settings,
+    run,
+    schema_state,
+    session_for,
+    shown_url,
+)
 from hub.config import Settings, get_settings
-from hub.db import create_engine, create_sessionmaker, normalise_url
-from hub.errors import HubError
-from hub.migrate import alembic_config, upgrade
+from hub.migrate import upgrade
 from hub.models import Org, Person
 
-T = TypeVar("T")
-SchemaState = Literal["empty", "current", "behind", "unknown"]
 WS_MAX_SIZE = 1024 * 1024
 
 
 # ---------------------------------------------------------------- plumbing
 
 
-def _run(work: Coroutine[Any, Any, T]) -> T:
-    """Run one command's async work; expected errors become a one-line message and exit 1."""
-    try:
-        return asyncio.run(work)
-    except HubError as error:
-        raise click.ClickException(error.message) from None
-    except BrokenPipeError:
-        raise SystemExit(0) from None  # output piped into `head` and the like
-    except (SQLAlchemyError, OSError) as error:
-        url = _shown_url(get_settings().database_url)
-        first_line = (
-            str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        )
-        raise click.ClickException(
-            f"The database at {url} failed: {first_line}. Check that it is running and HUB_DATABASE_URL is right."
-        ) from None
-
-
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
-        raise click.ClickException(
-            f"The settings are invalid ({problems}). Fix config/hub.toml or the HUB_* variables; "
-            "config/hub.example.toml lists them."
-        ) from None
-
-
-def _shown_url(url: str) -> str:
-    return make_url(normalise_url(url)).render_as_string(hide_password=True)
-
-
-def _interactive() -> bool:
-    return sys.stdin.isatty()
-
-
-def _schema_state_on(connection: Connection, url: str) -> SchemaState:
-    # Several heads: the hub's own line of migrations and one branch per installed bot.
-    current = set(MigrationContext.configure(connection).get_current_heads())
-    if not current:
-        return "empty"
-    script = ScriptDirectory.from_config(alembic_config(url))
-    if current == set(script.get_heads()):
-        return "current"
-    known = {rev.revision for rev in script.walk_revisions()}
-    return "behind" if current <= known else "unknown"
-
-
-async def schema_state(url: str) -> SchemaState:
-    engine = create_engine(url)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(_schema_state_on, url)
-    finally:
-        await engine.dispose()
-
-
-async def prepare_database(url: str) -> None:
-    """Migrate an empty database; refuse to work on one at an older or unknown schema."""
-    state = await schema_state(url)
-    if state == "empty":
-        click.echo(f"Database {_shown_url(url)} is empty: applying migrations…")
-        await upgrade(url)
-        click.echo("Migrations applied.")
-    elif state == "behind":
-        raise click.ClickException(
-            "The database schema is older than this hub: run `hub init` to migrate it."
-        )
-    elif state == "unknown":
-        raise click.ClickException(
-            "The database was migrated by a newer version of the hub: upgrade this installation first."
-        )
-
-
-@asynccontextmanager
-async def _database(settings: Settings) -> AsyncIterator[AsyncEngine]:
-    await prepare_database(settings.database_url)
-    engine = create_engine(settings.database_url)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-
-
-@asynccontextmanager
-async def _session(settings: Settings) -> AsyncIterator[AsyncSession]:
-    async with _database(settings) as engine, create_sessionmaker(engine)() as session:
-        yield session
-
-
 def _read_new_password(password: str | None, username: str) -> str:
     if password is not None:
         return password
-    if not _interactive():
+    if not is_interactive():
         raise click.ClickException(
             f"No terminal to ask on: pass --password for {username} in scripts."
         )
@@ -160,7 +61,7 @@ def main() -> None:
 @click.option("--reload", is_flag=True, help="Restart when the code changes (development).")
 def serve(host: str | None, port: int | None, reload: bool) -> None:
     """Run the hub's web server."""
-    settings = _settings()
+    settings = load_settings()
     # Settings are read again inside the app factory (and in the reloader's child), so
     # overrides travel through the environment rather than as arguments.
     if host:
@@ -172,8 +73,8 @@ def serve(host: str | None, port: int | None, reload: bool) -> None:
         chosen = port if port is not None else settings.port
         os.environ["HUB_ALLOWED_ORIGINS"] = f"http://{shown}:{chosen},http://localhost:{chosen}"
     get_settings.cache_clear()
-    settings = _settings()
-    has_demo = _run(_serve_checks(settings))
+    settings = load_settings()
+    has_demo = run(_serve_checks(settings))
 
     import uvicorn  # noqa: PLC0415  (only `serve` needs it; keeps the other commands quick)
 
@@ -209,7 +110,7 @@ def _browser_host(host: str) -> str:
 async def _serve_checks(settings: Settings) -> bool:
     from hub.demo import demo_admin_exists  # noqa: PLC0415
 
-    async with _session(settings) as session:
+    async with session_for(settings) as session:
         return await demo_admin_exists(session)
 
 
@@ -227,8 +128,8 @@ def init(
     no_admin: bool,
 ) -> None:
     """Apply database migrations and create the organisation and first admin. Safe to re-run."""
-    settings = _settings()
-    _run(_init(settings, org_name, admin_username, admin_name, admin_password, no_admin))
+    settings = load_settings()
+    run(_init(settings, org_name, admin_username, admin_name, admin_password, no_admin))
 
 
 async def _init(
@@ -242,7 +143,7 @@ async def _init(
     from hub.people import add_person, ensure_home_org, find_person, home_org  # noqa: PLC0415
 
     url = settings.database_url
-    click.echo(f"Database: {_shown_url(url)}")
+    click.echo(f"Database: {shown_url(url)}")
     before = await schema_state(url)
     if before == "unknown":
         raise click.ClickException(
@@ -256,7 +157,7 @@ async def _init(
         else "Migrations applied; schema is up to date."
     )
 
-    async with _session(settings) as session:
+    async with session_for(settings) as session:
         existing_org = await home_org(session)
         if org_name:
             org = await ensure_home_org(session, org_name)
@@ -267,7 +168,7 @@ async def _init(
                     f"The organisation already exists as {existing_org.name!r}; kept that name."
                 )
         admins = [p for p in (await session.exec(select(Person))).all() if p.is_admin and p.active]
-        offer = admin_username is None and not no_admin and not admins and _interactive()
+        offer = admin_username is None and not no_admin and not admins and is_interactive()
         if offer and click.confirm("There is no admin yet. Create one now?", default=True):
             admin_username = click.prompt("Admin username", default="admin")
         if admin_username is None:
@@ -283,7 +184,7 @@ async def _init(
             )
             return
         if await home_org(session) is None:
-            if not _interactive():
+            if not is_interactive():
                 raise click.ClickException(
                     "Name your organisation for the admin to belong to: add --org-name NAME."
                 )
@@ -346,12 +247,12 @@ def user_add(
         raise click.ClickException("Give either --password or --prompt, not both.")
     if prompt_password:
         password = _read_new_password(None, username)
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
         from hub.people import add_person, ensure_partner_org  # noqa: PLC0415
 
-        async with _session(settings) as session:
+        async with session_for(settings) as session:
             org_id = (await ensure_partner_org(session, org_name)).id if org_name else None
             person = await add_person(
                 session,
@@ -377,25 +278,25 @@ def user_add(
                     f"No password yet: set one with `hub user reset-password {person.username}`."
                 )
 
-    _run(work())
+    run(work())
 
 
 @user.command("deactivate")
 @click.argument("username")
 def user_deactivate(username: str) -> None:
     """Stop a person signing in and end their sessions (their messages stay)."""
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
         from hub.people import deactivate_person  # noqa: PLC0415
 
-        async with _session(settings) as session:
+        async with session_for(settings) as session:
             person = await deactivate_person(session, username)
             click.echo(
                 f"Deactivated {person.username}: they can no longer sign in, and their sessions have ended."
             )
 
-    _run(work())
+    run(work())
 
 
 @user.command("reset-password")
@@ -403,19 +304,19 @@ def user_deactivate(username: str) -> None:
 @click.option("--password", help="For scripts; asked for twice on a terminal otherwise.")
 def user_reset_password(username: str, password: str | None) -> None:
     """Set a new password; the person's existing sessions end."""
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
         from hub.people import get_person, reset_password  # noqa: PLC0415
 
-        async with _session(settings) as session:
+        async with session_for(settings) as session:
             await get_person(session, username)  # say "no such person" before asking for a password
             person = await reset_password(session, username, _read_new_password(password, username))
             click.echo(
                 f"Password changed for {person.username}; their existing sessions have ended."
             )
 
-    _run(work())
+    run(work())
 
 
 @main.command("import-org")
@@ -425,11 +326,11 @@ def import_org_command(files: tuple[Path, ...], dry_run: bool) -> None:
     """Sync departments and people from HR files (CSV or JSON; format in docs/operations.md)."""
     from hub.orgimport import ImportProblems, import_org, read_import_files  # noqa: PLC0415
 
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
         parsed = read_import_files(files)
-        async with _session(settings) as session:
+        async with session_for(settings) as session:
             report = await import_org(session, parsed, dry_run=dry_run)
         for warning in report.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -446,7 +347,7 @@ def import_org_command(files: tuple[Path, ...], dry_run: bool) -> None:
             )
 
     try:
-        _run(work())
+        run(work())
     except ImportProblems as error:
         for problem in error.problems:
             click.echo(f"error: {problem}", err=True)
@@ -460,10 +361,10 @@ def demo() -> None:
     """Create the demo organisation 星河科技 (Galaxy Tech) with people, channels and messages."""
     from hub.demo import DEMO_PASSWORD, GUEST, PEOPLE, run_demo  # noqa: PLC0415
 
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
-        async with _database(settings) as engine:
+        async with database(settings) as engine:
             result = await run_demo(engine)
         if result.created_people or result.created_channels or result.messages_sent:
             click.echo(
@@ -482,10 +383,7 @@ def demo() -> None:
             click.echo(f"  {username} existed before the demo; its password is unchanged.")
         click.echo(f"Start the server with `hub serve` and sign in as admin / {DEMO_PASSWORD}.")
 
-    _run(work())
+    run(work())
 
 
-# Command groups kept in their own modules, registered last (they use the helpers above).
-from hub.cli_bots import bot_group  # noqa: E402
-
-main.add_command(bot_group)
+main.add_command(bot_group)  # `hub bot ...` lives in hub.cli_bots

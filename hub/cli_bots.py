@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from hub.cli import _run, _session, _settings
+from hub.cli_support import load_settings, run, session_for
 
 
 @click.group("bot")
@@ -18,21 +18,21 @@ def bot_group() -> None:
 @bot_group.command("list")
 def bot_list() -> None:
     """Every registered bot: plug-ins (after their first start) and external bots."""
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
         from sqlmodel import col, select  # noqa: PLC0415
 
         from hub.models import Bot  # noqa: PLC0415
 
-        async with _session(settings) as session:
+        async with session_for(settings) as session:
             rows = (await session.exec(select(Bot).order_by(col(Bot.name)))).all()
         if not rows:
             click.echo("No bots yet: plug-in bots register when `hub serve` starts.")
         for row in rows:
             click.echo(f"{row.name:<20} {row.kind:<9} id {row.person_id:<6} {row.description}")
 
-    _run(work())
+    run(work())
 
 
 @bot_group.command("create")
@@ -41,31 +41,31 @@ def bot_list() -> None:
 @click.option("--description", default="", help="One line on what it does.")
 def bot_create(name: str, display_name: str, description: str) -> None:
     """Register an external bot NAME (it acts through the API with a token)."""
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
         from hub.bots.external import register_external_bot  # noqa: PLC0415
 
-        async with _session(settings) as session:
+        async with session_for(settings) as session:
             _, person = await register_external_bot(
                 session, name=name, display_name=display_name, description=description
             )
         click.echo(f"Registered bot {name} (id {person.id}). Make its token: hub bot token {name}")
 
-    _run(work())
+    run(work())
 
 
 @bot_group.command("token")
 @click.argument("name")
 def bot_token(name: str) -> None:
     """Make a token for bot NAME. It is printed once: store it in the integration's secrets."""
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
         from hub.auth.bot_tokens import create_bot_token  # noqa: PLC0415
         from hub.bots.external import find_bot  # noqa: PLC0415
 
-        async with _session(settings) as session:
+        async with session_for(settings) as session:
             _, person = await find_bot(session, name)
             token, token_id = await create_bot_token(session, settings.secret(), person.id or 0)
         click.echo(
@@ -73,20 +73,20 @@ def bot_token(name: str) -> None:
         )
         click.echo(token)
 
-    _run(work())
+    run(work())
 
 
 @bot_group.command("tokens")
 @click.argument("name")
 def bot_tokens(name: str) -> None:
     """List bot NAME's tokens by id (never the tokens themselves)."""
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
         from hub.auth.bot_tokens import list_bot_tokens  # noqa: PLC0415
         from hub.bots.external import find_bot  # noqa: PLC0415
 
-        async with _session(settings) as session:
+        async with session_for(settings) as session:
             _, person = await find_bot(session, name)
             tokens = await list_bot_tokens(session, person.id or 0)
         for info in tokens:
@@ -95,7 +95,7 @@ def bot_tokens(name: str) -> None:
         if not tokens:
             click.echo(f"{name} has no tokens; make one with: hub bot token {name}")
 
-    _run(work())
+    run(work())
 
 
 @bot_group.command("revoke")
@@ -103,15 +103,15 @@ def bot_tokens(name: str) -> None:
 @click.argument("token_id")
 def bot_revoke(name: str, token_id: str) -> None:
     """Revoke bot NAME's token TOKEN_ID; it stops working at once."""
-    settings = _settings()
+    settings = load_settings()
 
     async def work() -> None:
         from hub.auth.bot_tokens import revoke_bot_token  # noqa: PLC0415
         from hub.bots.external import find_bot  # noqa: PLC0415
 
-        async with _session(settings) as session:
+        async with session_for(settings) as session:
             _, person = await find_bot(session, name)
             await revoke_bot_token(session, person.id or 0, token_id)
         click.echo(f"Revoked token {token_id} of {name}.")
 
-    _run(work())
+    run(work())

@@ -28,7 +28,6 @@ from hub.actions.cards import (
 )
 from hub.botkit.context import (
     ActionContext,
-    BotError,
     CommandContext,
     EventContext,
     FormContext,
@@ -42,6 +41,7 @@ from hub.bots.commands import (
     unknown_command,
 )
 from hub.bots.directory import person_info
+from hub.bots.invoke import Stale, run_handler, run_without_bot
 from hub.bots.registry import LoadedBot
 from hub.bots.session import BotSession
 from hub.cards import check_values, find_action, may_take, validate_card
@@ -55,10 +55,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class _Stale(Exception):
-    """The card moved on between the check and the claim; answered after the rollback."""
 
 
 @dataclass
@@ -191,7 +187,7 @@ class BotRuntime:
 
         async def body(session: BotSession) -> MessageOut:
             if not await claim_card_version(session.conn, message_id, version):
-                raise _Stale()
+                raise Stale()
             await record_card_action(
                 session.conn,
                 message_id=message_id,
@@ -237,7 +233,7 @@ class BotRuntime:
                 )
             else:
                 after, done = await self._run_without_bot(body, person, channel.id, ref)
-        except _Stale:
+        except Stale:
             return await self._stale_or_duplicate(person, message_id, version, action_id)
         metrics.card_actions.labels(outcome="taken").inc()
         return BotOutcome(
@@ -409,50 +405,9 @@ class BotRuntime:
         channel_id: int | None,
         ref: str | None = None,
     ) -> tuple[T, BotSession]:
-        limit = self.hub.settings.bot_handler_timeout_seconds
-        name = loaded.bot.name
-        async with self.hub.engine.connect() as conn:
-            transaction = await conn.begin()
-            session = BotSession(
-                self.hub,
-                bot_name=name,
-                bot_person=loaded.person,
-                conn=conn,
-                invoker_id=invoker.id if invoker else None,
-                channel_id=channel_id,
-                ref=ref,
-            )
-            try:
-                async with asyncio.timeout(limit):
-                    result = await body(session)
-                    await session.db.flush()
-                await transaction.commit()
-            except TimeoutError:
-                await transaction.rollback()
-                metrics.bot_failures.labels(bot=name, reason="timeout").inc()
-                log.error("bot %s: %s took longer than %.1f s and was stopped", name, what, limit)
-                raise HubError(
-                    ErrorCode.bot_timeout,
-                    f"The {name} bot took longer than {limit:g} s on {what} and was stopped; "
-                    "nothing it did was kept. Try again, or tell an admin if it keeps happening.",
-                ) from None
-            except (HubError, _Stale):
-                await transaction.rollback()
-                raise
-            except BotError as error:
-                await transaction.rollback()
-                raise HubError(ErrorCode.bad_request, str(error)) from None
-            except Exception:
-                await transaction.rollback()
-                metrics.bot_failures.labels(bot=name, reason="error").inc()
-                log.exception("bot %s failed on %s", name, what)
-                raise HubError(
-                    ErrorCode.bot_failed,
-                    f"The {name} bot failed on {what}; nothing it did was kept. "
-                    "The error is logged for an admin.",
-                ) from None
-            finally:
-                await session.db.close()
+        result, session = await run_handler(
+            self.hub, loaded, body, what=what, invoker=invoker, channel_id=channel_id, ref=ref
+        )
         await self._after_commit(session)
         return result, session
 
@@ -464,17 +419,7 @@ class BotRuntime:
         ref: str | None,
     ) -> tuple[T, BotSession]:
         """An action on an external bot's card: recorded here; the bot hears of it by webhook."""
-        async with self.hub.engine.connect() as conn, conn.begin():
-            session = BotSession(
-                self.hub,
-                bot_name="",
-                bot_person=person,
-                conn=conn,
-                invoker_id=person.id,
-                channel_id=channel_id,
-                ref=ref,
-            )
-            result = await body(session)
+        result, session = await run_without_bot(self.hub, body, person, channel_id, ref)
         await self._after_commit(session)
         return result, session
 

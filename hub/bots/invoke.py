@@ -1,0 +1,110 @@
+"""Running one bot handler: one transaction, a time limit, and a clear error when it fails.
+
+Everything the handler does through its context is written on the transaction's
+connection (hub.bots.session); it commits only if the handler returns in time. On any
+failure it is rolled back, the traceback is logged for the admin, and the person gets an
+error that says nothing was kept. Publishing after the commit is the runtime's part.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from hub import metrics
+from hub.botkit.context import BotError
+from hub.bots.registry import LoadedBot
+from hub.bots.session import BotSession
+from hub.errors import ErrorCode, HubError
+from hub.models import Person
+
+if TYPE_CHECKING:
+    from hub.state import HubState
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Stale(Exception):
+    """The card moved on between the check and the claim; answered after the rollback."""
+
+
+async def run_handler(
+    hub: HubState,
+    loaded: LoadedBot,
+    body: Callable[[BotSession], Awaitable[T]],
+    *,
+    what: str,
+    invoker: Person | None,
+    channel_id: int | None,
+    ref: str | None = None,
+) -> tuple[T, BotSession]:
+    limit = hub.settings.bot_handler_timeout_seconds
+    name = loaded.bot.name
+    async with hub.engine.connect() as conn:
+        transaction = await conn.begin()
+        session = BotSession(
+            hub,
+            bot_name=name,
+            bot_person=loaded.person,
+            conn=conn,
+            invoker_id=invoker.id if invoker else None,
+            channel_id=channel_id,
+            ref=ref,
+        )
+        try:
+            async with asyncio.timeout(limit):
+                result = await body(session)
+                await session.db.flush()
+            await transaction.commit()
+        except TimeoutError:
+            await transaction.rollback()
+            metrics.bot_failures.labels(bot=name, reason="timeout").inc()
+            log.error("bot %s: %s took longer than %.1f s and was stopped", name, what, limit)
+            raise HubError(
+                ErrorCode.bot_timeout,
+                f"The {name} bot took longer than {limit:g} s on {what} and was stopped; "
+                "nothing it did was kept. Try again, or tell an admin if it keeps happening.",
+            ) from None
+        except (HubError, Stale):
+            await transaction.rollback()
+            raise
+        except BotError as error:
+            await transaction.rollback()
+            raise HubError(ErrorCode.bad_request, str(error)) from None
+        except Exception:
+            await transaction.rollback()
+            metrics.bot_failures.labels(bot=name, reason="error").inc()
+            log.exception("bot %s failed on %s", name, what)
+            raise HubError(
+                ErrorCode.bot_failed,
+                f"The {name} bot failed on {what}; nothing it did was kept. "
+                "The error is logged for an admin.",
+            ) from None
+        finally:
+            await session.db.close()
+    return result, session
+
+
+async def run_without_bot(
+    hub: HubState,
+    body: Callable[[BotSession], Awaitable[T]],
+    person: Person,
+    channel_id: int | None,
+    ref: str | None,
+) -> tuple[T, BotSession]:
+    """The same transaction with no handler in it (an action on an external bot's card)."""
+    async with hub.engine.connect() as conn, conn.begin():
+        session = BotSession(
+            hub,
+            bot_name="",
+            bot_person=person,
+            conn=conn,
+            invoker_id=person.id,
+            channel_id=channel_id,
+            ref=ref,
+        )
+        result = await body(session)
+    return result, session
