@@ -189,6 +189,7 @@ class JsonSchema(Wire):
 
 
 _ACTION_ERRORS = (
+    ErrorCode.rate_limited,
     ErrorCode.message_not_found,
     ErrorCode.not_found,
     ErrorCode.forbidden,
@@ -223,6 +224,7 @@ routes: list[BaseRoute] = [
             ErrorCode.channel_archived,
             ErrorCode.unknown_command,
             ErrorCode.bad_request,
+            ErrorCode.rate_limited,
             ErrorCode.bot_failed,
             ErrorCode.bot_timeout,
         ),

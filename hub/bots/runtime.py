@@ -108,6 +108,9 @@ class BotRuntime:
         ref: str | None = None,
     ) -> BotOutcome:
         parsed = parse_command(text)
+        # Commands, clicks and form submissions share the sender's rate with messages: each
+        # may run a bot handler and a transaction.
+        await self.hub.send_limiter.check(person.id or 0)
         async with self.hub.sessions() as session:
             await permissions.check_post(session, person, channel_id)
         if parsed.name == "help":
@@ -155,6 +158,7 @@ class BotRuntime:
         *,
         ref: str | None = None,
     ) -> BotOutcome:
+        await self.hub.send_limiter.check(person.id or 0)
         async with self.hub.sessions() as session:
             message, channel = await permissions.check_read_message(session, person, message_id)
             await permissions.check_post(session, person, channel.id or 0)
@@ -260,6 +264,7 @@ class BotRuntime:
     async def submit_form(
         self, person: Person, form_id: str, values: object, *, ref: str | None = None
     ) -> BotOutcome:
+        await self.hub.send_limiter.check(person.id or 0)
         async with self.hub.engine.connect() as conn:
             form = (
                 await conn.execute(sa.select(bot_form_table).where(bot_form_table.c.id == form_id))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 from pydantic import TypeAdapter
 
 from hub.events import ServerFrame
-from tests.bots.conftest import TestBot
-from tests.support import count_rows
+from tests.bots.conftest import SAMPLE_BOT, TestBot
+from tests.support import Seed, count_rows, running_hub
 
 server_frame: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
 
@@ -181,3 +182,20 @@ async def test_bots_edit_replace_delete_and_message_directly(testbot: TestBot) -
     carol = await testbot.as_("carol")
     channel = (await carol.get(f"/api/v1/channels/{direct['channel_id']}")).json()["channel"]
     assert channel["kind"] == "direct"
+
+
+async def test_commands_and_clicks_share_the_senders_rate_limit(seed: Seed, tmp_path: Path) -> None:
+    async with running_hub(
+        seed.url, tmp_path, bots=SAMPLE_BOT, send_rate_burst=3, send_rate_per_second=0.2
+    ) as hub:
+        driver = TestBot(hub, seed)
+        try:
+            answers = [(await driver.command("/echo hi")).status_code for _ in range(4)]
+            assert answers == [200, 200, 200, 429]
+            limited = await driver.command("/echo again")
+            assert limited.json()["error"]["code"] == "rate_limited"
+            assert "Retry-After" in limited.headers
+            # Someone else is not slowed down.
+            assert (await driver.command("/echo hi", as_="carol")).status_code == 200
+        finally:
+            await driver.close()
