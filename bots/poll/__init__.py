@@ -137,8 +137,14 @@ def render(poll: Poll, counts: dict[int, int], *, creator_name: str) -> dict[str
         }
         blocks.append({"type": "actions", "actions": buttons})
         blocks.append({"type": "actions", "actions": [close_button]})
+    state = words["closed"] if poll.closed else words["open"]
+    summary = [
+        f"{option}: {counts.get(i, 0)} {words['votes']}" for i, option in enumerate(poll.options)
+    ]
     return {
         "schema": 1,
+        # Written here rather than generated, so mail and notifications read in the poll's language.
+        "fallback": "\n".join([f"📊 {poll.question} ({state})", *summary, blocks[1]["text"]]),
         "header": {"title": poll.question, "icon": "📊"},
         "status": {
             "label": words["closed"] if poll.closed else words["open"],

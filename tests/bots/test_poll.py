@@ -31,6 +31,12 @@ async def test_poll_votes_live_one_per_person(testbot: TestBot) -> None:
     assert voted.status_code == 200, voted.text
     poll = voted.json()["message"]
     assert "1 票 (100%)" in counts(poll["card"])
+    # The fallback (mail, notifications) reads in the poll's language and has the counts.
+    assert poll["card"]["fallback"].splitlines()[:2] == [
+        "📊 Where do we eat? 吃什么？ (进行中)",
+        "Noodles: 1 票",
+    ]
+    assert poll["text"] == poll["card"]["fallback"]
     update = await carol_sees.expect("card.updated")
     assert update["message"]["card_version"] == poll["card_version"] == 2
 

@@ -68,6 +68,8 @@ function body(message, ctx, editing, meId) {
     </form>`;
   }
   if (!message.text) return null;
+  // A card's text is its fallback (for mail and notifications): the card itself shows it.
+  if (message.card && message.text === message.card.fallback) return null;
   const text = renderMarkdown(message.text, {
     meId,
     mentionOf: (username) => {
