@@ -174,3 +174,9 @@ async def tidy(ctx: CommandContext) -> None:
     gone = await ctx.post(text="temporary")
     await ctx.delete(gone.id)
     await ctx.post_direct(ctx.person.id, "just for you")
+
+
+@bot.command("unremind", usage="text", description="Cancels a reminder")
+async def unremind(ctx: CommandContext) -> None:
+    cancelled = await ctx.cancel(f"remind-{ctx.channel_id}-{ctx.text}")
+    await ctx.reply_private("cancelled" if cancelled else "nothing to cancel")

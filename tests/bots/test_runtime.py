@@ -199,3 +199,14 @@ async def test_commands_and_clicks_share_the_senders_rate_limit(seed: Seed, tmp_
             assert (await driver.command("/echo hi", as_="carol")).status_code == 200
         finally:
             await driver.close()
+
+
+async def test_a_cancelled_timer_never_fires(testbot: TestBot) -> None:
+    assert (await testbot.command("/remind 1.0 never")).status_code == 200
+    cancelled = await testbot.command("/unremind never")
+    assert cancelled.json()["replies"][0]["text"] == "cancelled"
+    again = await testbot.command("/unremind never")
+    assert again.json()["replies"][0]["text"] == "nothing to cancel"
+    await asyncio.sleep(1.6)
+    assert "reminder: never" not in [m["text"] for m in await testbot.messages()]
+    assert await count_rows(testbot.seed.url, "timer", "status = 'cancelled'") == 1
