@@ -250,7 +250,7 @@ class BotSession:
             if at is not None:
                 raise BotError("schedule() takes `at` or `after`, not both.")
             at = utcnow() + after
-        return await schedule_timer(
+        timer_id = await schedule_timer(
             self.conn,
             bot=self.bot_name,
             handler=handler,
@@ -260,6 +260,16 @@ class BotSession:
             key=key,
             payload=payload,
         )
+        if at is not None:
+            # A timer due before the next poll is swept on time (after the commit, so the
+            # sweep can see it).
+            due = at
+
+            async def wake() -> None:
+                self.hub.timers.wake_at(due)
+
+            self.after_commit.append(wake)
+        return timer_id
 
     async def cancel(self, key: str) -> bool:
         return await cancel_timer(self.conn, bot=self.bot_name, key=key)

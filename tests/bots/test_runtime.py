@@ -210,3 +210,18 @@ async def test_a_cancelled_timer_never_fires(testbot: TestBot) -> None:
     await asyncio.sleep(1.6)
     assert "reminder: never" not in [m["text"] for m in await testbot.messages()]
     assert await count_rows(testbot.seed.url, "timer", "status = 'cancelled'") == 1
+
+
+async def test_a_timer_due_before_the_next_poll_fires_on_time(seed: Seed, tmp_path: Path) -> None:
+    async with running_hub(seed.url, tmp_path, bots=SAMPLE_BOT, timer_poll_seconds=60) as hub:
+        driver = TestBot(hub, seed)
+        try:
+            watcher = await driver.watch("carol")
+            started = time.monotonic()
+            assert (await driver.command("/remind 0.5 soon")).status_code == 200
+            frame = await watcher.expect("message.new", timeout=10)
+            while frame["message"]["text"] != "reminder: soon":
+                frame = await watcher.expect("message.new", timeout=10)
+            assert time.monotonic() - started < 5, "waited for the 60 s poll instead"
+        finally:
+            await driver.close()
