@@ -55,6 +55,17 @@ async def test_chat_screens_are_accessible(open_page: OpenPage) -> None:
     await expect(page.get_by_role("dialog")).to_be_visible(timeout=TIMEOUT)
     found = await violations(page)
     assert found == [], "\n".join(found)
+    await page.keyboard.press("Escape")
+    in_channel = page.get_by_test_id("message-scroller").locator(
+        "[data-testid=message]", has_text="Hello"
+    )
+    await in_channel.hover()
+    await in_channel.get_by_role("button", name="Delete").click()
+    await expect(page.get_by_test_id("confirm-dialog")).to_be_visible(timeout=TIMEOUT)
+    found = await violations(page)
+    assert found == [], "\n".join(found)
+    await page.keyboard.press("Escape")
+    await expect(page.get_by_test_id("confirm-dialog")).to_be_hidden()
 
     phone = await open_page("carol", phone=True, locale="zh-CN")
     await wait_live(phone)

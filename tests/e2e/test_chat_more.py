@@ -105,10 +105,19 @@ async def test_edit_and_delete_your_own_message(open_page: OpenPage) -> None:
     await editor.press("Enter")
     await expect(message(carol, "a fixed message")).to_contain_text("(edited)", timeout=TIMEOUT)
 
-    bob.once("dialog", lambda dialog: dialog.accept())
     fixed = message(bob, "a fixed message")
     await fixed.hover()
     await fixed.get_by_role("button", name="Delete").click()
+    confirm = bob.get_by_test_id("confirm-dialog")
+    await expect(confirm).to_contain_text("Delete message?", timeout=TIMEOUT)
+    # Cancel keeps it (the safe answer has the focus); asking again and confirming deletes.
+    await expect(confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    await confirm.get_by_role("button", name="Cancel").click()
+    await expect(confirm).to_be_hidden()
+    await expect(message(carol, "a fixed message")).to_be_visible()
+    await fixed.hover()
+    await fixed.get_by_role("button", name="Delete").click()
+    await bob.get_by_test_id("confirm-dialog").get_by_role("button", name="Delete").click()
     await expect(carol.get_by_text("This message was deleted.")).to_be_visible(timeout=TIMEOUT)
     await expect(message(carol, "a fixed message")).to_have_count(0)
 

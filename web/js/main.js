@@ -420,6 +420,7 @@ const intents = {
     }
   },
   openDialog: ({ name }) => dispatch({ type: "ui/dialog", dialog: name }),
+  askConfirm: (confirm) => dispatch({ type: "ui/confirm", confirm }),
   closeDialog: () => dispatch({ type: "ui/dialog", dialog: null }),
   openSwitcher: () => dispatch({ type: "ui/switcher", open: true }),
   closeSwitcher: () => dispatch({ type: "ui/switcher", open: false }),

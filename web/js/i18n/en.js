@@ -83,6 +83,7 @@ export default {
   "message.edit": "Edit",
   "message.delete": "Delete",
   "message.confirmDelete": "Delete this message? This cannot be undone.",
+  "message.confirmDeleteTitle": "Delete message?",
 
   "reaction.label": "{emoji} {count}: {names}. Click to add or remove yours.",
   "reaction.add": "React with {emoji}",
@@ -121,6 +122,7 @@ export default {
   "dialog.browse": "Browse channels",
   "dialog.direct": "New direct message",
   "dialog.switcher": "Jump to",
+  "dialog.confirm": "Please confirm",
 
   "create.title": "Create a channel",
   "create.name": "Name",
@@ -151,6 +153,7 @@ export default {
   "picker.remove": "Remove {name}",
 
   "common.cancel": "Cancel",
+  "common.ok": "OK",
   "common.save": "Save",
   "common.close": "Close",
   "common.loading": "Loading…",

@@ -83,6 +83,7 @@ export default {
   "message.edit": "编辑",
   "message.delete": "删除",
   "message.confirmDelete": "删除这条消息？删除后无法恢复。",
+  "message.confirmDeleteTitle": "删除消息？",
 
   "reaction.label": "{emoji} {count}：{names}。点击添加或取消你的回应。",
   "reaction.add": "用 {emoji} 回应",
@@ -121,6 +122,7 @@ export default {
   "dialog.browse": "浏览频道",
   "dialog.direct": "发起私信",
   "dialog.switcher": "跳转",
+  "dialog.confirm": "请确认",
 
   "create.title": "创建频道",
   "create.name": "名称",
@@ -151,6 +153,7 @@ export default {
   "picker.remove": "移除 {name}",
 
   "common.cancel": "取消",
+  "common.ok": "确定",
   "common.save": "保存",
   "common.close": "关闭",
   "common.loading": "加载中…",

@@ -406,7 +406,9 @@ export function reduce(state, action) {
     case "ui/drawer":
       return ui(state, { drawerOpen: action.open });
     case "ui/dialog":
-      return { ...ui(state, { dialog: action.dialog, dialogError: null, switcherOpen: false }), peopleResults: action.dialog ? state.peopleResults : null };
+      return { ...ui(state, { dialog: action.dialog, dialogError: null, switcherOpen: false, confirm: null }), peopleResults: action.dialog ? state.peopleResults : null };
+    case "ui/confirm":
+      return ui(state, { dialog: "confirm", confirm: action.confirm, dialogError: null, switcherOpen: false });
     case "ui/dialogError":
       return ui(state, { dialogError: action.error });
     case "ui/switcher":

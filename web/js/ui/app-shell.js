@@ -22,12 +22,14 @@ import { mountCreateChannelDialog } from "./create-channel-dialog.js";
 import { mountBrowseDialog } from "./browse-dialog.js";
 import { mountDirectDialog } from "./direct-dialog.js";
 import { mountQuickSwitcher } from "./quick-switcher.js";
+import { mountConfirmDialog } from "./confirm-dialog.js";
 
 const DIALOGS = {
   create: mountCreateChannelDialog,
   browse: mountBrowseDialog,
   direct: mountDirectDialog,
   switcher: mountQuickSwitcher,
+  confirm: mountConfirmDialog,
 };
 
 export function mountAppShell(root, store, { timeZone }) {

@@ -215,7 +215,14 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
         emit(root, "cancelEdit", {});
         break;
       case "deleteMessage":
-        if (window.confirm(t("message.confirmDelete"))) emit(root, "deleteMessage", { messageId });
+        emit(root, "askConfirm", {
+          title: t("message.confirmDeleteTitle"),
+          text: t("message.confirmDelete"),
+          ok: t("message.delete"),
+          danger: true,
+          intent: "deleteMessage",
+          detail: { messageId },
+        });
         break;
       case "retrySend":
         emit(root, "retrySend", { clientMsgId });

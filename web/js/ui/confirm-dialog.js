@@ -1,0 +1,38 @@
+/**
+ * Asks before something that cannot be undone (deleting a message; later, a card action
+ * with a confirmation). What to ask and what to do on OK come from `state.ui.confirm`.
+ *
+ *   emit("askConfirm", { title, text, ok, danger: true, intent: "deleteMessage", detail: { messageId } });
+ *   // the shell shows this dialog; OK re-emits `intent` with `detail`, then closeDialog.
+ *
+ * Intents: the confirmed intent, closeDialog.
+ */
+import { html, render } from "../lib/html.js";
+import { t } from "../lib/i18n.js";
+
+export function mountConfirmDialog(root, store) {
+  const ask = store.getState().ui.confirm || {};
+  const emit = (name, detail = {}) => root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+  render(root, html`<div class="dialog-form" data-testid="confirm-dialog">
+      <h2 class="dialog-title" id="confirm-title">${ask.title || ""}</h2>
+      ${ask.text ? html`<p class="confirm-text">${ask.text}</p>` : null}
+      <div class="dialog-actions">
+        <button type="button" class="btn" data-choice="cancel">${ask.cancel || t("common.cancel")}</button>
+        <button type="button" class="${ask.danger ? "btn btn-danger" : "btn btn-primary"}" data-choice="ok">${ask.ok || t("common.ok")}</button>
+      </div>
+    </div>`);
+  root.addEventListener("click", onClick);
+  function onClick(event) {
+    const choice = event.target.closest("[data-choice]")?.dataset.choice;
+    if (!choice) return;
+    if (choice === "ok" && ask.intent) emit(ask.intent, ask.detail || {});
+    emit("closeDialog");
+  }
+  // For something destructive the safe answer has the focus, so a stray Enter does no harm.
+  setTimeout(() => root.querySelector(`[data-choice="${ask.danger ? "cancel" : "ok"}"]`)?.focus(), 0);
+  return {
+    destroy() {
+      root.removeEventListener("click", onClick);
+    },
+  };
+}
