@@ -202,6 +202,7 @@ async def test_phone_layout_drawer_and_full_width_list(open_page: OpenPage) -> N
     await send(carol, "Hello from my phone 手机")
     await expect(message(carol, "Hello from my phone")).to_be_visible(timeout=TIMEOUT)
     menu = carol.get_by_role("button", name="Open menu")
+    await expect(menu).to_be_visible()
     menu_box = await menu.bounding_box()
     assert menu_box is not None and menu_box["height"] >= 44 and menu_box["width"] >= 44
     await screenshot(carol, "phone-channel")

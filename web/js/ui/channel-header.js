@@ -12,6 +12,11 @@ import { icon } from "./icons.js";
 import { presenceDot } from "./avatar.js";
 
 export function mountChannelHeader(root, store) {
+  // The menu button is made once: re-rendering it on every presence change would take the
+  // keyboard focus away from it (and move it under a tapping finger).
+  render(root, html`<button type="button" class="icon-btn menu-btn" data-intent="openDrawer" aria-label="${t("header.openMenu")}" aria-controls="sidebar" data-testid="menu-button">${icon("menu")}<span class="menu-dot" aria-hidden="true" hidden></span></button><div class="header-rest"></div>`);
+  const menuDot = root.querySelector(".menu-dot");
+  const rest = root.querySelector(".header-rest");
   let last = [];
   function update() {
     const state = store.getState();
@@ -21,10 +26,10 @@ export function mountChannelHeader(root, store) {
     if (inputs.every((v, i) => v === last[i])) return;
     last = inputs;
     const unread = totalUnread(state) - (channel?.unread_count || 0);
+    menuDot.hidden = !(unread > 0);
     const partner = directPartner(state, channel);
     const kindIcon = !channel ? null : channel.kind === "private" ? icon("lock") : channel.kind === "public" ? icon("hash") : null;
-    render(root, html`
-      <button type="button" class="icon-btn menu-btn" data-intent="openDrawer" aria-label="${t("header.openMenu")}" aria-controls="sidebar" data-testid="menu-button">${icon("menu")}${unread > 0 ? html`<span class="menu-dot" aria-hidden="true"></span>` : null}</button>
+    render(rest, html`
       <div class="header-main">
         <h1 class="channel-title">${kindIcon}<span>${channel ? channelTitle(state, channel, locale) : t("header.noChannel")}</span>${partner ? presenceDot(state.presence[partner.id] || "offline") : null}</h1>
         ${channel?.topic ? html`<p class="channel-topic" title="${channel.topic}">${channel.topic}</p>` : null}
