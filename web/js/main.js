@@ -421,6 +421,38 @@ const intents = {
   },
   openDialog: ({ name }) => dispatch({ type: "ui/dialog", dialog: name }),
   askConfirm: (confirm) => dispatch({ type: "ui/confirm", confirm }),
+  openChannelDetails() {
+    const channelId = store.getState().ui.openChannelId;
+    if (channelId == null) return;
+    dispatch({ type: "ui/dialog", dialog: "channel" });
+    loadMembers(channelId);
+  },
+  async setTopic({ channelId, topic }) {
+    try {
+      const { channel } = await api.patch(`/api/v1/channels/${channelId}`, { topic });
+      dispatch({ type: "channel/loaded", channel });
+      dispatch({ type: "ui/dialog", dialog: null });
+    } catch (error) {
+      dispatch({ type: "ui/dialogError", error: error.message });
+    }
+  },
+  async addMembers({ channelId, personIds }) {
+    try {
+      await api.post(`/api/v1/channels/${channelId}/members`, { person_ids: personIds });
+      dispatch({ type: "ui/dialog", dialog: null });
+      loadMembers(channelId);
+    } catch (error) {
+      dispatch({ type: "ui/dialogError", error: error.message });
+    }
+  },
+  async leaveChannel({ channelId }) {
+    try {
+      await api.post(`/api/v1/channels/${channelId}/leave`);
+      // The server's channel.removed frame takes it out of the sidebar on every device.
+    } catch (error) {
+      notice(error.message);
+    }
+  },
   closeDialog: () => dispatch({ type: "ui/dialog", dialog: null }),
   openSwitcher: () => dispatch({ type: "ui/switcher", open: true }),
   closeSwitcher: () => dispatch({ type: "ui/switcher", open: false }),

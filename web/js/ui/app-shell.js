@@ -23,6 +23,7 @@ import { mountBrowseDialog } from "./browse-dialog.js";
 import { mountDirectDialog } from "./direct-dialog.js";
 import { mountQuickSwitcher } from "./quick-switcher.js";
 import { mountConfirmDialog } from "./confirm-dialog.js";
+import { mountChannelDialog } from "./channel-dialog.js";
 
 const DIALOGS = {
   create: mountCreateChannelDialog,
@@ -30,6 +31,7 @@ const DIALOGS = {
   direct: mountDirectDialog,
   switcher: mountQuickSwitcher,
   confirm: mountConfirmDialog,
+  channel: mountChannelDialog,
 };
 
 export function mountAppShell(root, store, { timeZone }) {

@@ -3,7 +3,7 @@
  *
  *   mountChannelHeader(headerElement, store);
  *
- * Intents: openDrawer.
+ * Intents: openDrawer, openChannelDetails.
  */
 import { html, render } from "../lib/html.js";
 import { t, getLocale } from "../lib/i18n.js";
@@ -36,7 +36,7 @@ export function mountChannelHeader(root, store) {
       </div>
       ${channel?.shared ? html`<span class="shared-pill" title="${t("sidebar.sharedWith", { orgs: channel.partner_orgs.join(", ") })}">${icon("globe")}<span>${t("header.shared", { orgs: channel.partner_orgs.join(", ") })}</span></span>` : null}
       ${channel?.archived ? html`<span class="tag">${t("sidebar.archived")}</span>` : null}
-      ${channel && channel.member_count ? html`<span class="member-count" title="${t("header.members", { count: channel.member_count })}">${icon("users")}<span>${channel.member_count}</span></span>` : null}`);
+      ${channel ? html`<button type="button" class="member-count" data-intent="openChannelDetails" data-testid="channel-details" aria-label="${t("channel.details")}" title="${channel.member_count ? t("header.members", { count: channel.member_count }) : t("channel.details")}">${icon("users")}${channel.member_count ? html`<span>${channel.member_count}</span>` : null}</button>` : null}`);
   }
   root.addEventListener("click", (event) => {
     const button = event.target.closest("[data-intent]");

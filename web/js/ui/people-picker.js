@@ -1,7 +1,7 @@
 /**
  * Pick people from the directory: a search box, results, and chips for those picked.
  *
- *   const picker = mountPeoplePicker(element, store, { label: t("create.members") });
+ *   const picker = mountPeoplePicker(element, store, { label: t("create.members"), exclude: (id) => false });
  *   picker.selected()  // → [personId, ...]
  *
  * Intents: searchPeople {q}.
@@ -14,7 +14,7 @@ import { icon } from "./icons.js";
 
 let counter = 0;
 
-export function mountPeoplePicker(root, store, { label }) {
+export function mountPeoplePicker(root, store, { label, exclude = () => false }) {
   const uid = `picker-${++counter}`;
   const picked = new Map();
   render(root, html`<div class="people-picker">
@@ -33,7 +33,7 @@ export function mountPeoplePicker(root, store, { label }) {
     if (!force && state.peopleResults === last) return;
     last = state.peopleResults;
     const locale = getLocale();
-    const people = (state.peopleResults || []).filter((p) => p.id !== state.me?.id && !picked.has(p.id));
+    const people = (state.peopleResults || []).filter((p) => p.id !== state.me?.id && !picked.has(p.id) && !exclude(p.id));
     render(results, html`${people.map((p) => html`<li><button type="button" class="person-option" data-person-id="${p.id}">
       ${avatar(p, { locale, size: "sm" })}<span class="option-label">${nameOf(p, locale)}</span><span class="muted option-detail">${p.title || ""} @${p.username}</span></button></li>`)}`);
     render(chips, html`${[...picked.values()].map((p) => html`<span class="chip">${nameOf(p, locale)}<button type="button" class="chip-remove" data-remove-id="${p.id}" aria-label="${t("picker.remove", { name: nameOf(p, locale) })}">${icon("close")}</button></span>`)}`);
