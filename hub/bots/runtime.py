@@ -341,6 +341,9 @@ class BotRuntime:
                 late=due.late,
             )
             await handler(ctx)
+            if due.finish_in is not None:
+                # The firing is recorded in the handler's transaction: both or neither.
+                await due.finish_in(session.conn)
 
         await self._invoke(loaded, body, what=f"timer {due.handler}", invoker=None, channel_id=None)
 

@@ -7,11 +7,13 @@ A row is one timer: one-shot (`due_at` only) or recurring (`cron` in `time_zone`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from hub.models import UtcDateTime, utcnow
@@ -65,3 +67,9 @@ class DueTimer:
     fired_at: datetime
     late: bool  # fired more than late_after_seconds after due_at (e.g. the hub was down)
     cron: str | None
+    # Records this firing as finished on the given connection, inside the fire's own
+    # transaction, so the work and its record commit together (no second firing if the
+    # process dies between them). Set by the TimerService; None in a hand-made DueTimer.
+    finish_in: Callable[[AsyncConnection], Awaitable[bool]] | None = field(
+        default=None, compare=False, repr=False
+    )

@@ -14,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from prometheus_client import Counter
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub.models import utcnow
 from hub.timers.models import DueTimer
@@ -154,7 +155,17 @@ class TimerService:
         return claims
 
     async def _run(self, held: Claim) -> None:
-        timer = held.timer
+        finished_with_fire = False
+
+        async def finish_in(conn: AsyncConnection) -> bool:
+            nonlocal finished_with_fire
+            status = await finish(
+                conn, held, process_id=self.process_id, now=self._clock(), error=None
+            )
+            finished_with_fire = status is not None
+            return finished_with_fire
+
+        timer = replace(held.timer, finish_in=finish_in)
         error: str | None = None
         async with self._fire_slots:
             timers_fired.labels(late="true" if timer.late else "false").inc()
@@ -172,6 +183,8 @@ class TimerService:
                     )
                 else:
                     error = f"{type(exc).__name__}: {exc}"
+        if error is None and finished_with_fire:
+            return  # recorded in the fire's own transaction, which committed
         try:
             async with self._engine.begin() as conn:
                 status = await finish(

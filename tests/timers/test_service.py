@@ -276,3 +276,28 @@ async def test_poll_fires_timers_and_stop_waits_for_running_fires(engine: AsyncE
         await service.stop()
     assert [timer.id for timer in recorder.fired] == [timer_id]
     assert (await read_timer(engine, timer_id)).status == "done"
+
+
+async def test_a_fire_can_record_itself_in_its_own_transaction(
+    engine: AsyncEngine, clock: FakeClock
+) -> None:
+    """The runtime finishes the firing inside the handler's transaction: committed together,
+    or, when the handler's transaction fails, the service records the failure instead."""
+    done_id = await schedule(engine, clock, bot="b", handler="ok", at=clock())
+    failed_id = await schedule(engine, clock, bot="b", handler="broken", at=clock())
+    outcomes: dict[str, bool] = {}
+
+    async def fire(timer: DueTimer) -> None:
+        assert timer.finish_in is not None
+        async with engine.begin() as conn:
+            outcomes[timer.handler] = await timer.finish_in(conn)
+            if timer.handler == "broken":
+                raise RuntimeError("the handler failed after recording")  # rolls back
+
+    service = TimerService(engine, fire, process_id="hub-1", clock=clock)
+    clock.advance(seconds=1)
+    assert await service.sweep() == 2
+    assert outcomes == {"ok": True, "broken": True}
+    assert (await read_timer(engine, done_id)).status == "done"
+    failed = await read_timer(engine, failed_id)
+    assert failed.status == "failed" and "failed after recording" in failed.last_error
