@@ -133,9 +133,8 @@ async def get_card(request: Request) -> Response:
     person = await current_person(request)
     message_id = request.path_params["message_id"]
     async with hub.sessions() as session:
-        message, _ = await permissions.check_read_message(session, person, message_id)
-    async with hub.engine.connect() as conn:
-        out = await load_message(conn, message_id)
+        await permissions.check_read_message(session, person, message_id)
+        out = await load_message(await session.connection(), message_id)
     assert out is not None
     if out.card is None:
         return json_response(CardView(message=out, actions=[]))

@@ -11,7 +11,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hub.errors import ErrorCode, HubError
-from hub.models import Bot, Org, Person
+from hub.models import Bot, Person
+from hub.people import add_person
 
 BOT_USERNAME = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
 
@@ -30,21 +31,10 @@ async def register_external_bot(
             ErrorCode.validation_failed,
             "`name`: 2-40 lowercase letters, digits, - or _, starting with a letter.",
         )
-    taken = (await session.exec(select(Person).where(Person.username == name))).first()
-    if taken is not None:
-        raise HubError(ErrorCode.already_exists, f"The username {name!r} is taken.")
-    org = (await session.exec(select(Org).where(Org.kind == "home").order_by(col(Org.id)))).first()
-    if org is None:
-        raise HubError(ErrorCode.conflict, "Create the home organisation first (hub init).")
-    person = Person(
-        org_id=org.id or 0,
-        username=name,
-        display_name=display_name,
-        kind="bot",
-        title=description or None,
+    # The person row is made the way every person is (checks, home org, unique username).
+    person = await add_person(
+        session, username=name, display_name=display_name, kind="bot", title=description or None
     )
-    session.add(person)
-    await session.flush()
     row = Bot(
         person_id=person.id or 0,
         name=name,

@@ -14,14 +14,13 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hub.botkit.bot import Bot, localized
 from hub.config import Settings
 from hub.db import SessionMaker
 from hub.models import Bot as BotRow
-from hub.models import Org, Person
+from hub.models import Person
+from hub.people import ensure_home_org, find_person
 
 log = logging.getLogger(__name__)
 ENTRY_POINT_GROUP = "hub.bots"
@@ -119,15 +118,16 @@ async def ensure_bot_users(
 
 async def _ensure_one(sessions: SessionMaker, bot: Bot) -> Person:
     async with sessions() as session:
-        person = (await session.exec(select(Person).where(Person.username == bot.name))).first()
+        person = await find_person(session, bot.name)
         if person is not None and person.kind != "bot":
             raise RuntimeError(
                 f"The username {bot.name!r} belongs to a person, not a bot; rename that person "
                 "or the bot before enabling it."
             )
         if person is None:
-            org_id = await _home_org_id(session)
-            person = Person(org_id=org_id, username=bot.name, display_name="", kind="bot")
+            # A hub started before `hub init --org-name` still gets its bots, under "Hub".
+            org = await ensure_home_org(session, "Hub")
+            person = Person(org_id=org.id or 0, username=bot.name, display_name="", kind="bot")
         person.display_name = localized(bot.display_name, "zh-CN")[:200]
         person.name_en = localized(bot.display_name, "en")[:200]
         person.title = localized(bot.description, "en")[:200] or None
@@ -142,13 +142,3 @@ async def _ensure_one(sessions: SessionMaker, bot: Bot) -> Person:
         await session.commit()
         await session.refresh(person)
         return person
-
-
-async def _home_org_id(session: AsyncSession) -> int:
-    org = (await session.exec(select(Org).where(Org.kind == "home").order_by(col(Org.id)))).first()
-    if org is None:
-        org = Org(name="Hub", kind="home")
-        session.add(org)
-        await session.flush()
-    assert org.id is not None
-    return org.id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -75,19 +76,18 @@ class BotRuntime:
         self._by_name = {loaded.bot.name: loaded for loaded in bots}
         self._by_person = {loaded.person_id: loaded for loaded in bots}
         self._commands = {name: loaded for loaded in bots for name in loaded.bot.commands}
+        # Decided once: with no bot listening for messages, publishing costs nothing extra.
+        self._message_listeners = [loaded for loaded in bots if loaded.bot.events.get("message")]
         self._tasks: set[asyncio.Task[None]] = set()
 
     def commands(self, locale: str = "en") -> list[CommandInfo]:
         return command_infos(self.bots, locale)
 
-    def bot_of(self, person_id: int) -> LoadedBot | None:
-        return self._by_person.get(person_id)
-
     # Publishing: the committer's events and the bots' own go through here
 
     async def publish(self, events: list[LoggedEvent]) -> None:
         await self.hub.delivery.publish(events)
-        if self.bots and any(event.type == "message.new" for event in events):
+        if self._message_listeners and any(event.type == "message.new" for event in events):
             self._spawn(self._notice_messages(events))
 
     async def stop(self) -> None:
@@ -115,7 +115,7 @@ class BotRuntime:
             await permissions.check_post(session, person, channel_id)
         if parsed.name == "help":
             reply = Ephemeral(
-                id=f"help-{utcnow().timestamp()}",
+                id=uuid.uuid4().hex,
                 bot_id=0,
                 channel_id=channel_id,
                 text=help_text(self.commands(person.locale), person.locale),
@@ -358,8 +358,8 @@ class BotRuntime:
             if message["sender_id"] in self._by_person or message.get("card") is not None:
                 continue  # bots do not hear bots (no loops), nor cards
             messages.append(message)
-        listeners = [loaded for loaded in self.bots if loaded.bot.events.get("message")]
-        if not messages or not listeners:
+        listeners = self._message_listeners
+        if not messages:
             return
         async with self.hub.engine.connect() as conn:
             rows = await conn.execute(

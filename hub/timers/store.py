@@ -106,21 +106,14 @@ async def schedule_timer(
     if key is None:
         inserted = await conn.execute(sa.insert(timer_table).values(values).returning(_t.id))
         return int(inserted.scalar_one())
-    # One statement, so two concurrent schedules of the same key cannot both insert.
-    if conn.dialect.name == "postgresql":
-        pg_insert = postgresql.insert(timer_table).values(values)
-        upsert: sa.Executable = pg_insert.on_conflict_do_update(
-            index_elements=[_t.bot, _t.key],
-            set_={name: pg_insert.excluded[name] for name in _REPLACED},
-        ).returning(_t.id)
-    elif conn.dialect.name == "sqlite":
-        lite_insert = sqlite.insert(timer_table).values(values)
-        upsert = lite_insert.on_conflict_do_update(
-            index_elements=[_t.bot, _t.key],
-            set_={name: lite_insert.excluded[name] for name in _REPLACED},
-        ).returning(_t.id)
-    else:
-        raise NotImplementedError(f"timers support SQLite and PostgreSQL, not {conn.dialect.name}")
+    # One statement, so two concurrent schedules of the same key cannot both insert. Both
+    # databases the hub runs on (hub.db) spell the upsert the same way.
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    insert = dialect_insert(timer_table).values(values)
+    upsert = insert.on_conflict_do_update(
+        index_elements=[_t.bot, _t.key],
+        set_={name: insert.excluded[name] for name in _REPLACED},
+    ).returning(_t.id)
     return int((await conn.execute(upsert)).scalar_one())
 
 
