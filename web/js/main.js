@@ -16,6 +16,7 @@ import { syncCursors, queuedSends, outboxToSave, lastOwnMessage } from "./state/
 import { loadOutbox, saveOutbox } from "./state/drafts.js";
 import { mountSignIn } from "./ui/sign-in.js";
 import { mountAppShell } from "./ui/app-shell.js";
+import { createCardRequests } from "./cards/requests.js";
 
 const app = document.getElementById("app");
 const store = createStore(reduce, initialState());
@@ -32,6 +33,7 @@ document.documentElement.lang = getLocale();
 const timeZone = () => store.getState().me?.time_zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
 const dispatch = (action) => store.dispatch(action);
 const notice = (text) => dispatch({ type: "ui/notice", notice: text });
+const cards = createCardRequests({ dispatch, getState: () => store.getState(), send: (frame) => connection?.send(frame), api });
 
 function uuid() {
   if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
@@ -82,6 +84,7 @@ async function startSession(me) {
   startConnection();
   api.get("/api/v1/commands", { locale: getLocale() }).then((r) => dispatch({ type: "commands/loaded", commands: r.commands }), () => {});
   loadPresence();
+  if (me.kind !== "guest") loadDepartments();
   const state = store.getState();
   const remembered = Number(localStorage.getItem(`hub.lastChannel.${me.id}`));
   const first = state.channels[remembered] ? remembered : Object.values(state.channels).sort((a, b) => a.id - b.id)[0]?.id;
@@ -114,6 +117,7 @@ function startConnection() {
     onStatus: (status) => {
       dispatch({ type: "connection/status", status });
       if (status === "live") flushOutbox();
+      else cards.connectionLost();
     },
     onAuthLost: signedOut,
   });
@@ -122,6 +126,7 @@ function startConnection() {
 
 function onFrame(frame) {
   const at = Date.now();
+  if (cards.onFrame(frame)) return;
   if (frame.type === "error" && !frame.client_msg_id) {
     const command = commandRefs.get(frame.ref);
     if (command) {
@@ -213,6 +218,15 @@ async function loadPresence(extra = []) {
     dispatch({ type: "presence/loaded", presence });
   } catch {
     // Presence is a nicety.
+  }
+}
+
+async function loadDepartments() {
+  try {
+    const { departments } = await api.get("/api/v1/departments");
+    dispatch({ type: "departments/loaded", departments });
+  } catch {
+    // Department pickers then offer only what a card pre-fills.
   }
 }
 
@@ -453,7 +467,19 @@ const intents = {
       notice(error.message);
     }
   },
-  closeDialog: () => dispatch({ type: "ui/dialog", dialog: null }),
+  closeDialog() {
+    if (store.getState().form) dispatch({ type: "form/close" });
+    dispatch({ type: "ui/dialog", dialog: null });
+  },
+  // ---- cards (web/js/cards/)
+  cardDraft: ({ key, name, value }) => dispatch({ type: "card/draft", key, name, value }),
+  cardSearch({ key, name, q }) {
+    dispatch({ type: "card/search", key, name, q });
+    return intents.searchPeople({ q: q.trim() });
+  },
+  cardInvalid: ({ key, fieldErrors, error }) => dispatch({ type: "card/invalid", key, fieldErrors, error }),
+  cardAction: (detail) => cards.takeAction(detail),
+  submitForm: (detail) => cards.submitForm(detail),
   openSwitcher: () => dispatch({ type: "ui/switcher", open: true }),
   closeSwitcher: () => dispatch({ type: "ui/switcher", open: false }),
   openDrawer: () => dispatch({ type: "ui/drawer", open: true }),

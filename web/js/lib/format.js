@@ -62,6 +62,15 @@ export function formatDateTime(when, opts = {}) {
 }
 
 /**
+ * A short date and time, for card timelines: "Mar 1, 2025, 9:30 AM", "2025年3月1日 09:30".
+ * @param {string | Date} when
+ * @param {FormatOptions} [opts]
+ */
+export function formatShortDateTime(when, opts = {}) {
+  return formatter("short-datetime", { dateStyle: "medium", timeStyle: "short" }, opts).format(toDate(when));
+}
+
+/**
  * The calendar day in the time zone, "2026-11-27", for day separators.
  * @param {string | Date} when
  * @param {FormatOptions} [opts] only timeZone matters

@@ -9,10 +9,13 @@
  * Applying a channel event is idempotent per message (upsert by id, reactions as sets), so an
  * HTTP page and a replayed event can overlap safely; counters (unread, reply counts) only move
  * for events past the channel's cursor. Time comes in on the action (`at`), never from a clock.
+ * Card drafts, card requests and forms are reduced in state/cards.js.
  */
+import { CARD_ACTIONS, initialCardState, reduceCards, replaceCardMessage } from "./cards.js";
 
 export function initialState() {
   return {
+    ...initialCardState(),
     me: null,
     authChecked: false,
     signInError: null,
@@ -171,8 +174,10 @@ function channelEvent(state, event) {
       return next;
     }
     case "message.edited":
-    case "card.updated":
       return state.byId[event.message.id] ? { ...next, byId: set(next.byId, event.message.id, event.message) } : storeMessages(next, [event.message]);
+    case "card.updated":
+      // A replayed old update must not undo a newer card we already have (e.g. from a stale answer).
+      return state.byId[event.message.id] ? replaceCardMessage(next, event.message) : storeMessages(next, [event.message]);
     case "message.deleted":
       return patchMessage(next, event.message_id, (m) => ({ ...m, deleted: true, text: "", card: null, reactions: [] }));
     case "reaction.added":
@@ -217,6 +222,7 @@ const CHANNEL_EVENTS = new Set([
 
 export function reduce(state, action) {
   if (CHANNEL_EVENTS.has(action.type)) return channelEvent(state, action);
+  if (CARD_ACTIONS.has(action.type)) return reduceCards(state, action);
   switch (action.type) {
     // ---- session
     case "session/checked":

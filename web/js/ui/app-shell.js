@@ -24,6 +24,7 @@ import { mountDirectDialog } from "./direct-dialog.js";
 import { mountQuickSwitcher } from "./quick-switcher.js";
 import { mountConfirmDialog } from "./confirm-dialog.js";
 import { mountChannelDialog } from "./channel-dialog.js";
+import { mountFormDialog } from "./form-dialog.js";
 
 const DIALOGS = {
   create: mountCreateChannelDialog,
@@ -32,6 +33,7 @@ const DIALOGS = {
   switcher: mountQuickSwitcher,
   confirm: mountConfirmDialog,
   channel: mountChannelDialog,
+  botform: mountFormDialog, // not "form": the class dialog-form is taken
 };
 
 export function mountAppShell(root, store, { timeZone }) {
@@ -88,7 +90,7 @@ export function mountAppShell(root, store, { timeZone }) {
       if (wanted && DIALOGS[wanted]) {
         dialog.setAttribute("aria-label", t(`dialog.${wanted}`));
         dialog.className = `dialog dialog-${wanted}`;
-        dialogPart = DIALOGS[wanted](dialogBody, store);
+        dialogPart = DIALOGS[wanted](dialogBody, store, { timeZone });
         if (!dialog.open) dialog.showModal();
       } else if (dialog.open) {
         closingByState = true;

@@ -156,7 +156,9 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
         refreshSuggestions();
         return;
       }
-      if (event.key === "Enter" || event.key === "Tab") {
+      // A command typed out in full runs on Enter, as people expect of "/help"; Tab still completes.
+      const typedInFull = token?.kind === "command" && suggestions[active]?.label === `/${token.query}`;
+      if (event.key === "Tab" || (event.key === "Enter" && !typedInFull)) {
         event.preventDefault();
         choose(active);
         return;

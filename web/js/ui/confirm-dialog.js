@@ -1,6 +1,6 @@
 /**
- * Asks before something that cannot be undone (deleting a message; later, a card action
- * with a confirmation). What to ask and what to do on OK come from `state.ui.confirm`.
+ * Asks before something that cannot be undone (deleting a message, or a card action
+ * with a `confirm`). What to ask and what to do on OK come from `state.ui.confirm`.
  *
  *   emit("askConfirm", { title, text, ok, danger: true, intent: "deleteMessage", detail: { messageId } });
  *   // the shell shows this dialog; OK re-emits `intent` with `detail`, then closeDialog.

@@ -4,6 +4,8 @@
  *   html`<ul>${rows.map((row) => messageItem(row, ctx))}</ul>`
  *   // ctx: { state, locale, timeZone, editing, inThread, pickerOpen }
  *
+ * A card is drawn by ui/card.js; its buttons and inputs are handled by cards/controller.js.
+ *
  * Buttons carry `data-action` (react, toggleReaction, openThread, startEdit, deleteMessage,
  * retrySend, discardSend); the message list turns those clicks into intents.
  */
@@ -37,7 +39,7 @@ export function messageItem(row, ctx) {
     <div class="msg-body">
       ${grouped ? null : html`<div class="msg-meta"><span class="msg-sender">${senderName}</span>${sender?.kind === "bot" ? html`<span class="tag">${t("message.bot")}</span>` : null}${sender?.kind === "guest" ? html`<span class="tag tag-guest">${t("message.guest")}</span>` : null}<time datetime="${message.created_at}" title="${formatDateTime(message.created_at, when)}">${formatTime(message.created_at, when)}</time></div>`}
       ${body(message, ctx, editing, meId)}
-      ${message.card && !message.deleted ? renderCard(message) : null}
+      ${message.card && !message.deleted ? renderCard(message, { state, scope: inThread ? "t" : "c", timeZone }) : null}
       ${reactions(message, state, locale, meId)}
       ${!inThread && !pending && message.reply_count > 0 && !message.thread_root_id
         ? html`<button type="button" class="thread-link" data-action="openThread">${t("message.replies", { count: message.reply_count })}</button>`
@@ -120,7 +122,7 @@ export function ephemeralItem(item, ctx) {
     <div class="msg-body">
       <div class="msg-meta"><span class="msg-sender">${name}</span><span class="tag">${t("ephemeral.onlyYou")}</span></div>
       <div class="msg-text">${renderMarkdown(item.text || "", { meId: ctx.state.me?.id, mentionOf: () => null })}</div>
-      ${item.card ? renderCard({ card: item.card, id: item.id }) : null}
+      ${item.card ? renderCard({ card: item.card, id: item.id }, { state: ctx.state, scope: ctx.scope || "c", timeZone: ctx.timeZone, mode: "ephemeral" }) : null}
       <button type="button" class="link-btn" data-action="dismissEphemeral" data-ephemeral-id="${item.id}">${t("ephemeral.dismiss")}</button>
     </div>
   </li>`;

@@ -16,6 +16,8 @@ import { dayKey, dayLabel } from "../lib/format.js";
 import { messageRows, threadRows, ephemeralsFor } from "../state/selectors.js";
 import { messageItem, ephemeralItem } from "./message-item.js";
 import { icon } from "./icons.js";
+import { listenToCards } from "../cards/controller.js";
+import { replaceKeepingFocus } from "../lib/dom.js";
 
 const emit = (el, name, detail) => el.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
 
@@ -75,7 +77,7 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
       case "divider":
         return html`<li class="thread-divider" data-key="divider"><span>${t("message.replies", { count: row.count })}</span></li>`;
       case "ephemeral":
-        return ephemeralItem(row.item, { state });
+        return ephemeralItem(row.item, { state, scope: mode === "thread" ? "t" : "c", timeZone: opts.timeZone });
       default:
         return messageItem(row, {
           state,
@@ -90,7 +92,8 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
   function update(force = false) {
     const state = store.getState();
     const id = scopeId();
-    const inputs = [id, state.messages, state.threads, state.byId, state.pending, state.people, state.presence, state.ui.editingId, state.ui.unreadMarker, state.ephemerals, getLocale(), pickerFor];
+    // Not cardDrafts: typing into a card must not redraw it (its values are drawn from there when it is).
+    const inputs = [id, state.messages, state.threads, state.byId, state.pending, state.people, state.presence, state.ui.editingId, state.ui.unreadMarker, state.ephemerals, getLocale(), pickerFor, state.cardUi, state.peopleResults, state.departments, state.me];
     if (!force && inputs.every((v, i) => v === lastInputs[i])) return;
     lastInputs = inputs;
     const switched = shownFor !== id;
@@ -112,7 +115,9 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
         render(template, markup);
         el = template.content.firstElementChild;
         el.dataset.row = row.key;
-        if (cached) cached.el.replaceWith(el);
+        // A row is rebuilt when anything in it changes (a reaction, a card's error, search
+        // results); whoever was typing in it keeps the focus and the caret.
+        if (cached) replaceKeepingFocus(cached.el, el);
         cache.set(row.key, { markup: markup.text, el });
       }
       used.add(row.key);
@@ -275,12 +280,14 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
   root.addEventListener("keydown", onKeydown);
   const onVisible = () => maybeMarkRead();
   document.addEventListener("visibilitychange", onVisible);
+  const stopCards = listenToCards(root, store);
   const unsubscribe = store.subscribe(() => update());
   update(true);
   return {
     update: () => update(true),
     destroy() {
       unsubscribe();
+      stopCards();
       document.removeEventListener("visibilitychange", onVisible);
     },
   };

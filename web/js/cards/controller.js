@@ -1,0 +1,149 @@
+/**
+ * Listens to the cards drawn inside `root` (the message lists, the form dialog) and turns
+ * what people do with them into intents. Rendering stays pure (cards/render.js); the
+ * values typed live in the state (`cardDrafts`), so a redrawn card keeps them.
+ *
+ *   const stop = listenToCards(root, store);   // later: stop()
+ *
+ * Intents (bubbling CustomEvents): cardDraft {key, name, value}, cardSearch {key, name, q},
+ * cardInvalid {key, fieldErrors, error}, cardAction {messageId, version, actionId, values},
+ * submitForm {formId, values}, askConfirm (for an action with `confirm`).
+ */
+import { t } from "../lib/i18n.js";
+import { findAction } from "./access.js";
+import { currentValues, checkValues } from "./values.js";
+
+export function listenToCards(root, store) {
+  const emit = (name, detail) => root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+
+  function cardOf(key) {
+    const state = store.getState();
+    if (key.startsWith("f")) return state.form && `f${state.form.form_id}` === key ? { card: state.form.card } : null;
+    const message = state.byId[Number(key.slice(1))];
+    return message?.card ? { card: message.card, message } : null;
+  }
+
+  function valueOf(field) {
+    const kind = field.dataset.kind;
+    if (kind === "date_range") {
+      const part = (name) => field.querySelector(`[data-part="${name}"]`)?.value || "";
+      return { start: part("start"), end: part("end") };
+    }
+    if (kind === "select" && field.querySelector("[data-multi]")) {
+      return [...field.querySelectorAll("[data-multi]:checked")].map((box) => box.value);
+    }
+    const control = field.querySelector("input, textarea, select");
+    if (!control) return null;
+    if (kind === "checkbox") return control.checked;
+    if (kind === "department") return control.value ? Number(control.value) : null;
+    return control.value;
+  }
+
+  function onInput(event) {
+    const card = event.target.closest("[data-card-key]");
+    if (!card || !root.contains(card)) return;
+    const key = card.dataset.cardKey;
+    const search = event.target.closest("[data-people-search]");
+    if (search) {
+      emit("cardSearch", { key, name: search.dataset.peopleSearch, q: search.value });
+      return;
+    }
+    const field = event.target.closest("[data-input]");
+    if (!field || field.dataset.kind === "people" || field.dataset.kind === "file") return;
+    emit("cardDraft", { key, name: field.dataset.input, value: valueOf(field) });
+  }
+
+  function pickPerson(card, button, adding) {
+    const key = card.dataset.cardKey;
+    const field = button.closest("[data-input]");
+    const name = field.dataset.input;
+    const found = cardOf(key);
+    const block = found?.card.blocks.find((b) => b.type === "input" && b.name === name);
+    if (!block) return;
+    const current = currentValues(found.card, store.getState().cardDrafts[key])[name];
+    const id = Number(adding ? button.dataset.peopleAdd : button.dataset.peopleRemove);
+    let value;
+    if (block.multiple) {
+      const list = Array.isArray(current) ? current : [];
+      value = adding ? [...new Set([...list, id])] : list.filter((p) => p !== id);
+    } else {
+      value = adding ? id : null;
+    }
+    emit("cardDraft", { key, name, value });
+    if (adding) emit("cardSearch", { key, name, q: "" });
+    // The chip list was redrawn: keep the keyboard in the picker.
+    setTimeout(() => card.ownerDocument.getElementById(`${field.querySelector("[data-people-search]")?.id}`)?.focus(), 0);
+  }
+
+  function check(key, card) {
+    const state = store.getState();
+    const { errors, payload } = checkValues(card, currentValues(card, state.cardDrafts[key]));
+    const names = Object.keys(errors);
+    if (!names.length) return payload;
+    emit("cardInvalid", { key, fieldErrors: errors, error: t("card.fixFields", { count: names.length }) });
+    // Move to the first field to fix once the card is redrawn with the errors.
+    setTimeout(() => {
+      const field = root.querySelector(`[data-card-key="${key}"] [data-input="${names[0]}"]`);
+      field?.querySelector("input:not([type=hidden]), textarea, select")?.focus();
+    }, 0);
+    return null;
+  }
+
+  function onClick(event) {
+    const card = event.target.closest("[data-card-key]");
+    const formSubmit = event.target.closest("[data-form-submit]");
+    if (formSubmit && root.contains(formSubmit)) {
+      submitForm(formSubmit.dataset.formSubmit);
+      return;
+    }
+    if (!card || !root.contains(card)) return;
+    const add = event.target.closest("[data-people-add]");
+    const remove = event.target.closest("[data-people-remove]");
+    if (add || remove) {
+      pickPerson(card, add || remove, Boolean(add));
+      return;
+    }
+    const button = event.target.closest("[data-card-action]");
+    if (button && !button.disabled) takeAction(card.dataset.cardKey, button.dataset.cardAction);
+  }
+
+  function takeAction(key, actionId) {
+    const found = cardOf(key);
+    if (!found?.message) return;
+    const action = findAction(found.card, actionId);
+    if (!action) return;
+    const values = check(key, found.card);
+    if (!values) return;
+    const detail = { messageId: found.message.id, version: found.message.card_version ?? 0, actionId, values };
+    if (!action.confirm) {
+      emit("cardAction", detail);
+      return;
+    }
+    emit("askConfirm", {
+      title: action.confirm.title,
+      text: action.confirm.text,
+      ok: action.confirm.ok || action.label,
+      cancel: action.confirm.cancel || null,
+      danger: action.style === "danger",
+      intent: "cardAction",
+      detail,
+    });
+  }
+
+  function submitForm(formId) {
+    const key = `f${formId}`;
+    const found = cardOf(key);
+    if (!found) return;
+    const values = check(key, found.card);
+    if (values) emit("submitForm", { formId, values });
+  }
+
+  root.addEventListener("input", onInput);
+  root.addEventListener("change", onInput);
+  root.addEventListener("click", onClick);
+  return () => {
+    root.removeEventListener("input", onInput);
+    root.removeEventListener("change", onInput);
+    root.removeEventListener("click", onClick);
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The cards part of the state: what people typed into cards, their own requests on cards
+ * and forms, the open form, and the department list for pickers. Called by reducer.js.
+ *
+ *   state = reduceCards(state, { type: "card/draft", key: "m42", name: "comment", value: "ok" });
+ *
+ * Keys: "m<message id>" for a card in a message, "f<form id>" for a form. Drafts live apart
+ * from `cardUi` on purpose: typing changes only `cardDrafts`, which the message list does
+ * not watch, so a keystroke never redraws (and never steals the focus from) the card.
+ */
+
+export const CARD_ACTIONS = new Set([
+  "card/draft", "card/search", "card/invalid", "card/sending", "card/done", "card/failed",
+  "card/stale", "card/replaced", "form.open", "form/close", "departments/loaded",
+]);
+
+export function initialCardState() {
+  return { cardDrafts: {}, cardUi: {}, form: null, departments: null };
+}
+
+const set = (obj, key, value) => ({ ...obj, [key]: value });
+
+function patchUi(state, key, patch) {
+  return { ...state, cardUi: set(state.cardUi, key, { ...(state.cardUi[key] || {}), ...patch }) };
+}
+
+/** Keep the newer of two copies of a message: a card never goes back to an older version. */
+export function replaceCardMessage(state, message) {
+  const old = state.byId[message.id];
+  if (!old || (old.card_version ?? 0) > (message.card_version ?? 0)) return state;
+  return { ...state, byId: set(state.byId, message.id, { ...old, ...message }) };
+}
+
+export function reduceCards(state, action) {
+  switch (action.type) {
+    case "card/draft": {
+      const draft = { ...(state.cardDrafts[action.key] || {}), [action.name]: action.value };
+      const next = { ...state, cardDrafts: set(state.cardDrafts, action.key, draft) };
+      // A field the person is correcting stops showing its error.
+      const errors = state.cardUi[action.key]?.fieldErrors;
+      if (!errors?.[action.name]) return next;
+      const { [action.name]: _fixed, ...rest } = errors;
+      return patchUi(next, action.key, { fieldErrors: rest });
+    }
+    case "card/search": {
+      const query = { ...(state.cardUi[action.key]?.query || {}), [action.name]: action.q };
+      return patchUi(state, action.key, { searching: action.name, query });
+    }
+    case "card/invalid":
+      return patchUi(state, action.key, { fieldErrors: action.fieldErrors, error: action.error, note: null });
+    case "card/sending":
+      return patchUi(state, action.key, { busy: action.action_id || "submit", error: null, note: null, fieldErrors: {} });
+    case "card/done": {
+      const { [action.key]: _sent, ...cardDrafts } = state.cardDrafts;
+      const next = patchUi({ ...state, cardDrafts }, action.key, { busy: null, error: null, note: action.note || null, noteTone: "info", fieldErrors: {}, searching: null, query: {} });
+      return action.message ? replaceCardMessage(next, action.message) : next;
+    }
+    case "card/failed": {
+      const fieldErrors = action.field ? { [action.field]: action.error } : {};
+      return patchUi(state, action.key, { busy: null, error: action.error, note: null, fieldErrors });
+    }
+    case "card/stale": {
+      const next = patchUi(state, action.key, { busy: null, error: null, note: action.note, noteTone: "warning", fieldErrors: {} });
+      return action.message ? replaceCardMessage(next, action.message) : next;
+    }
+    case "card/replaced":
+      return replaceCardMessage(state, action.message);
+    case "form.open": {
+      const key = `f${action.form_id}`;
+      const form = { form_id: action.form_id, bot_id: action.bot_id, channel_id: action.channel_id ?? null, card: action.card };
+      const next = { ...state, form, cardUi: set(state.cardUi, key, {}) };
+      return { ...next, ui: { ...next.ui, dialog: "botform", dialogError: null, switcherOpen: false, confirm: null } };
+    }
+    case "form/close": {
+      if (!state.form) return state;
+      const key = `f${state.form.form_id}`;
+      const { [key]: _ui, ...cardUi } = state.cardUi;
+      const { [key]: _draft, ...cardDrafts } = state.cardDrafts;
+      const closeDialog = state.ui.dialog === "botform";
+      return { ...state, form: null, cardUi, cardDrafts, ui: closeDialog ? { ...state.ui, dialog: null } : state.ui };
+    }
+    case "departments/loaded":
+      return { ...state, departments: flattenDepartments(action.departments) };
+    default:
+      return state;
+  }
+}
+
+/** The department forest as one list in tree order, each with its depth (for indenting). */
+export function flattenDepartments(forest) {
+  const out = [];
+  const walk = (nodes, depth) => {
+    for (const node of nodes || []) {
+      out.push({ id: node.id, name: node.name, name_en: node.name_en ?? null, depth });
+      walk(node.children, depth + 1);
+    }
+  };
+  walk(forest, 0);
+  return out;
+}
