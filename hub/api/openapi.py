@@ -117,6 +117,8 @@ class ApiRoute(Route):
         auth: bool = True,
         description: str | None = None,
         text_responses: dict[int, str] | None = None,
+        raw_body: str | None = None,
+        binary_responses: dict[int, str] | None = None,
     ) -> None:
         super().__init__(path, endpoint, methods=[method])
         self.method = method.upper()
@@ -129,6 +131,9 @@ class ApiRoute(Route):
         self.auth = auth
         # Plain-text answers beside the JSON ones (an incoming webhook answers Slack's `ok`).
         self.text_responses = text_responses or {}
+        # Bytes rather than JSON (file uploads and downloads): a description of what they are.
+        self.raw_body = raw_body
+        self.binary_responses = binary_responses or {}
         self.doc = description or (endpoint.__doc__ or "").strip() or summary
 
     @property
@@ -226,8 +231,27 @@ def build_document(routes: Iterable[BaseRoute], *, version: str = "0.1.0") -> di
                 "required": True,
                 "content": {"application/json": {"schema": refs[(route.body, "validation")]}},
             }
+        if route.raw_body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "description": route.raw_body,
+                "content": {
+                    "*/*": {
+                        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
+                    }
+                },
+            }
         for status, spec in sorted(route.responses.items()):
             operation["responses"][str(status)] = _success_response(spec, refs)
+        for status, text in route.binary_responses.items():
+            operation["responses"][str(status)] = {
+                "description": text,
+                "content": {
+                    "*/*": {
+                        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
+                    }
+                },
+            }
         for status, text in route.text_responses.items():
             content = operation["responses"][str(status)].setdefault("content", {})
             content["text/plain"] = {"schema": {"type": "string", "const": text}}

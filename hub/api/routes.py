@@ -20,6 +20,7 @@ from hub.api import (
 )
 from hub.api.deps import json_response
 from hub.api.openapi import build_document
+from hub.files import routes as file_routes
 from hub.integrations import routes as integration_routes
 from hub.ops import ops_routes
 
@@ -32,6 +33,7 @@ documented_routes: list[BaseRoute] = [
     *bot_routes.routes,
     *bot_admin_routes.routes,
     *integration_routes.routes,
+    *file_routes.routes,
 ]
 
 

@@ -59,6 +59,19 @@ class DepartmentInfo:
     head_id: int | None
 
 
+@dataclass(frozen=True)
+class FileInfo:
+    """A file a person attached through a card's or form's `file` input."""
+
+    id: str
+    name: str
+    content_type: str
+    size: int
+    owner_id: int
+    url: str
+    """A path on the hub: use it as an `image` block's url, or a link in markdown."""
+
+
 @dataclass
 class Context:
     """What every handler gets. `person` is who acted (None for timers)."""
@@ -153,6 +166,10 @@ class Context:
 
     async def get_department(self, department_id: int) -> DepartmentInfo | None:
         return await self._session.directory.department(department_id)
+
+    async def get_file(self, file_id: str) -> FileInfo | None:
+        """A file's name, type and size (the ids come in `values` of a `file` input)."""
+        return await self._session.directory.upload(file_id)
 
     async def department_head(self, department_id: int) -> PersonInfo | None:
         """The head of the department, or of the nearest parent department that has one."""

@@ -12,7 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from hub.botkit.context import DepartmentInfo, PersonInfo
+from hub.botkit.context import DepartmentInfo, FileInfo, PersonInfo
+from hub.files.models import upload_table
 from hub.models import Department, person_table
 
 department_table: sa.Table = Department.__table__  # type: ignore[attr-defined]
@@ -69,6 +70,21 @@ class Directory:
             )
         ).first()
         return _department_info(row) if row is not None else None
+
+    async def upload(self, upload_id: str) -> FileInfo | None:
+        row = (
+            await self._conn.execute(sa.select(upload_table).where(upload_table.c.id == upload_id))
+        ).first()
+        if row is None:
+            return None
+        return FileInfo(
+            id=row.id,
+            name=row.name,
+            content_type=row.content_type,
+            size=row.size,
+            owner_id=row.owner_id,
+            url=f"/api/v1/files/{row.id}",
+        )
 
     async def department_head(self, department_id: int) -> PersonInfo | None:
         current: int | None = department_id

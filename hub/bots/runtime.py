@@ -48,6 +48,7 @@ from hub.bots.session import BotSession
 from hub.cards import check_values, find_action, may_take, validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.events import Ephemeral, FormOpen, LoggedEvent, MessageOut
+from hub.files.access import attach_uploads
 from hub.models import Person, bot_form_table, membership_table, utcnow
 
 if TYPE_CHECKING:
@@ -202,6 +203,13 @@ class BotRuntime:
             )
             before = await load_message(session.conn, message_id)
             assert before is not None and before.card is not None
+            await attach_uploads(
+                session.conn,
+                person_id=person.id or 0,
+                card=before.card,
+                values=cleaned,
+                channel_id=before.channel_id,
+            )
             new_card: dict[str, Any] | None = None
             if handler is not None and loaded is not None:
                 ctx = ActionContext(
@@ -295,6 +303,13 @@ class BotRuntime:
             )
             if claimed.rowcount != 1:
                 raise HubError(ErrorCode.conflict, "This form was already submitted.")
+            await attach_uploads(
+                session.conn,
+                person_id=person.id or 0,
+                card=form.card,
+                values=cleaned,
+                channel_id=form.channel_id,
+            )
             ctx = FormContext(
                 session,
                 person=person_info(person),

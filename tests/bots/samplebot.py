@@ -180,3 +180,39 @@ async def tidy(ctx: CommandContext) -> None:
 async def unremind(ctx: CommandContext) -> None:
     cancelled = await ctx.cancel(f"remind-{ctx.channel_id}-{ctx.text}")
     await ctx.reply_private("cancelled" if cancelled else "nothing to cancel")
+
+
+@bot.command("receipt", description="Asks for a receipt file")
+async def receipt(ctx: CommandContext) -> None:
+    await ctx.post(
+        card={
+            "schema": 1,
+            "header": {"title": "Receipt"},
+            "blocks": [
+                {
+                    "type": "input",
+                    "kind": "file",
+                    "name": "files",
+                    "label": "Receipt",
+                    "accept": ["application/pdf", "image/*"],
+                    "max_files": 2,
+                    "required": True,
+                },
+                {"type": "actions", "actions": [{"id": "attach", "label": "Attach"}]},
+            ],
+        }
+    )
+
+
+@bot.action("attach")
+async def attach(ctx: ActionContext) -> dict[str, Any]:
+    names = []
+    for file_id in ctx.values["files"]:
+        info = await ctx.get_file(file_id)
+        assert info is not None
+        names.append(f"{info.name} ({info.content_type}, {info.size} bytes) {info.url}")
+    return {
+        "schema": 1,
+        "header": {"title": "Receipt"},
+        "blocks": [{"type": "markdown", "text": "\n".join(names)}],
+    }

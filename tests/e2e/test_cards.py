@@ -9,6 +9,7 @@ Screenshots of cards (desktop and phone) go to var/screenshots/.
 
 from __future__ import annotations
 
+import ast
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from tests.e2e.test_chat import open_channel, send, wait_live
 from tests.support import HubProcess, Seed, running_hub
 
 TIMEOUT = 10_000
+PDF = b"%PDF-1.4\n% a doctor's note\n"
 
 
 @pytest.fixture
@@ -240,6 +242,7 @@ async def fill_leave(scope: Any, page: Any, seed: Seed) -> None:
     await scope.get_by_label("Covered by / 代理人").fill("carol")
     await scope.get_by_role("button", name="Carol").click()
     await expect(scope.get_by_test_id("card-person-chip")).to_have_text("Carol 陈")
+    await expect(scope.locator(".picker-results")).to_have_count(0)
     await scope.get_by_label("Department / 部门").select_option(label="\u00a0\u00a0East")
     await scope.get_by_label("Days / 天数").fill("2.5")
     await scope.get_by_label("Phone while away").fill("138 0000 0000")
@@ -253,7 +256,9 @@ async def test_every_input_kind_is_sent_as_filled_in(open_page: OpenPage, seed: 
     leave = await card_from(bob, "/leave", "Leave request")
     await expect(leave.get_by_role("img", name="The hub's logo")).to_be_visible()
     await expect(leave.get_by_test_id("card-input")).to_have_count(9)
-    await expect(leave.get_by_test_id("file-unavailable")).to_be_visible()
+    await expect(leave.get_by_label("Evidence")).to_have_attribute(
+        "accept", "application/pdf,image/*"
+    )
 
     await leave.get_by_role("button", name="Submit / 提交").click()
     errors = leave.get_by_test_id("field-error")
@@ -267,6 +272,21 @@ async def test_every_input_kind_is_sent_as_filled_in(open_page: OpenPage, seed: 
     assert found == [], "\n".join(found)
 
     await fill_leave(leave, bob, seed)
+    evidence = leave.get_by_label("Evidence")
+    await evidence.set_input_files(
+        [{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}]
+    )
+    await expect(leave.get_by_test_id("field-error")).to_have_text(
+        "notes.txt is not a type this accepts (application/pdf, image/*)."
+    )
+    await evidence.set_input_files(
+        [{"name": "病假条 note.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    chip = leave.get_by_test_id("card-file-chip")
+    await expect(chip).to_contain_text("病假条 note.pdf", timeout=TIMEOUT)
+    await expect(leave.get_by_test_id("field-error")).to_have_count(0)
+    await chip.scroll_into_view_if_needed()
+    await screenshot(bob, "desktop-card-file")
     await leave.get_by_role("button", name="Submit / 提交").click()
     done = card(bob, "Leave request")
     await expect(done.get_by_test_id("card-status")).to_have_text(
@@ -286,7 +306,10 @@ async def test_every_input_kind_is_sent_as_filled_in(open_page: OpenPage, seed: 
     assert sent["phone"] == "138 0000 0000"
     assert sent["handover_done"] == "True"
     assert sent["department"] == str(await department_id(seed, "East"))
-    assert "evidence" not in sent
+    evidence_ids = ast.literal_eval(sent["evidence"])
+    assert len(evidence_ids) == 1
+    download = await bob.request.get(f"/api/v1/files/{evidence_ids[0]}")
+    assert download.ok and await download.body() == PDF
 
 
 async def test_a_bots_form_opens_as_a_dialog_and_submits(open_page: OpenPage, seed: Seed) -> None:

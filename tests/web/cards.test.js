@@ -252,3 +252,38 @@ test("without a live socket an action goes over HTTP, and its replies and forms 
   assert.equal(h.state().ephemerals[0].text, "noted");
   assert.match(h.state().cardUi.m5.note, /already did this/);
 });
+
+// ---- files
+
+test("files are checked for type and count before they are sent", async () => {
+  const { acceptsType } = await import("../../web/js/cards/values.js");
+  assert.equal(acceptsType(["image/*", "application/pdf"], "image/png"), true);
+  assert.equal(acceptsType(["image/*"], "imagex/png"), false);
+  assert.equal(acceptsType(["application/pdf"], "text/plain"), false);
+  const card = cardWith(input("file", "f", { max_files: 1, required: true }));
+  assert.deepEqual(checkValues(card, { f: [] }).errors, { f: "Fill this in." });
+  assert.deepEqual(checkValues(card, { f: ["f_a", "f_b"] }).errors, { f: "Attach at most 1 file." });
+  assert.deepEqual(checkValues(card, { f: ["f_a"] }).payload, { f: ["f_a"] });
+});
+
+test("an upload shows while under way, then its id joins the input's value and its name is known", () => {
+  let s = withCard(1);
+  s = reduce(s, { type: "card/uploading", key: "m5", name: "f", temp_id: "u1", file_name: "a.pdf" });
+  s = reduce(s, { type: "card/uploading", key: "m5", name: "f", temp_id: "u2", file_name: "b.exe" });
+  assert.deepEqual(s.cardUi.m5.uploading.f.map((u) => u.name), ["a.pdf", "b.exe"]);
+  s = reduce(s, { type: "card/uploaded", key: "m5", name: "f", temp_id: "u1", file: { id: "f_1", name: "a.pdf", size: 3, url: "/api/v1/files/f_1" } });
+  s = reduce(s, { type: "card/uploadFailed", key: "m5", name: "f", temp_id: "u2", error: "b.exe: too big" });
+  assert.deepEqual(s.cardDrafts.m5.f, ["f_1"]);
+  assert.equal(s.uploads.f_1.name, "a.pdf");
+  assert.equal(s.cardUi.m5.uploading.f, undefined);
+  assert.equal(s.cardUi.m5.fieldErrors.f, "b.exe: too big");
+});
+
+test("a pick from a list redraws the card; typing does not", () => {
+  let s = withCard(1);
+  const before = s.cardUi;
+  s = reduce(s, { type: "card/draft", key: "m5", name: "who", value: [3] });
+  assert.equal(s.cardUi, before);
+  s = reduce(s, { type: "card/draft", key: "m5", name: "who", value: [] , redraw: true });
+  assert.notEqual(s.cardUi, before);
+});

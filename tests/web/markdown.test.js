@@ -22,7 +22,7 @@ function assertSafe(output) {
     assert.match(attrs, /^(\s[a-z-]+="[^"<>]*")*$/, `unquoted attribute in ${output}`);
     for (const [, attr, value] of attrs.matchAll(/\s([a-z-]+)="([^"]*)"/g)) {
       assert.doesNotMatch(attr, /^on/i, `event handler attribute in ${output}`);
-      if (attr === "href") assert.match(value, /^(https?:\/\/|mailto:)/, `unsafe href in ${output}`);
+      if (attr === "href") assert.match(value, /^(https?:\/\/|mailto:|\/(?![\/\\]))/, `unsafe href in ${output}`);
       assert.doesNotMatch(value, /javascript:/i);
     }
   }
@@ -76,8 +76,15 @@ test("links with other schemes stay plain text, whatever their case", () => {
   assert.equal(md("[x](javascript:alert(1))"), "<p>[x](javascript:alert(1))</p>");
   assert.equal(md("[x](JaVaScRiPt:alert(1))"), "<p>[x](JaVaScRiPt:alert(1))</p>");
   assert.equal(md("[x](data:text/html,hi)"), "<p>[x](data:text/html,hi)</p>");
-  assert.equal(md("[x](/relative)"), "<p>[x](/relative)</p>");
   assert.doesNotMatch(md("see javascript:alert(1)"), /<a/);
+});
+
+test("a path on the hub is a link (bots link attached files); another host in disguise is not", () => {
+  assert.equal(md("[taxi.pdf](/api/v1/files/f_Ab-9)"), `<p><a href="/api/v1/files/f_Ab-9" ${LINK_ATTRS}>taxi.pdf</a></p>`);
+  for (const bad of ["[x](//evil.example/a)", "[x](/\\evil.example)", "[x](/a b)"]) {
+    assert.doesNotMatch(md(bad), /<a/, bad);
+  }
+  for (const input of ["[x](//evil.example/a)", "[x](/\\evil.example)", "[x](/api/v1/files/f_1)"]) assertSafe(md(input));
 });
 
 test("http, https and mailto links open in a new tab without referrer", () => {

@@ -17,6 +17,7 @@ import { loadOutbox, saveOutbox } from "./state/drafts.js";
 import { mountSignIn } from "./ui/sign-in.js";
 import { mountAppShell } from "./ui/app-shell.js";
 import { createCardRequests } from "./cards/requests.js";
+import { cardIntents } from "./cards/intents.js";
 
 const app = document.getElementById("app");
 const store = createStore(reduce, initialState());
@@ -472,14 +473,7 @@ const intents = {
     dispatch({ type: "ui/dialog", dialog: null });
   },
   // ---- cards (web/js/cards/)
-  cardDraft: ({ key, name, value }) => dispatch({ type: "card/draft", key, name, value }),
-  cardSearch({ key, name, q }) {
-    dispatch({ type: "card/search", key, name, q });
-    return intents.searchPeople({ q: q.trim() });
-  },
-  cardInvalid: ({ key, fieldErrors, error }) => dispatch({ type: "card/invalid", key, fieldErrors, error }),
-  cardAction: (detail) => cards.takeAction(detail),
-  submitForm: (detail) => cards.submitForm(detail),
+  ...cardIntents({ dispatch, api, requests: cards, searchPeople: (detail) => intents.searchPeople(detail) }),
   openSwitcher: () => dispatch({ type: "ui/switcher", open: true }),
   closeSwitcher: () => dispatch({ type: "ui/switcher", open: false }),
   openDrawer: () => dispatch({ type: "ui/drawer", open: true }),

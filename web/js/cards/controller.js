@@ -7,11 +7,12 @@
  *
  * Intents (bubbling CustomEvents): cardDraft {key, name, value}, cardSearch {key, name, q},
  * cardInvalid {key, fieldErrors, error}, cardAction {messageId, version, actionId, values},
- * submitForm {formId, values}, askConfirm (for an action with `confirm`).
+ * submitForm {formId, values}, cardUpload {key, name, files}, askConfirm (for an action
+ * with `confirm`).
  */
 import { t } from "../lib/i18n.js";
 import { findAction } from "./access.js";
-import { currentValues, checkValues } from "./values.js";
+import { currentValues, checkValues, acceptsType } from "./values.js";
 
 export function listenToCards(root, store) {
   const emit = (name, detail) => root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
@@ -48,6 +49,11 @@ export function listenToCards(root, store) {
       emit("cardSearch", { key, name: search.dataset.peopleSearch, q: search.value });
       return;
     }
+    const chooser = event.target.closest("[data-file-input]");
+    if (chooser) {
+      if (event.type === "change") chooseFiles(key, chooser);
+      return;
+    }
     const field = event.target.closest("[data-input]");
     if (!field || field.dataset.kind === "people" || field.dataset.kind === "file") return;
     emit("cardDraft", { key, name: field.dataset.input, value: valueOf(field) });
@@ -69,13 +75,38 @@ export function listenToCards(root, store) {
     } else {
       value = adding ? id : null;
     }
-    emit("cardDraft", { key, name, value });
-    if (adding) emit("cardSearch", { key, name, q: "" });
+    emit("cardDraft", { key, name, value, redraw: true });
+    if (adding) emit("cardSearch", { key, name, q: "", close: true });
     // The chip list was redrawn: keep the keyboard in the picker.
     setTimeout(() => card.ownerDocument.getElementById(`${field.querySelector("[data-people-search]")?.id}`)?.focus(), 0);
   }
 
+  function chooseFiles(key, chooser) {
+    const name = chooser.dataset.fileInput;
+    const files = [...chooser.files];
+    chooser.value = ""; // choosing the same file again fires change again
+    const found = cardOf(key);
+    const block = found?.card.blocks.find((b) => b.type === "input" && b.name === name);
+    if (!block || !files.length) return;
+    const state = store.getState();
+    const have = (currentValues(found.card, state.cardDrafts[key])[name] || []).length + (state.cardUi[key]?.uploading?.[name] || []).length;
+    const max = block.max_files || 1;
+    let problem = null;
+    if (have + files.length > max) problem = t("card.tooManyFiles", { count: max });
+    const wrong = files.find((file) => block.accept && !acceptsType(block.accept, file.type));
+    if (!problem && wrong) problem = t("card.fileType", { name: wrong.name, accept: block.accept.join(", ") });
+    if (problem) {
+      emit("cardInvalid", { key, fieldErrors: { ...(state.cardUi[key]?.fieldErrors || {}), [name]: problem }, error: null });
+      return;
+    }
+    emit("cardUpload", { key, name, files });
+  }
+
   function check(key, card) {
+    if (Object.keys(store.getState().cardUi[key]?.uploading || {}).length) {
+      emit("cardInvalid", { key, fieldErrors: store.getState().cardUi[key]?.fieldErrors || {}, error: t("card.waitForUploads") });
+      return null;
+    }
     const state = store.getState();
     const { errors, payload } = checkValues(card, currentValues(card, state.cardDrafts[key]));
     const names = Object.keys(errors);
@@ -97,6 +128,16 @@ export function listenToCards(root, store) {
       return;
     }
     if (!card || !root.contains(card)) return;
+    const removeFile = event.target.closest("[data-file-remove]");
+    if (removeFile) {
+      const field = removeFile.closest("[data-input]");
+      const key = card.dataset.cardKey;
+      const found = cardOf(key);
+      if (!found) return;
+      const ids = currentValues(found.card, store.getState().cardDrafts[key])[field.dataset.input] || [];
+      emit("cardDraft", { key, name: field.dataset.input, value: ids.filter((id) => id !== removeFile.dataset.fileRemove), redraw: true });
+      return;
+    }
     const add = event.target.closest("[data-people-add]");
     const remove = event.target.closest("[data-people-remove]");
     if (add || remove) {

@@ -93,7 +93,8 @@ function peoplePicker({ id, block, value, view, error, describedBy }) {
   const lookup = view.lookup || {};
   const picked = block.multiple ? (Array.isArray(value) ? value : []) : value != null ? [value] : [];
   const searching = lookup.searching === block.name;
-  const results = searching ? (lookup.peopleResults || []).filter((p) => !picked.includes(p.id)).slice(0, 8) : [];
+  // Bots answer cards; they are never the person a card asks for.
+  const results = searching ? (lookup.peopleResults || []).filter((p) => !picked.includes(p.id) && p.kind !== "bot").slice(0, 8) : [];
   const name = (personId) => lookup.personName?.(personId) || `#${personId}`;
   return html`<div class="card-people">
     ${picked.length ? html`<div class="chips">${picked.map((personId) => html`<span class="chip" data-testid="card-person-chip">${name(personId)}<button type="button" class="chip-remove" data-people-remove="${personId}" aria-label="${t("picker.remove", { name: name(personId) })}">${icon("close")}</button></span>`)}</div>` : null}
@@ -113,10 +114,31 @@ function departmentSelect(field) {
   </select>`;
 }
 
-function fileInput(field) {
-  const { block } = field;
-  // The hub has no file storage yet, so nothing can be attached: say so rather than
-  // offer a chooser whose files would go nowhere.
-  return html`<input type="file" ${common(field)} ${block.accept ? html`accept="${block.accept.join(",")}"` : null} ${(block.max_files || 1) > 1 ? html`multiple` : null} disabled>
-    <p class="card-hint" data-testid="file-unavailable">${t("card.filesUnavailable")}</p>`;
+function fileInput({ id, block, value, view, error, describedBy }) {
+  const ids = Array.isArray(value) ? value : [];
+  const uploading = view.ui?.uploading?.[block.name] || [];
+  const max = block.max_files || 1;
+  const full = ids.length + uploading.length >= max;
+  const lookup = view.lookup || {};
+  return html`<div class="card-files">
+    ${ids.length || uploading.length ? html`<div class="chips">
+      ${ids.map((fileId) => {
+        const file = lookup.upload?.(fileId);
+        const name = file?.name || fileId;
+        return html`<span class="chip file-chip" data-testid="card-file-chip">${file ? html`<a href="${file.url}" target="_blank" rel="noopener">${name}</a>` : name}${file ? html`<span class="file-size">${formatSize(file.size, view.locale)}</span>` : null}<button type="button" class="chip-remove" data-file-remove="${fileId}" aria-label="${t("card.removeFile", { name })}">${icon("close")}</button></span>`;
+      })}
+      ${uploading.map((u) => html`<span class="chip file-chip is-uploading" role="status">${t("card.uploading", { name: u.name })}</span>`)}
+    </div>` : null}
+    <input type="file" id="${id}" name="${block.name}" data-file-input="${block.name}" ${block.accept ? html`accept="${block.accept.join(",")}"` : null} ${max > 1 ? html`multiple` : null} ${full ? html`disabled` : null} ${block.required ? html`aria-required="true"` : null} ${error ? html`aria-invalid="true"` : null} ${describedBy ? html`aria-describedby="${describedBy}"` : null}>
+    ${max > 1 ? html`<p class="card-hint">${t("card.fileCount", { count: max })}</p>` : null}
+  </div>`;
+}
+
+/** "1.2 MB", "350 KB" in the reader's locale. */
+export function formatSize(bytes, locale) {
+  const units = [["megabyte", 1024 * 1024], ["kilobyte", 1024]];
+  for (const [unit, size] of units) {
+    if (bytes >= size) return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "narrow", maximumFractionDigits: 1 }).format(bytes / size);
+  }
+  return new Intl.NumberFormat(locale, { style: "unit", unit: "byte", unitDisplay: "narrow" }).format(bytes);
 }

@@ -111,16 +111,24 @@ function checkOne(block, raw) {
       if (!realDate(start) || !realDate(end)) return { error: t("card.notDate") };
       return start > end ? { error: t("card.rangeOrder") } : { value: { start, end } };
     }
+    case "file": {
+      const max = block.max_files || 1;
+      return raw.length > max ? { error: t("card.tooManyFiles", { count: max }) } : { value: raw };
+    }
     case "people":
     case "department":
     case "select":
     case "checkbox":
-    case "file":
       // Picked from what the card offers: nothing the person can type wrong.
       return { value: raw };
     default:
       return { value: raw };
   }
+}
+
+/** Whether a file's MIME type fits a `file` input's `accept` list (`image/*` covers every image). */
+export function acceptsType(accept, type) {
+  return accept.some((pattern) => pattern === type || (pattern.endsWith("/*") && type.startsWith(pattern.slice(0, -1))));
 }
 
 function rangeError(block, number) {

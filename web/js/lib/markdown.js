@@ -568,9 +568,13 @@ function count(s, from, to, ch) {
   return n;
 }
 
-/** The URL to put in href, or null unless it is an absolute http, https or mailto URL. */
+/**
+ * The URL to put in href, or null unless it is an absolute http, https or mailto URL, or a
+ * path on the hub itself ("/api/v1/files/f_…", as bots link to attached files).
+ */
 function safeHref(url) {
   const text = url.trim();
+  if (/^\/(?![\/\\])[^\s\u0000-\u001f\u007f-\u009f\\]*$/.test(text)) return text;
   if (!/^(https?:\/\/|mailto:)/i.test(text) || /[\u0000-\u0020\u007f-\u009f]/.test(text)) return null;
   let parsed;
   try {

@@ -19,9 +19,13 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body) {
+async function request(method, path, body, file = null) {
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
-  if (body !== undefined) {
+  if (file) {
+    // A file goes as the raw body with its own type (POST /api/v1/files), not as JSON.
+    init.headers["Content-Type"] = file.type || "application/octet-stream";
+    init.body = file;
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -56,4 +60,6 @@ export const api = {
   post: (path, body = {}) => request("POST", path, body),
   patch: (path, body = {}) => request("PATCH", path, body),
   del: (path) => request("DELETE", path),
+  /** Upload a File or Blob: `await api.upload("/api/v1/files", { name: file.name }, file)`. */
+  upload: (path, params, file) => request("POST", path + query(params), undefined, file),
 };

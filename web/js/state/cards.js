@@ -4,7 +4,9 @@
  *
  *   state = reduceCards(state, { type: "card/draft", key: "m42", name: "comment", value: "ok" });
  *
- * Keys: "m<message id>" for a card in a message, "f<form id>" for a form. Drafts live apart
+ * Keys: "m<message id>" for a card in a message, "f<form id>" for a form. `uploads` holds
+ * the files the person attached (id → name, type, size, url) so chips can name them; a
+ * card's `cardUi[key].uploading[name]` lists files still on their way. Drafts live apart
  * from `cardUi` on purpose: typing changes only `cardDrafts`, which the message list does
  * not watch, so a keystroke never redraws (and never steals the focus from) the card.
  */
@@ -12,10 +14,11 @@
 export const CARD_ACTIONS = new Set([
   "card/draft", "card/search", "card/invalid", "card/sending", "card/done", "card/failed",
   "card/stale", "card/replaced", "form.open", "form/close", "departments/loaded",
+  "card/uploading", "card/uploaded", "card/uploadFailed",
 ]);
 
 export function initialCardState() {
-  return { cardDrafts: {}, cardUi: {}, form: null, departments: null };
+  return { cardDrafts: {}, cardUi: {}, form: null, departments: null, uploads: {} };
 }
 
 const set = (obj, key, value) => ({ ...obj, [key]: value });
@@ -35,16 +38,16 @@ export function reduceCards(state, action) {
   switch (action.type) {
     case "card/draft": {
       const draft = { ...(state.cardDrafts[action.key] || {}), [action.name]: action.value };
-      const next = { ...state, cardDrafts: set(state.cardDrafts, action.key, draft) };
       // A field the person is correcting stops showing its error.
-      const errors = state.cardUi[action.key]?.fieldErrors;
-      if (!errors?.[action.name]) return next;
-      const { [action.name]: _fixed, ...rest } = errors;
-      return patchUi(next, action.key, { fieldErrors: rest });
+      const next = clearFieldError({ ...state, cardDrafts: set(state.cardDrafts, action.key, draft) }, action.key, action.name);
+      // Typing is not redrawn (the input shows it already); a pick from a list (a person,
+      // a removed file) is, so its chip appears or goes.
+      return action.redraw && next.cardUi === state.cardUi ? patchUi(next, action.key, {}) : next;
     }
     case "card/search": {
       const query = { ...(state.cardUi[action.key]?.query || {}), [action.name]: action.q };
-      return patchUi(state, action.key, { searching: action.name, query });
+      // After a pick the list closes; typing again opens it.
+      return patchUi(state, action.key, { searching: action.close ? null : action.name, query });
     }
     case "card/invalid":
       return patchUi(state, action.key, { fieldErrors: action.fieldErrors, error: action.error, note: null });
@@ -79,11 +82,45 @@ export function reduceCards(state, action) {
       const closeDialog = state.ui.dialog === "botform";
       return { ...state, form: null, cardUi, cardDrafts, ui: closeDialog ? { ...state.ui, dialog: null } : state.ui };
     }
+    case "card/uploading": {
+      const uploading = { ...(state.cardUi[action.key]?.uploading || {}) };
+      uploading[action.name] = [...(uploading[action.name] || []), { temp_id: action.temp_id, name: action.file_name }];
+      return clearFieldError(patchUi(state, action.key, { uploading, error: null }), action.key, action.name);
+    }
+    case "card/uploaded": {
+      const next = finishUpload(state, action);
+      const draft = next.cardDrafts[action.key] || {};
+      const ids = [...(Array.isArray(draft[action.name]) ? draft[action.name] : []), action.file.id];
+      return {
+        ...next,
+        uploads: set(next.uploads, action.file.id, action.file),
+        cardDrafts: set(next.cardDrafts, action.key, { ...draft, [action.name]: ids }),
+      };
+    }
+    case "card/uploadFailed": {
+      const next = finishUpload(state, action);
+      const fieldErrors = { ...(next.cardUi[action.key]?.fieldErrors || {}), [action.name]: action.error };
+      return patchUi(next, action.key, { fieldErrors });
+    }
     case "departments/loaded":
       return { ...state, departments: flattenDepartments(action.departments) };
     default:
       return state;
   }
+}
+
+function finishUpload(state, { key, name, temp_id: tempId }) {
+  const uploading = { ...(state.cardUi[key]?.uploading || {}) };
+  uploading[name] = (uploading[name] || []).filter((u) => u.temp_id !== tempId);
+  if (!uploading[name].length) delete uploading[name];
+  return patchUi(state, key, { uploading });
+}
+
+function clearFieldError(state, key, name) {
+  const errors = state.cardUi[key]?.fieldErrors;
+  if (!errors?.[name]) return state;
+  const { [name]: _fixed, ...rest } = errors;
+  return patchUi(state, key, { fieldErrors: rest });
 }
 
 /** The department forest as one list in tree order, each with its depth (for indenting). */

@@ -50,6 +50,7 @@ function common(state, key, card, timeZone) {
     },
     lookup: {
       personName: (id) => nameOf(state.people[id], locale),
+      upload: (id) => state.uploads[id] || null,
       peopleResults: state.peopleResults || [],
       searching: ui.searching || null,
       query: ui.query || {},

@@ -22,7 +22,7 @@ export function mountFormDialog(root, store, { timeZone = () => undefined } = {}
   function update() {
     const state = store.getState();
     const form = state.form;
-    const inputs = [form, state.cardUi, state.peopleResults, state.departments, state.people];
+    const inputs = [form, state.cardUi, state.peopleResults, state.departments, state.people, state.uploads];
     if (inputs.every((v, i) => v === last[i])) return;
     last = inputs;
     if (!form) return;

@@ -93,7 +93,7 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
     const state = store.getState();
     const id = scopeId();
     // Not cardDrafts: typing into a card must not redraw it (its values are drawn from there when it is).
-    const inputs = [id, state.messages, state.threads, state.byId, state.pending, state.people, state.presence, state.ui.editingId, state.ui.unreadMarker, state.ephemerals, getLocale(), pickerFor, state.cardUi, state.peopleResults, state.departments, state.me];
+    const inputs = [id, state.messages, state.threads, state.byId, state.pending, state.people, state.presence, state.ui.editingId, state.ui.unreadMarker, state.ephemerals, getLocale(), pickerFor, state.cardUi, state.peopleResults, state.departments, state.me, state.uploads];
     if (!force && inputs.every((v, i) => v === lastInputs[i])) return;
     lastInputs = inputs;
     const switched = shownFor !== id;

@@ -1,0 +1,102 @@
+"""Uploading and downloading files (the `file` inputs of cards and forms; sharing them with a
+channel through a card action is tested with a real bot in tests/bots/test_files.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hub.config import Settings
+from tests.api.conftest import World
+
+PDF = b"%PDF-1.4\n% a tiny receipt\n"
+
+
+@pytest.fixture
+def settings(world: World, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=world.url,
+        secret_key="test",
+        data_dir=tmp_path,
+        redis_url=None,
+        max_upload_bytes=4096,
+    )
+
+
+async def upload(
+    client: httpx.AsyncClient, name: str, body: bytes, content_type: str
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/files", params={"name": name}, content=body, headers={"Content-Type": content_type}
+    )
+
+
+async def test_an_upload_is_its_owners_alone_until_shared(
+    bob: httpx.AsyncClient, carol: httpx.AsyncClient, gina: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    response = await upload(bob, "C:\\Users\\bob\\发票 receipt.pdf", PDF, "application/pdf")
+    assert response.status_code == 201, response.text
+    file = response.json()
+    assert file["name"] == "发票 receipt.pdf"
+    assert file["content_type"] == "application/pdf"
+    assert file["size"] == len(PDF)
+    assert file["id"].startswith("f_") and file["url"] == f"/api/v1/files/{file['id']}"
+    assert not list((tmp_path / "files").rglob("*.part")), "no partial file is left behind"
+
+    got = await bob.get(file["url"])
+    assert got.status_code == 200
+    assert got.content == PDF
+    assert got.headers["content-type"] == "application/pdf"
+    assert got.headers["content-disposition"].startswith("inline; filename*=UTF-8''")
+    assert got.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in got.headers["content-security-policy"]
+
+    for other in (carol, gina):
+        refused = await other.get(file["url"])
+        assert refused.status_code == 404
+        assert refused.json()["error"]["code"] == "not_found"
+    assert (await bob.get("/api/v1/files/f_nosuchfile")).status_code == 404
+
+
+async def test_a_file_that_could_run_script_is_only_ever_an_attachment(
+    bob: httpx.AsyncClient,
+) -> None:
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    file = (await upload(bob, "logo.svg", svg, "image/svg+xml")).json()
+    assert file["content_type"] == "image/svg+xml"
+    got = await bob.get(file["url"])
+    assert got.headers["content-type"] == "application/octet-stream"
+    assert got.headers["content-disposition"].startswith("attachment;")
+    odd = (await upload(bob, "x.bin", b"\x00\x01", "not a type")).json()
+    assert odd["content_type"] == "application/octet-stream"
+
+
+async def test_bad_uploads_are_refused_and_keep_nothing(
+    bob: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    too_big = await upload(bob, "big.pdf", b"x" * 5000, "application/pdf")
+    assert too_big.status_code == 413
+    assert too_big.json()["error"]["code"] == "payload_too_large"
+    assert "smaller" in too_big.json()["error"]["message"]
+
+    empty = await upload(bob, "empty.pdf", b"", "application/pdf")
+    assert empty.status_code == 400
+    assert empty.json()["error"]["message"] == "The file is empty; choose another one."
+
+    nameless = await bob.post("/api/v1/files", content=PDF)
+    assert nameless.status_code == 400
+    assert "`name`" in nameless.json()["error"]["message"]
+
+    stored = (
+        [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
+        if (tmp_path / "files").exists()
+        else []
+    )
+    assert stored == []
+
+
+async def test_uploading_needs_a_signed_in_person(anon: httpx.AsyncClient) -> None:
+    response = await upload(anon, "a.pdf", PDF, "application/pdf")
+    assert response.status_code == 401
