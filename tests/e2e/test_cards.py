@@ -87,7 +87,12 @@ async def test_a_poll_voted_in_one_browser_updates_in_the_other(open_page: OpenP
     await expect(poll_on_bob.get_by_role("button", name="结束投票")).to_be_visible()
     await expect(poll_on_carol.get_by_role("button", name="结束投票")).to_have_count(0)
 
-    await poll_on_carol.get_by_role("button", name="Dumplings").click()
+    # On the phone the card takes the width and its buttons are large enough to tap.
+    dumplings = poll_on_carol.get_by_role("button", name="Dumplings")
+    button_box, card_box = await dumplings.bounding_box(), await poll_on_carol.bounding_box()
+    assert button_box is not None and button_box["height"] >= 44
+    assert card_box is not None and card_box["width"] >= 300
+    await dumplings.click()
     await expect(poll_on_bob).to_contain_text("1 人已投票", timeout=TIMEOUT)
     await expect(poll_on_bob.locator(".card-markdown")).to_contain_text("1 票 (100%)")
     await poll_on_bob.get_by_role("button", name="Noodles").click()
@@ -180,6 +185,8 @@ async def test_an_approval_card_checks_its_inputs_and_asks_before_rejecting(
     await expect(on_carol).to_contain_text("Receipts checked 已核对")
     await expect(claim.get_by_test_id("card-input")).to_have_count(0)
     await expect(claim.get_by_test_id("card-note")).to_have_count(0)
+    # The pressed button is gone with the old version: the keyboard stays on the card.
+    await expect(claim).to_be_focused()
 
 
 async def test_a_card_acted_on_elsewhere_refreshes_with_a_note(open_page: OpenPage) -> None:

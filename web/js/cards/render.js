@@ -29,7 +29,7 @@ export function renderCardView(card, view) {
   const header = card.header;
   const status = card.status;
   const tone = status?.tone || "neutral";
-  return html`<section class="card card-tone-${tone} card-${view.mode}" data-testid="card" data-card-key="${view.key}" data-card-version="${view.version ?? ""}" ${header ? html`aria-labelledby="${titleId}"` : html`aria-label="${t("card.label")}"`} aria-busy="${ui.busy ? "true" : "false"}">
+  return html`<section class="card card-tone-${tone} card-${view.mode}" data-testid="card" data-card-key="${view.key}" data-focus-home="${view.idPrefix}" tabindex="-1" data-card-version="${view.version ?? ""}" ${header ? html`aria-labelledby="${titleId}"` : html`aria-label="${t("card.label")}"`} aria-busy="${ui.busy ? "true" : "false"}">
     ${header || status ? html`<div class="card-head">
       ${header?.icon ? headerIcon(header.icon) : null}
       <div class="card-titles">
