@@ -8,6 +8,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -25,6 +26,7 @@ from hub.broker import create_broker
 from hub.config import Settings, get_settings
 from hub.db import create_engine, create_sessionmaker
 from hub.errors import ErrorCode, HubError
+from hub.files.prune import UploadPruner
 from hub.integrations.sender import WebhookSender
 from hub.ops import ops_routes
 from hub.ratelimit import create_send_limiter
@@ -78,14 +80,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
             late_after_seconds=settings.timer_late_after_seconds,
             lease_seconds=settings.timer_lease_seconds,
         )
+        pruner = UploadPruner(
+            engine, settings.data_dir, keep=timedelta(days=settings.unattached_upload_days)
+        )
         await broker.start(delivery.on_broker_message)
         await presence.start()
         await committer.start()
         await hub.timers.start()
         await hub.webhooks.start()
+        await pruner.start()
         try:
             yield
         finally:
+            await pruner.stop()
             await hub.timers.stop()
             await hub.webhooks.stop()
             await delivery.close_all()

@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(default=10_000, ge=1)
     max_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    unattached_upload_days: float = Field(default=7.0, gt=0)
     send_rate_per_second: float = Field(default=20.0, gt=0)
     send_rate_burst: int = Field(default=60, ge=1)
 

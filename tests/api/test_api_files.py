@@ -3,13 +3,20 @@ channel through a card action is tested with a real bot in tests/bots/test_files
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from hub.config import Settings
-from tests.api.conftest import World
+from hub.db import create_engine
+from hub.files.models import upload_share_table, upload_table
+from hub.files.prune import prune_unshared
+from hub.files.storage import file_path
+from hub.models import utcnow
+from tests.api.conftest import CreateChannel, World
 
 PDF = b"%PDF-1.4\n% a tiny receipt\n"
 
@@ -100,3 +107,36 @@ async def test_bad_uploads_are_refused_and_keep_nothing(
 async def test_uploading_needs_a_signed_in_person(anon: httpx.AsyncClient) -> None:
     response = await upload(anon, "a.pdf", PDF, "application/pdf")
     assert response.status_code == 401
+
+
+async def test_uploads_nobody_attached_are_pruned_after_a_while(
+    bob: httpx.AsyncClient, settings: Settings, create_channel: CreateChannel, tmp_path: Path
+) -> None:
+    channel = await create_channel(bob, "receipts")
+    old_unshared = (await upload(bob, "old.pdf", PDF, "application/pdf")).json()
+    old_shared = (await upload(bob, "kept.pdf", PDF, "application/pdf")).json()
+    fresh = (await upload(bob, "new.pdf", PDF, "application/pdf")).json()
+    engine = create_engine(settings.database_url)
+    try:
+        async with engine.begin() as conn:
+            week_ago = utcnow() - timedelta(days=8)
+            await conn.execute(
+                sa.update(upload_table)
+                .where(upload_table.c.id.in_([old_unshared["id"], old_shared["id"]]))
+                .values(created_at=week_ago)
+            )
+            await conn.execute(
+                sa.insert(upload_share_table).values(
+                    upload_id=old_shared["id"],
+                    channel_id=channel["id"],
+                    created_at=week_ago,
+                )
+            )
+        removed = await prune_unshared(engine, settings.data_dir, older_than=timedelta(days=7))
+    finally:
+        await engine.dispose()
+    assert removed == 1
+    assert (await bob.get(old_unshared["url"])).status_code == 404
+    assert not file_path(tmp_path, old_unshared["id"]).exists()
+    for kept in (old_shared, fresh):
+        assert (await bob.get(kept["url"])).status_code == 200
