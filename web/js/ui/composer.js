@@ -103,7 +103,7 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
     token = findToken();
     if (!token || !current) return closeSuggestions();
     if (token.kind === "command") {
-      suggestions = commandCandidates(state, token.query).map((c) => ({ value: `/${c.name} `, label: `/${c.name}`, detail: [c.usage, c.description].filter(Boolean).join(" — ") }));
+      suggestions = commandCandidates(state, token.query).map((c) => ({ value: `/${c.name} `, label: `/${c.name}`, takesArgs: Boolean(c.usage), detail: [c.usage, c.description].filter(Boolean).join(" — ") }));
     } else {
       if (state.me?.kind !== "guest" && token.query && token.query !== lastSearch) {
         lastSearch = token.query;
@@ -156,8 +156,10 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
         refreshSuggestions();
         return;
       }
-      // A command typed out in full runs on Enter, as people expect of "/help"; Tab still completes.
-      const typedInFull = token?.kind === "command" && suggestions[active]?.label === `/${token.query}`;
+      // A command that takes no arguments, typed out in full, runs on Enter, as people expect
+      // of "/help"; one that takes arguments completes so they can be typed. Tab completes.
+      const chosen = suggestions[active];
+      const typedInFull = token?.kind === "command" && chosen?.label === `/${token.query}` && !chosen.takesArgs;
       if (event.key === "Tab" || (event.key === "Enter" && !typedInFull)) {
         event.preventDefault();
         choose(active);
