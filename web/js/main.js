@@ -16,6 +16,7 @@ import { syncCursors, queuedSends, outboxToSave, lastOwnMessage } from "./state/
 import { loadOutbox, saveOutbox } from "./state/drafts.js";
 import { mountSignIn } from "./ui/sign-in.js";
 import { mountAppShell } from "./ui/app-shell.js";
+import { createLoaders } from "./net/loaders.js";
 import { createCardRequests } from "./cards/requests.js";
 import { cardIntents } from "./cards/intents.js";
 
@@ -34,6 +35,7 @@ document.documentElement.lang = getLocale();
 const timeZone = () => store.getState().me?.time_zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
 const dispatch = (action) => store.dispatch(action);
 const notice = (text) => dispatch({ type: "ui/notice", notice: text });
+const load = createLoaders({ api, dispatch, getState: () => store.getState(), notice });
 const cards = createCardRequests({ dispatch, getState: () => store.getState(), send: (frame) => connection?.send(frame), api });
 
 function uuid() {
@@ -84,8 +86,8 @@ async function startSession(me) {
   }
   startConnection();
   api.get("/api/v1/commands", { locale: getLocale() }).then((r) => dispatch({ type: "commands/loaded", commands: r.commands }), () => {});
-  loadPresence();
-  if (me.kind !== "guest") loadDepartments();
+  load.presence();
+  if (me.kind !== "guest") load.departments();
   const state = store.getState();
   const remembered = Number(localStorage.getItem(`hub.lastChannel.${me.id}`));
   const first = state.channels[remembered] ? remembered : Object.values(state.channels).sort((a, b) => a.id - b.id)[0]?.id;
@@ -140,8 +142,8 @@ function onFrame(frame) {
   }
   if (frame.type === "ack" && commandRefs.has(frame.ref)) commandRefs.delete(frame.ref);
   dispatch({ ...frame, at });
-  if (frame.type === "resync_required") reloadChannel(frame.channel_id);
-  if (frame.type === "message.new" && !store.getState().people[frame.message.sender_id]) loadPeople([frame.message.sender_id]);
+  if (frame.type === "resync_required") load.reloadChannel(frame.channel_id);
+  if (frame.type === "message.new" && !store.getState().people[frame.message.sender_id]) load.people([frame.message.sender_id]);
 }
 
 function flushOutbox() {
@@ -160,122 +162,14 @@ function trySend(item) {
   if (sent) dispatch({ type: "send/sending", client_msg_id: item.client_msg_id });
 }
 
-// ---- loading
-
-async function loadLatest(channelId) {
-  try {
-    const page = await api.get(`/api/v1/channels/${channelId}/messages`, { limit: 50 });
-    dispatch({ type: "messages/loaded", channel_id: channelId, ...page, older: false });
-    loadUnknownSenders(page.messages);
-  } catch (error) {
-    notice(error.message);
-  }
-}
-
-async function loadOlder(channelId) {
-  const state = store.getState();
-  const page = state.messages[channelId];
-  if (!page || page.loading || !page.hasMore) return;
-  const first = state.byId[page.ids[0]];
-  dispatch({ type: "messages/loading", channel_id: channelId });
-  try {
-    const older = await api.get(`/api/v1/channels/${channelId}/messages`, { before: first?.seq, limit: 50 });
-    dispatch({ type: "messages/loaded", channel_id: channelId, ...older, older: true });
-    loadUnknownSenders(older.messages);
-  } catch (error) {
-    dispatch({ type: "messages/loaded", channel_id: channelId, messages: [], has_more: false, older: true });
-    notice(error.message);
-  }
-}
-
-async function reloadChannel(channelId) {
-  try {
-    const { channel } = await api.get(`/api/v1/channels/${channelId}`);
-    dispatch({ type: "channel/loaded", channel });
-  } catch {
-    // The channel list stays as it was; the next event corrects it.
-  }
-  if (store.getState().messages[channelId]) loadLatest(channelId);
-}
-
-async function loadMembers(channelId) {
-  try {
-    const { members } = await api.get(`/api/v1/channels/${channelId}/members`);
-    dispatch({ type: "members/loaded", channel_id: channelId, members });
-    loadPresence(members.map((m) => m.person.id));
-  } catch {
-    // Names fall back to "someone"; not worth interrupting the reader.
-  }
-}
-
-async function loadPresence(extra = []) {
-  const state = store.getState();
-  const ids = new Set(extra);
-  for (const c of Object.values(state.channels)) for (const p of c.members || []) ids.add(p.id);
-  ids.delete(state.me?.id);
-  if (!ids.size) return;
-  try {
-    const { presence } = await api.get("/api/v1/presence", { ids: [...ids].slice(0, 100).join(",") });
-    dispatch({ type: "presence/loaded", presence });
-  } catch {
-    // Presence is a nicety.
-  }
-}
-
-async function loadDepartments() {
-  try {
-    const { departments } = await api.get("/api/v1/departments");
-    dispatch({ type: "departments/loaded", departments });
-  } catch {
-    // Department pickers then offer only what a card pre-fills.
-  }
-}
-
-const asked = new Set();
-async function loadPeople(ids) {
-  const wanted = ids.filter((id) => !asked.has(id) && !store.getState().people[id]);
-  for (const id of wanted) asked.add(id);
-  // One request per 200 people; anyone the reader may not see is simply left out (shown as "someone").
-  for (let start = 0; start < wanted.length; start += 200) {
-    const chunk = wanted.slice(start, start + 200);
-    try {
-      const { people } = await api.get("/api/v1/people/lookup", { ids: chunk.join(",") });
-      if (people.length) dispatch({ type: "people/loaded", people });
-    } catch {
-      for (const id of chunk) asked.delete(id); // try again next time they are needed
-    }
-  }
-}
-
-function loadUnknownSenders(messages) {
-  const people = store.getState().people;
-  loadPeople([...new Set(messages.flatMap((m) => [m.sender_id, ...(m.reactions || []).flatMap((r) => r.person_ids)]))].filter((id) => !people[id]));
-}
-
-async function openThread(rootId) {
-  dispatch({ type: "ui/openThread", root_id: rootId });
-  try {
-    let after;
-    for (let i = 0; i < 10; i++) {
-      const page = await api.get(`/api/v1/messages/${rootId}/replies`, { after, limit: 200 });
-      dispatch({ type: "thread/loaded", root: page.root, replies: page.replies });
-      loadUnknownSenders([page.root, ...page.replies]);
-      if (!page.has_more) break;
-      after = page.after;
-    }
-  } catch (error) {
-    notice(error.message);
-  }
-}
-
 function openChannel(channelId) {
   const state = store.getState();
   if (!state.channels[channelId]) return;
   dispatch({ type: "ui/openChannel", channel_id: channelId });
   localStorage.setItem(`hub.lastChannel.${state.me.id}`, String(channelId));
   const page = store.getState().messages[channelId];
-  if (!page || page.stale) loadLatest(channelId);
-  if (!state.members[channelId]) loadMembers(channelId);
+  if (!page || page.stale) load.latest(channelId);
+  if (!state.members[channelId]) load.members(channelId);
 }
 
 // ---- intents from the components
@@ -301,8 +195,8 @@ const intents = {
     dispatch({ type: "ui/dialog", dialog: null });
     openChannel(channelId);
   },
-  loadOlder: ({ channelId }) => loadOlder(channelId),
-  openThread: ({ rootId }) => openThread(rootId),
+  loadOlder: ({ channelId }) => load.older(channelId),
+  openThread: ({ rootId }) => load.thread(rootId),
   closeThread: () => dispatch({ type: "ui/closeThread" }),
   sendMessage({ channelId, threadRootId, text }) {
     const state = store.getState();
@@ -428,7 +322,7 @@ const intents = {
       dispatch({ type: "ui/dialog", dialog: null });
       dispatch({ type: "ui/switcher", open: false });
       openChannel(channel.id);
-      loadPresence(personIds);
+      load.presence(personIds);
     } catch (error) {
       dispatch({ type: "ui/dialogError", error: error.message });
       notice(error.message);
@@ -440,7 +334,7 @@ const intents = {
     const channelId = store.getState().ui.openChannelId;
     if (channelId == null) return;
     dispatch({ type: "ui/dialog", dialog: "channel" });
-    loadMembers(channelId);
+    load.members(channelId);
   },
   async setTopic({ channelId, topic }) {
     try {
@@ -455,7 +349,7 @@ const intents = {
     try {
       await api.post(`/api/v1/channels/${channelId}/members`, { person_ids: personIds });
       dispatch({ type: "ui/dialog", dialog: null });
-      loadMembers(channelId);
+      load.members(channelId);
     } catch (error) {
       dispatch({ type: "ui/dialogError", error: error.message });
     }

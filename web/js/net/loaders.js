@@ -1,0 +1,127 @@
+/**
+ * Loading what the client shows over HTTP: message pages, history, threads, members,
+ * presence, people and departments. Each loader dispatches what it got; failures that
+ * matter to the reader become a notice, the rest are retried when next needed.
+ *
+ *   const load = createLoaders({ api, dispatch, getState, notice });
+ *   load.latest(channelId); load.older(channelId); load.thread(rootId);
+ */
+
+export function createLoaders({ api, dispatch, getState, notice }) {
+  async function loadLatest(channelId) {
+    try {
+      const page = await api.get(`/api/v1/channels/${channelId}/messages`, { limit: 50 });
+      dispatch({ type: "messages/loaded", channel_id: channelId, ...page, older: false });
+      loadUnknownSenders(page.messages);
+    } catch (error) {
+      notice(error.message);
+    }
+  }
+
+  async function loadOlder(channelId) {
+    const state = getState();
+    const page = state.messages[channelId];
+    if (!page || page.loading || !page.hasMore) return;
+    const first = state.byId[page.ids[0]];
+    dispatch({ type: "messages/loading", channel_id: channelId });
+    try {
+      const older = await api.get(`/api/v1/channels/${channelId}/messages`, { before: first?.seq, limit: 50 });
+      dispatch({ type: "messages/loaded", channel_id: channelId, ...older, older: true });
+      loadUnknownSenders(older.messages);
+    } catch (error) {
+      dispatch({ type: "messages/loaded", channel_id: channelId, messages: [], has_more: false, older: true });
+      notice(error.message);
+    }
+  }
+
+  async function reloadChannel(channelId) {
+    try {
+      const { channel } = await api.get(`/api/v1/channels/${channelId}`);
+      dispatch({ type: "channel/loaded", channel });
+    } catch {
+      // The channel list stays as it was; the next event corrects it.
+    }
+    if (getState().messages[channelId]) loadLatest(channelId);
+  }
+
+  async function loadMembers(channelId) {
+    try {
+      const { members } = await api.get(`/api/v1/channels/${channelId}/members`);
+      dispatch({ type: "members/loaded", channel_id: channelId, members });
+      loadPresence(members.map((m) => m.person.id));
+    } catch {
+      // Names fall back to "someone"; not worth interrupting the reader.
+    }
+  }
+
+  async function loadPresence(extra = []) {
+    const state = getState();
+    const ids = new Set(extra);
+    for (const c of Object.values(state.channels)) for (const p of c.members || []) ids.add(p.id);
+    ids.delete(state.me?.id);
+    if (!ids.size) return;
+    try {
+      const { presence } = await api.get("/api/v1/presence", { ids: [...ids].slice(0, 100).join(",") });
+      dispatch({ type: "presence/loaded", presence });
+    } catch {
+      // Presence is a nicety.
+    }
+  }
+
+  async function loadDepartments() {
+    try {
+      const { departments } = await api.get("/api/v1/departments");
+      dispatch({ type: "departments/loaded", departments });
+    } catch {
+      // Department pickers then offer only what a card pre-fills.
+    }
+  }
+
+  const asked = new Set();
+  async function loadPeople(ids) {
+    const wanted = ids.filter((id) => !asked.has(id) && !getState().people[id]);
+    for (const id of wanted) asked.add(id);
+    // One request per 200 people; anyone the reader may not see is simply left out (shown as "someone").
+    for (let start = 0; start < wanted.length; start += 200) {
+      const chunk = wanted.slice(start, start + 200);
+      try {
+        const { people } = await api.get("/api/v1/people/lookup", { ids: chunk.join(",") });
+        if (people.length) dispatch({ type: "people/loaded", people });
+      } catch {
+        for (const id of chunk) asked.delete(id); // try again next time they are needed
+      }
+    }
+  }
+
+  function loadUnknownSenders(messages) {
+    const people = getState().people;
+    loadPeople([...new Set(messages.flatMap((m) => [m.sender_id, ...(m.reactions || []).flatMap((r) => r.person_ids)]))].filter((id) => !people[id]));
+  }
+
+  async function openThread(rootId) {
+    dispatch({ type: "ui/openThread", root_id: rootId });
+    try {
+      let after;
+      for (let i = 0; i < 10; i++) {
+        const page = await api.get(`/api/v1/messages/${rootId}/replies`, { after, limit: 200 });
+        dispatch({ type: "thread/loaded", root: page.root, replies: page.replies });
+        loadUnknownSenders([page.root, ...page.replies]);
+        if (!page.has_more) break;
+        after = page.after;
+      }
+    } catch (error) {
+      notice(error.message);
+    }
+  }
+
+  return {
+    latest: loadLatest,
+    older: loadOlder,
+    reloadChannel,
+    members: loadMembers,
+    presence: loadPresence,
+    departments: loadDepartments,
+    people: loadPeople,
+    thread: openThread,
+  };
+}
