@@ -21,6 +21,7 @@ from hub.errors import (
     message_not_found,
     person_not_found,
 )
+from hub.files.models import Upload, UploadShare
 from hub.models import Channel, Membership, Message, Person
 
 
@@ -219,6 +220,32 @@ async def check_read_message(
     except HubError:
         raise message_not_found(message_id) from None
     return message, channel
+
+
+# Files
+
+
+def upload_not_found(upload_id: str) -> HubError:
+    return HubError(ErrorCode.not_found, f"No file {upload_id} that you can see.")
+
+
+async def check_read_upload(session: AsyncSession, viewer: Person, upload_id: str) -> Upload:
+    """The upload, if the viewer uploaded it or can read a channel it was shared with."""
+    upload = await session.get(Upload, upload_id)
+    if upload is None:
+        raise upload_not_found(upload_id)
+    if upload.owner_id == viewer.id:
+        return upload
+    shared = await session.exec(
+        select(UploadShare.channel_id).where(UploadShare.upload_id == upload_id)
+    )
+    for channel_id in shared.all():
+        try:
+            await check_read_channel(session, viewer, channel_id)
+        except HubError:
+            continue
+        return upload
+    raise upload_not_found(upload_id)
 
 
 async def check_edit_message(

@@ -48,7 +48,7 @@ from hub.bots.session import BotSession
 from hub.cards import check_values, find_action, may_take, validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.events import Ephemeral, FormOpen, LoggedEvent, MessageOut
-from hub.files.access import attach_uploads
+from hub.files.attach import attach_uploads
 from hub.models import Person, bot_form_table, membership_table, utcnow
 
 if TYPE_CHECKING:

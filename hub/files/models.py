@@ -4,7 +4,7 @@ attached in, whose readers may download it).
 The bytes live on disk under data_dir (hub.files.storage); the row says whose they are,
 what they are called and what type the uploader declared. A new upload is visible to its
 uploader only; attaching it to a card action or form in a channel shares it with that
-channel (hub.files.access). See docs/api.md ("Files").
+channel (hub.files.attach). See docs/api.md ("Files").
 """
 
 from __future__ import annotations

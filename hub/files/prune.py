@@ -5,7 +5,7 @@ closed, the card answered by someone else) would otherwise stay on disk for ever
     await pruner.start()   # prunes now, then every hour
     removed = await prune_unshared(engine, data_dir, older_than=timedelta(days=7))
 
-An upload shared with a channel (hub.files.access) is kept: people read it there. The row
+An upload shared with a channel (hub.files.attach) is kept: people read it there. The row
 goes first, in one guarded DELETE, then the bytes, so a file is never missing while its
 row says it exists. Any hub process may prune; they do not get in each other's way.
 """

@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute
 
+from hub import permissions
 from hub.api.deps import current_person, hub_of, json_response
 from hub.api.openapi import ApiRoute, Param
 from hub.errors import ErrorCode, HubError
 from hub.events import Wire
-from hub.files.access import check_read_upload
 from hub.files.models import NAME_MAX, Upload
 from hub.files.storage import file_path, receive
 
@@ -110,7 +110,9 @@ async def download_file(request: Request) -> Response:
     hub = hub_of(request)
     person = await current_person(request)
     async with hub.sessions() as session:
-        upload = await check_read_upload(session, person, request.path_params["file_id"])
+        upload = await permissions.check_read_upload(
+            session, person, request.path_params["file_id"]
+        )
     path = file_path(hub.settings.data_dir, upload.id)
     if not path.exists():
         raise HubError(ErrorCode.not_found, f"The file {upload.id} is missing from storage.")

@@ -1,9 +1,9 @@
-"""Who may download an upload, and attaching uploads to what a person submits.
+"""Attaching uploads to what a person submits with a card action or form.
 
 An upload is the uploader's alone until they attach it: a card action or form in a channel
 with a `file` input shares the files it names with that channel, in the same transaction
 as the action, so whoever can read the channel (the approvers of a claim, say) can open
-the receipt. Anyone else gets "not found", never "forbidden".
+the receipt (hub.permissions.check_read_upload). See docs/api.md ("Files").
 """
 
 from __future__ import annotations
@@ -13,38 +13,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hub import permissions
 from hub.cards import input_blocks
 from hub.errors import ErrorCode, HubError
-from hub.files.models import Upload, upload_share_table, upload_table
-from hub.models import Person, utcnow
-
-
-def upload_not_found(upload_id: str) -> HubError:
-    return HubError(ErrorCode.not_found, f"No file {upload_id} that you can see.")
-
-
-async def check_read_upload(session: AsyncSession, viewer: Person, upload_id: str) -> Upload:
-    """The upload, if the viewer uploaded it or can read a channel it was shared with."""
-    upload = await session.get(Upload, upload_id)
-    if upload is None:
-        raise upload_not_found(upload_id)
-    if upload.owner_id == viewer.id:
-        return upload
-    shared = await session.exec(  # type: ignore[call-overload]
-        sa.select(upload_share_table.c.channel_id).where(
-            upload_share_table.c.upload_id == upload_id
-        )
-    )
-    for (channel_id,) in shared.all():
-        try:
-            await permissions.check_read_channel(session, viewer, channel_id)
-        except HubError:
-            continue
-        return upload
-    raise upload_not_found(upload_id)
+from hub.files.models import upload_share_table, upload_table
+from hub.models import utcnow
 
 
 def matches(content_type: str, accept: Iterable[str]) -> bool:
