@@ -331,6 +331,12 @@ async def test_a_bots_form_opens_as_a_dialog_and_submits(open_page: OpenPage, se
         bob.get_by_label("From", exact=False).or_(bob.get_by_label("开始"))
     ).to_be_focused()
 
+    # A click beside the form (on the backdrop) keeps it open with what was typed.
+    await form.get_by_label("Phone while away").fill("13800000000")
+    await bob.mouse.click(5, 5)
+    await expect(form).to_be_visible()
+    await expect(form.get_by_label("Phone while away")).to_have_value("13800000000")
+
     await form.get_by_role("button", name="提交").click()
     await expect(form.get_by_test_id("field-error")).to_have_count(3, timeout=TIMEOUT)
     await expect(form.get_by_test_id("field-error").first).to_have_text("此项必填。")

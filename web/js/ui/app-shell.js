@@ -134,7 +134,8 @@ export function mountAppShell(root, store, { timeZone }) {
     closingByState = false;
   });
   dialog.addEventListener("click", (event) => {
-    if (event.target === dialog) closeCurrent();
+    // A stray click beside a bot's form must not throw away what was typed into it.
+    if (event.target === dialog && dialogName !== "botform") closeCurrent();
   });
   root.addEventListener("click", (event) => {
     const target = event.target.closest("[data-intent]");
