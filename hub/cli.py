@@ -68,7 +68,9 @@ def serve(host: str | None, port: int | None, reload: bool) -> None:
         os.environ["HUB_HOST"] = host
     if port is not None:
         os.environ["HUB_PORT"] = str(port)
-    if (host or port is not None) and "allowed_origins" not in settings.model_fields_set:
+    # Unless origins are configured, the page's own address is allowed, whichever way the
+    # host and port were chosen (--port, HUB_PORT or the config file).
+    if "allowed_origins" not in settings.model_fields_set:
         shown = _browser_host(host or settings.host)
         chosen = port if port is not None else settings.port
         os.environ["HUB_ALLOWED_ORIGINS"] = f"http://{shown}:{chosen},http://localhost:{chosen}"
