@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     max_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     unattached_upload_days: float = Field(default=7.0, gt=0)
+    unattached_upload_quota_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
     send_rate_per_second: float = Field(default=20.0, gt=0)
     send_rate_burst: int = Field(default=60, ge=1)
 

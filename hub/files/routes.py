@@ -23,6 +23,7 @@ from hub.api.deps import current_person, hub_of, json_response
 from hub.api.openapi import ApiRoute, Param
 from hub.errors import ErrorCode, HubError
 from hub.events import Wire
+from hub.files.attach import unattached_bytes
 from hub.files.models import NAME_MAX, Upload
 from hub.files.storage import file_path, receive
 
@@ -30,8 +31,8 @@ TAG = "files"
 NAME = Param(
     "name",
     "str",
-    "The file's name as the person sees it, e.g. receipt.pdf.",
-    maximum=NAME_MAX,
+    "The file's name as the person sees it, e.g. receipt.pdf (kept to 200 characters).",
+    maximum=1000,
     required=True,
 )
 MIME = re.compile(r"^[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*$")
@@ -60,10 +61,15 @@ def file_out(upload: Upload) -> FileOut:
 
 
 def clean_name(raw: str) -> str:
-    """The last path part, without control characters; never empty."""
+    """The last path part, without control characters, at most 200 characters with its
+    extension kept; never empty."""
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip()
-    return name[:NAME_MAX] or "file"
+    if len(name) > NAME_MAX:
+        stem, dot, extension = name.rpartition(".")
+        keep = f"{dot}{extension}" if dot and len(extension) <= 10 else ""
+        name = name[: NAME_MAX - len(keep)] + keep
+    return name or "file"
 
 
 def declared_type(request: Request) -> str:
@@ -85,7 +91,16 @@ async def upload_file(request: Request) -> Response:
             ErrorCode.payload_too_large,
             f"The file is over the limit of {limit // (1024 * 1024)} MiB; send a smaller one.",
         )
-    stored = await receive(request.stream(), hub.settings.data_dir, limit=limit)
+    async with hub.engine.connect() as conn:
+        held = await unattached_bytes(conn, person.id or 0)
+    room = hub.settings.unattached_upload_quota_bytes - held
+    if room <= 0 or (length is not None and length.isdigit() and int(length) > room):
+        raise HubError(
+            ErrorCode.payload_too_large,
+            f"You already have {held // (1024 * 1024)} MiB of files not attached to anything; "
+            "attach them to a card or form, or wait until unattached ones are removed.",
+        )
+    stored = await receive(request.stream(), hub.settings.data_dir, limit=min(limit, room))
     upload = Upload(
         id=stored.id,
         owner_id=person.id or 0,

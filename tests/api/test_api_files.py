@@ -29,6 +29,7 @@ def settings(world: World, tmp_path: Path) -> Settings:
         data_dir=tmp_path,
         redis_url=None,
         max_upload_bytes=4096,
+        unattached_upload_quota_bytes=6000,
     )
 
 
@@ -140,3 +141,39 @@ async def test_uploads_nobody_attached_are_pruned_after_a_while(
     assert not file_path(tmp_path, old_unshared["id"]).exists()
     for kept in (old_shared, fresh):
         assert (await bob.get(kept["url"])).status_code == 200
+
+
+async def test_a_person_cannot_hoard_unattached_uploads(
+    bob: httpx.AsyncClient,
+    alice: httpx.AsyncClient,
+    settings: Settings,
+    create_channel: CreateChannel,
+) -> None:
+    first = (await upload(bob, "a.pdf", b"a" * 3000, "application/pdf")).json()
+    assert (await upload(bob, "b.pdf", b"b" * 3000, "application/pdf")).status_code == 201
+    full = await upload(bob, "c.pdf", b"c" * 100, "application/pdf")
+    assert full.status_code == 413
+    assert full.json()["error"]["message"].startswith(
+        "You already have 0 MiB of files not attached"
+    )
+    # Another person's room is their own; attaching frees the uploader's.
+    assert (await upload(alice, "d.pdf", b"d" * 100, "application/pdf")).status_code == 201
+    channel = await create_channel(bob, "claims")
+    engine = create_engine(settings.database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.insert(upload_share_table).values(
+                    upload_id=first["id"], channel_id=channel["id"], created_at=utcnow()
+                )
+            )
+    finally:
+        await engine.dispose()
+    assert (await upload(bob, "c.pdf", b"c" * 100, "application/pdf")).status_code == 201
+
+
+async def test_a_long_name_is_shortened_keeping_its_extension(bob: httpx.AsyncClient) -> None:
+    long_name = "报销" * 150 + ".pdf"
+    file = (await upload(bob, long_name, PDF, "application/pdf")).json()
+    assert len(file["name"]) == 200
+    assert file["name"].endswith(".pdf")
