@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.botkit.context import DepartmentInfo, FileInfo, PersonInfo
-from hub.files.models import upload_table
+from hub.files.models import file_url, upload_table
 from hub.models import Department, person_table
 
 department_table: sa.Table = Department.__table__  # type: ignore[attr-defined]
@@ -83,7 +83,7 @@ class Directory:
             content_type=row.content_type,
             size=row.size,
             owner_id=row.owner_id,
-            url=f"/api/v1/files/{row.id}",
+            url=file_url(row.id),
         )
 
     async def department_head(self, department_id: int) -> PersonInfo | None:

@@ -16,16 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.cards import input_blocks
 from hub.errors import ErrorCode, HubError
-from hub.files.models import upload_share_table, upload_table
+from hub.files.models import not_shared, upload_share_table, upload_table
 from hub.models import utcnow
 
 
 async def unattached_bytes(conn: AsyncConnection, person_id: int) -> int:
     """How many bytes the person holds in uploads not shared anywhere yet."""
-    not_shared = ~sa.exists().where(upload_share_table.c.upload_id == upload_table.c.id)
     total = await conn.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(upload_table.c.size), 0)).where(
-            upload_table.c.owner_id == person_id, not_shared
+            upload_table.c.owner_id == person_id, not_shared()
         )
     )
     return int(total or 0)

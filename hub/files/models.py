@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from hub.models import UtcDateTime, utcnow
@@ -40,3 +41,13 @@ class UploadShare(SQLModel, table=True):
 
 upload_table = Upload.__table__  # type: ignore[attr-defined]
 upload_share_table = UploadShare.__table__  # type: ignore[attr-defined]
+
+
+def file_url(upload_id: str) -> str:
+    """Where the hub serves the file (an `image` block's url, a markdown link)."""
+    return f"/api/v1/files/{upload_id}"
+
+
+def not_shared() -> sa.ColumnElement[bool]:
+    """The upload has not been shared with any channel yet."""
+    return ~sa.exists().where(upload_share_table.c.upload_id == upload_table.c.id)

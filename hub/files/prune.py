@@ -2,7 +2,7 @@
 closed, the card answered by someone else) would otherwise stay on disk for ever.
 
     pruner = UploadPruner(engine, settings.data_dir, keep=timedelta(days=7))
-    await pruner.start()   # prunes now, then every hour
+    await pruner.start()   # prunes a minute after start, then every hour
     removed = await prune_unshared(engine, data_dir, older_than=timedelta(days=7))
 
 An upload shared with a channel (hub.files.attach) is kept: people read it there. The row
@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hub.files.models import upload_share_table, upload_table
+from hub.files.models import not_shared, upload_table
 from hub.files.storage import file_path
 from hub.models import utcnow
 
@@ -28,12 +28,12 @@ log = logging.getLogger(__name__)
 
 _BATCH = 500
 _EVERY_SECONDS = 3600.0
+_FIRST_AFTER_SECONDS = 60.0
 
 
 async def prune_unshared(engine: AsyncEngine, data_dir: Path, *, older_than: timedelta) -> int:
     """Delete uploads older than `older_than` that were never shared; returns how many."""
     cutoff = utcnow() - older_than
-    not_shared = ~sa.exists().where(upload_share_table.c.upload_id == upload_table.c.id)
     removed = 0
     while True:
         async with engine.begin() as conn:
@@ -42,7 +42,7 @@ async def prune_unshared(engine: AsyncEngine, data_dir: Path, *, older_than: tim
                 for row in (
                     await conn.execute(
                         sa.select(upload_table.c.id)
-                        .where(upload_table.c.created_at < cutoff, not_shared)
+                        .where(upload_table.c.created_at < cutoff, not_shared())
                         .limit(_BATCH)
                     )
                 ).all()
@@ -50,7 +50,7 @@ async def prune_unshared(engine: AsyncEngine, data_dir: Path, *, older_than: tim
             if ids:
                 # Checked again in the DELETE: an action may have shared one meanwhile.
                 await conn.execute(
-                    sa.delete(upload_table).where(upload_table.c.id.in_(ids), not_shared)
+                    sa.delete(upload_table).where(upload_table.c.id.in_(ids), not_shared())
                 )
         for upload_id in ids:
             file_path(data_dir, upload_id).unlink(missing_ok=True)
@@ -60,7 +60,7 @@ async def prune_unshared(engine: AsyncEngine, data_dir: Path, *, older_than: tim
 
 
 class UploadPruner:
-    """Prunes unshared uploads at start and then every hour, until stopped."""
+    """Prunes unshared uploads a minute after start and then every hour, until stopped."""
 
     def __init__(self, engine: AsyncEngine, data_dir: Path, *, keep: timedelta) -> None:
         self._engine = engine
@@ -78,6 +78,8 @@ class UploadPruner:
             self._task = None
 
     async def _run(self) -> None:
+        # Not at start-up: a restart should not wait on, or compete with, a sweep of old files.
+        await asyncio.sleep(_FIRST_AFTER_SECONDS)
         while True:
             try:
                 removed = await prune_unshared(self._engine, self._data_dir, older_than=self._keep)

@@ -24,8 +24,8 @@ from hub.api.openapi import ApiRoute, Param
 from hub.errors import ErrorCode, HubError
 from hub.events import Wire
 from hub.files.attach import unattached_bytes
-from hub.files.models import NAME_MAX, Upload
-from hub.files.storage import file_path, receive
+from hub.files.models import NAME_MAX, Upload, file_url
+from hub.files.storage import file_path, receive, too_large
 
 TAG = "files"
 NAME = Param(
@@ -56,7 +56,7 @@ def file_out(upload: Upload) -> FileOut:
         name=upload.name,
         content_type=upload.content_type,
         size=upload.size,
-        url=f"/api/v1/files/{upload.id}",
+        url=file_url(upload.id),
     )
 
 
@@ -85,16 +85,14 @@ async def upload_file(request: Request) -> Response:
     name = clean_name(NAME.read(request))
     await hub.send_limiter.check(person.id or 0)
     limit = hub.settings.max_upload_bytes
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > limit:
-        raise HubError(
-            ErrorCode.payload_too_large,
-            f"The file is over the limit of {limit // (1024 * 1024)} MiB; send a smaller one.",
-        )
+    length = request.headers.get("content-length", "")
+    declared = int(length) if length.isdigit() else 0  # refused early when it is known
+    if declared > limit:
+        raise too_large(limit)
     async with hub.engine.connect() as conn:
         held = await unattached_bytes(conn, person.id or 0)
     room = hub.settings.unattached_upload_quota_bytes - held
-    if room <= 0 or (length is not None and length.isdigit() and int(length) > room):
+    if room <= 0 or declared > room:
         raise HubError(
             ErrorCode.payload_too_large,
             f"You already have {held // (1024 * 1024)} MiB of files not attached to anything; "

@@ -27,6 +27,13 @@ class Received:
     sha256: str
 
 
+def too_large(limit: int) -> HubError:
+    return HubError(
+        ErrorCode.payload_too_large,
+        f"The file is over the limit of {limit // (1024 * 1024)} MiB; send a smaller one.",
+    )
+
+
 def new_upload_id() -> str:
     # Unguessable, so an id seen in one place cannot be used to probe for others.
     return "f_" + secrets.token_urlsafe(16)
@@ -49,10 +56,7 @@ async def receive(chunks: AsyncIterator[bytes], data_dir: Path, *, limit: int) -
             async for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
-                    raise HubError(
-                        ErrorCode.payload_too_large,
-                        f"The file is over the limit of {limit // (1024 * 1024)} MiB; send a smaller one.",
-                    )
+                    raise too_large(limit)
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:

@@ -115,13 +115,9 @@ function checkOne(block, raw) {
       const max = block.max_files || 1;
       return raw.length > max ? { error: t("card.tooManyFiles", { count: max }) } : { value: raw };
     }
-    case "people":
-    case "department":
-    case "select":
-    case "checkbox":
-      // Picked from what the card offers: nothing the person can type wrong.
-      return { value: raw };
     default:
+      // people, department, select, checkbox: picked from what the card offers, nothing
+      // the person can type wrong.
       return { value: raw };
   }
 }
