@@ -49,6 +49,15 @@ def _read_new_password(password: str | None, username: str) -> str:
 
 # ---------------------------------------------------------------- commands
 
+# scripts/serve runs `init` and `demo` right before `hub serve`: telling the person to start
+# the server it is already starting would only confuse.
+_STARTING_SERVER = click.option(
+    "--starting-server",
+    is_flag=True,
+    hidden=True,
+    help="Leave out the hint to start the server (scripts/serve starts it next).",
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
@@ -122,16 +131,28 @@ async def _serve_checks(settings: Settings) -> bool:
 @click.option("--admin-name", help="The admin's display name (default: Administrator).")
 @click.option("--admin-password", help="For scripts; asked for on a terminal otherwise.")
 @click.option("--no-admin", is_flag=True, help="Do not offer to create an admin.")
+@_STARTING_SERVER
 def init(
     org_name: str | None,
     admin_username: str | None,
     admin_name: str | None,
     admin_password: str | None,
     no_admin: bool,
+    starting_server: bool,
 ) -> None:
     """Apply database migrations and create the organisation and first admin. Safe to re-run."""
     settings = load_settings()
-    run(_init(settings, org_name, admin_username, admin_name, admin_password, no_admin))
+    run(
+        _init(
+            settings,
+            org_name,
+            admin_username,
+            admin_name,
+            admin_password,
+            no_admin,
+            starting_server,
+        )
+    )
 
 
 async def _init(
@@ -141,8 +162,11 @@ async def _init(
     admin_name: str | None,
     admin_password: str | None,
     no_admin: bool,
+    starting_server: bool,
 ) -> None:
     from hub.people import add_person, ensure_home_org, find_person, home_org  # noqa: PLC0415
+
+    done = "Done." if starting_server else "Done. Start the server with `hub serve`."
 
     url = settings.database_url
     click.echo(f"Database: {shown_url(url)}")
@@ -178,7 +202,7 @@ async def _init(
                 click.echo(
                     "No admin yet: run `hub init --admin-username NAME` or `hub demo` to get one."
                 )
-            click.echo("Done. Start the server with `hub serve`.")
+            click.echo(done)
             return
         if await find_person(session, admin_username) is not None:
             click.echo(
@@ -199,7 +223,7 @@ async def _init(
             password=password,
             roles=("admin",),
         )
-        click.echo(f"Created the admin {person.username}. Done. Start the server with `hub serve`.")
+        click.echo(f"Created the admin {person.username}. {done}")
 
 
 @main.group()
@@ -359,7 +383,8 @@ def import_org_command(files: tuple[Path, ...], dry_run: bool) -> None:
 
 
 @main.command()
-def demo() -> None:
+@_STARTING_SERVER
+def demo(starting_server: bool) -> None:
     """Create the demo organisation 星河科技 (Galaxy Tech) with people, channels and messages."""
     from hub.demo import DEMO_PASSWORD, GUEST, PEOPLE, run_demo  # noqa: PLC0415
 
@@ -383,7 +408,8 @@ def demo() -> None:
             click.echo(f"  {spec.username:<13} {spec.display_name} · {spec.title}{roles}")
         for username in result.kept_people:
             click.echo(f"  {username} existed before the demo; its password is unchanged.")
-        click.echo(f"Start the server with `hub serve` and sign in as admin / {DEMO_PASSWORD}.")
+        if not starting_server:  # `hub serve` prints the sign-in itself
+            click.echo(f"Start the server with `hub serve` and sign in as admin / {DEMO_PASSWORD}.")
 
     run(work())
 

@@ -42,7 +42,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers go on while the group committer writes; NORMAL sync is durable
+    # WAL lets readers go on while the writer writes; NORMAL sync is durable
     # across process crashes (only a power cut can lose the last commits).
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -21,11 +21,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hub.actions.channels import AddMembers, CreateChannel, direct_key
 from hub.actions.messages import SendMessage
+from hub.bus import EventBus
 from hub.db import create_sessionmaker
-from hub.events import LoggedEvent
 from hub.models import Channel, Department, Org, Person
 from hub.people import add_person, home_org
-from hub.writer import GroupCommitter
+from hub.writer import Writer
 
 DEMO_ORG_EXTERNAL_ID = "demo"
 DEMO_PARTNER_EXTERNAL_ID = "demo-partner"
@@ -180,11 +180,6 @@ class DemoResult:
     messages_sent: int
 
 
-async def _no_publish(events: list[LoggedEvent]) -> None:
-    # No server is listening while the CLI writes; clients read these events from the log.
-    return None
-
-
 async def run_demo(engine: AsyncEngine) -> DemoResult:
     sessions = create_sessionmaker(engine)
     async with sessions() as session:
@@ -194,9 +189,9 @@ async def run_demo(engine: AsyncEngine) -> DemoResult:
         channel_ids = {
             c.name: c.id for c in (await session.exec(select(Channel))).all() if c.kind != "direct"
         }
-    # The session is closed before the committer writes: on SQLite two writers would wait on each other.
-    committer = GroupCommitter(engine, publish=_no_publish)
-    await committer.start()
+    # The session is closed before the writer writes: on SQLite two writers would wait on each other.
+    writer = Writer(engine, EventBus())
+    await writer.start()
     created_channels: list[str] = []
     sent = 0
     try:
@@ -207,7 +202,7 @@ async def run_demo(engine: AsyncEngine) -> DemoResult:
             members = [people[u] for u in spec.members] if spec.members else staff
             channel_id = channel_ids.get(spec.name)
             if channel_id is None:
-                out = await committer.submit(
+                out = await writer.submit(
                     CreateChannel(
                         kind=spec.kind,
                         creator=people[spec.creator],
@@ -220,12 +215,12 @@ async def run_demo(engine: AsyncEngine) -> DemoResult:
                 channel_id = out.id
                 created_channels.append(spec.name)
             else:
-                await committer.submit(
+                await writer.submit(
                     AddMembers(channel_id=channel_id, people=members, by_id=people[spec.creator].id)
                 )
-            sent += await _send(committer, channel_id, spec.messages, people)
+            sent += await _send(writer, channel_id, spec.messages, people)
         pair = [people["david.miller"], people["chen.jie"]]
-        out = await committer.submit(
+        out = await writer.submit(
             CreateChannel(
                 kind="direct",
                 creator=pair[0],
@@ -234,14 +229,14 @@ async def run_demo(engine: AsyncEngine) -> DemoResult:
                 direct_key=direct_key(p.id or 0 for p in pair),
             )
         )
-        sent += await _send(committer, out.id, DIRECT_MESSAGES, people)
+        sent += await _send(writer, out.id, DIRECT_MESSAGES, people)
     finally:
-        await committer.stop()
+        await writer.stop()
     return DemoResult(org, created, kept, created_channels, sent)
 
 
 async def _send(
-    committer: GroupCommitter,
+    writer: Writer,
     channel_id: int,
     messages: Sequence[tuple[str, str]],
     people: dict[str, Person],
@@ -249,7 +244,7 @@ async def _send(
     sent = 0
     for index, (sender, text) in enumerate(messages):
         # A fixed client_msg_id makes a second run return the first message instead of a copy.
-        result = await committer.submit(
+        result = await writer.submit(
             SendMessage(
                 channel_id=channel_id,
                 sender=people[sender],

@@ -20,9 +20,9 @@ resyncs = Counter(
     "hub_resync_required_total", "Channels a client was told to resync instead of replaying"
 )
 committed_operations = Counter(
-    "hub_committed_operations_total", "Write operations committed by the group committer"
+    "hub_committed_operations_total", "Write operations committed by the writer"
 )
-commit_batches = Counter("hub_commit_batches_total", "Transactions the group committer committed")
+commit_batches = Counter("hub_commit_batches_total", "Transactions the writer committed")
 card_actions = Counter(
     "hub_card_actions_total", "Card actions by outcome (taken, duplicate, stale)", ["outcome"]
 )

@@ -8,11 +8,14 @@ docs/protocol.md for how clients read the log.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import JSON, Column, Field, SQLModel
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 def utcnow() -> datetime:
@@ -230,13 +233,73 @@ class BotForm(SQLModel, table=True):
     submitted_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
 
 
-message_table: sa.Table = Message.__table__  # type: ignore[attr-defined]
+UPLOAD_ID_MAX = 40
+UPLOAD_NAME_MAX = 200
+UPLOAD_TYPE_MAX = 100
+
+
+class Upload(SQLModel, table=True):
+    """A file someone sent to the hub (the bytes live on disk: hub.files). Declared here, not
+    in hub.files, because who may read one is a permission (hub.permissions.check_read_upload)."""
+
+    id: str = Field(primary_key=True, max_length=UPLOAD_ID_MAX)
+    owner_id: int = Field(foreign_key="person.id", index=True)
+    name: str = Field(max_length=UPLOAD_NAME_MAX)
+    content_type: str = Field(max_length=UPLOAD_TYPE_MAX)
+    size: int
+    sha256: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+class UploadShare(SQLModel, table=True):
+    """A channel an upload was attached in: its readers may download the file."""
+
+    __tablename__ = "upload_share"
+
+    upload_id: str = Field(foreign_key="upload.id", primary_key=True, max_length=UPLOAD_ID_MAX)
+    channel_id: int = Field(foreign_key="channel.id", primary_key=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
+# The Core tables, declared here once and imported wherever a query needs one
+# (docs/data-access.md). A feature with tables of its own declares them in its own
+# models module the same way (hub/integrations/models.py, hub/timers/models.py).
+org_table: sa.Table = Org.__table__  # type: ignore[attr-defined]
+department_table: sa.Table = Department.__table__  # type: ignore[attr-defined]
+person_table: sa.Table = Person.__table__  # type: ignore[attr-defined]
+auth_token_table: sa.Table = AuthToken.__table__  # type: ignore[attr-defined]
+login_failure_table: sa.Table = LoginFailure.__table__  # type: ignore[attr-defined]
 channel_table: sa.Table = Channel.__table__  # type: ignore[attr-defined]
-channel_event_table: sa.Table = ChannelEvent.__table__  # type: ignore[attr-defined]
 membership_table: sa.Table = Membership.__table__  # type: ignore[attr-defined]
-mention_table: sa.Table = Mention.__table__  # type: ignore[attr-defined]
+message_table: sa.Table = Message.__table__  # type: ignore[attr-defined]
 reaction_table: sa.Table = Reaction.__table__  # type: ignore[attr-defined]
+mention_table: sa.Table = Mention.__table__  # type: ignore[attr-defined]
+channel_event_table: sa.Table = ChannelEvent.__table__  # type: ignore[attr-defined]
 bot_table: sa.Table = Bot.__table__  # type: ignore[attr-defined]
 card_action_table: sa.Table = CardAction.__table__  # type: ignore[attr-defined]
 bot_form_table: sa.Table = BotForm.__table__  # type: ignore[attr-defined]
-person_table: sa.Table = Person.__table__  # type: ignore[attr-defined]
+upload_table: sa.Table = Upload.__table__  # type: ignore[attr-defined]
+upload_share_table: sa.Table = UploadShare.__table__  # type: ignore[attr-defined]
+
+
+def from_row(model: type[_Model], row: object, **fields: Any) -> _Model:
+    """`model` built from a Core row or an ORM object: every field is read from the row's
+    attribute of the same name, except those given in `fields` (counts, computed or
+    renamed values). The one way rows become response models (docs/data-access.md)."""
+    source = _RowWithFields(row, fields) if fields else row
+    return model.model_validate(source, from_attributes=True)
+
+
+class _RowWithFields:
+    """A row seen through `fields` first: what pydantic's `from_attributes` reads."""
+
+    __slots__ = ("_fields", "_row")
+
+    def __init__(self, row: object, fields: dict[str, Any]) -> None:
+        self._row = row
+        self._fields = fields
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._fields:
+            return self._fields[name]
+        return getattr(self._row, name)

@@ -4,11 +4,20 @@ Roles: admin, member, guest. A guest sees only the channels they belong to and o
 people who share one of those channels; they cannot create channels, message anyone
 outside them, or list the directory. Anything a viewer may not see is answered exactly
 as if it did not exist, so probing learns nothing.
+
+Each rule is stated once, as a pure `check_may_*` function of facts (the person, the
+channel row or None, whether they are a member, the message): it returns, or raises the
+one HubError. The async `check_*` functions load those facts with a query and apply the
+rule before anything is written; the operations in hub.actions apply the same rule to the
+facts they read inside their writing transaction, so the early answer and the write
+cannot drift apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -21,12 +30,38 @@ from hub.errors import (
     message_not_found,
     person_not_found,
 )
-from hub.files.models import Upload, UploadShare
-from hub.models import Channel, Membership, Message, Person
+from hub.models import Channel, Membership, Message, Person, Upload, UploadShare
+
+
+class ChannelFacts(Protocol):
+    """What the rules read of a channel: a `Channel`, or a Core row with these columns."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def archived(self) -> bool: ...
+
+
+class MessageFacts(Protocol):
+    """What the rules read of a message: a `Message`, or a Core row with these columns."""
+
+    @property
+    def sender_id(self) -> int: ...
+
+    @property
+    def deleted_at(self) -> datetime | None: ...
+
+
+C = TypeVar("C", bound=ChannelFacts)
 
 
 def _forbidden(message: str) -> HubError:
     return HubError(ErrorCode.forbidden, message)
+
+
+def _not_a_member(channel_id: int) -> HubError:
+    return HubError(ErrorCode.not_a_member, f"Join channel {channel_id} before writing in it.")
 
 
 # People
@@ -85,7 +120,109 @@ async def check_see_people(
     return [found[i] for i in wanted]
 
 
-# Channels
+# Channels: the rules
+
+
+def _may_read(viewer: Person, channel: ChannelFacts | None, member: bool) -> bool:
+    return channel is not None and (member or (channel.kind == "public" and not viewer.is_guest))
+
+
+def check_may_read_channel(
+    viewer: Person, channel_id: int, channel: C | None, *, member: bool
+) -> C:
+    """Members read their channels; staff also read public channels they have not joined."""
+    if channel is None or not _may_read(viewer, channel, member):
+        raise channel_not_found(channel_id)
+    return channel
+
+
+def check_may_write(person: Person, channel_id: int, channel: C | None, *, member: bool) -> C:
+    """Writing in a channel (reacting, editing, inviting, the topic): members of a live one."""
+    channel = check_may_read_channel(person, channel_id, channel, member=member)
+    if not member:
+        raise _not_a_member(channel_id)
+    if channel.archived:
+        raise HubError(
+            ErrorCode.channel_archived, f"Channel {channel_id} is archived; unarchive it to write."
+        )
+    return channel
+
+
+def check_may_post(sender: Person, channel_id: int, channel: C | None, *, member: bool) -> C:
+    """Posting a message: as writing, except that bots post in public channels unasked (a
+    reminder, a digest), as Slack apps may. `member` is the sender's membership, or that of
+    the person a bot posts for (a slash command's invoker, checked before the bot ran)."""
+    channel = check_may_read_channel(sender, channel_id, channel, member=member)
+    bot_in_public = sender.kind == "bot"  # reading passed: unjoined, it is public
+    return check_may_write(sender, channel_id, channel, member=member or bot_in_public)
+
+
+def check_may_add_members(channel_id: int, channel: C | None) -> C:
+    """Nobody joins or is added to an archived channel."""
+    if channel is None:
+        raise channel_not_found(channel_id)
+    if channel.archived:
+        raise HubError(ErrorCode.channel_archived, f"Channel {channel_id} is archived.")
+    return channel
+
+
+def check_may_join(viewer: Person, channel_id: int, channel: C | None, *, member: bool) -> C:
+    channel = check_may_read_channel(viewer, channel_id, channel, member=member)
+    if channel.kind != "public" and not member:
+        raise channel_not_found(channel_id)
+    return check_may_add_members(channel_id, channel)
+
+
+def check_may_invite(inviter: Person, channel_id: int, channel: C | None, *, member: bool) -> C:
+    channel = check_may_write(inviter, channel_id, channel, member=member)
+    if inviter.is_guest:
+        raise _forbidden("Guests cannot add people to channels.")
+    if channel.kind == "direct":
+        raise HubError(
+            ErrorCode.bad_request,
+            "A direct message has exactly two people; start a group message instead.",
+        )
+    return channel
+
+
+def check_invitees(invitees: Iterable[Person], *, shared: bool) -> None:
+    """People added to a channel, now or at its creation: active, and guests only if shared."""
+    for person in invitees:
+        if not person.active:
+            raise HubError(ErrorCode.bad_request, f"{person.username} is deactivated.")
+        if person.is_guest and not shared:
+            raise _forbidden(
+                f"{person.username} is a partner guest; only shared channels can have guests."
+            )
+
+
+def check_create_shared_channel(viewer: Person) -> None:
+    """Shared channels let partners in, so only the company's own staff (and admins) open them."""
+    if viewer.kind != "member":
+        raise _forbidden("Only staff can create shared channels.")
+
+
+def check_may_manage_channel(
+    viewer: Person, channel_id: int, channel: C | None, *, role: str | None
+) -> C:
+    """Renaming, archiving and removing people: the channel's owners and admins.
+    `role` is the viewer's membership role, None when not a member."""
+    channel = check_may_read_channel(viewer, channel_id, channel, member=role is not None)
+    if viewer.is_admin and not viewer.is_guest:
+        return channel
+    if role != "owner" or viewer.is_guest:
+        raise _forbidden(f"Only the owners of channel {channel_id} or an admin can do this.")
+    return channel
+
+
+def check_may_set_topic(viewer: Person, channel_id: int, channel: C | None, *, member: bool) -> C:
+    channel = check_may_write(viewer, channel_id, channel, member=member)
+    if viewer.is_guest:
+        raise _forbidden("Guests cannot change a channel's topic.")
+    return channel
+
+
+# Channels: the checks before a write
 
 
 async def _channel_and_membership(
@@ -113,86 +250,54 @@ async def _channel_and_membership(
 async def check_read_channel(
     session: AsyncSession, viewer: Person, channel_id: int
 ) -> tuple[Channel, Membership | None]:
-    """Members read their channels; staff also read public channels they have not joined."""
     channel, membership = await _channel_and_membership(session, viewer, channel_id)
-    if channel is None:
-        raise channel_not_found(channel_id)
-    if membership is None and not (channel.kind == "public" and not viewer.is_guest):
-        raise channel_not_found(channel_id)
-    return channel, membership
+    member = membership is not None
+    return check_may_read_channel(viewer, channel_id, channel, member=member), membership
 
 
 async def check_post(
     session: AsyncSession, viewer: Person, channel_id: int
+) -> tuple[Channel, Membership | None]:
+    """May `viewer` post a message here (the membership is None for a bot in a public channel)."""
+    channel, membership = await _channel_and_membership(session, viewer, channel_id)
+    member = membership is not None
+    return check_may_post(viewer, channel_id, channel, member=member), membership
+
+
+async def _check_write(
+    session: AsyncSession, viewer: Person, channel_id: int
 ) -> tuple[Channel, Membership]:
-    channel, membership = await check_read_channel(session, viewer, channel_id)
-    if membership is None:
-        raise HubError(ErrorCode.not_a_member, f"Join channel {channel_id} before writing in it.")
-    if channel.archived:
-        raise HubError(
-            ErrorCode.channel_archived, f"Channel {channel_id} is archived; unarchive it to write."
-        )
-    return channel, membership
+    channel, membership = await _channel_and_membership(session, viewer, channel_id)
+    checked = check_may_write(viewer, channel_id, channel, member=membership is not None)
+    assert membership is not None  # check_may_write refuses non-members
+    return checked, membership
 
 
 async def check_join(session: AsyncSession, viewer: Person, channel_id: int) -> Channel:
-    channel, membership = await check_read_channel(session, viewer, channel_id)
-    if channel.kind != "public" and membership is None:
-        raise channel_not_found(channel_id)
-    if channel.archived:
-        raise HubError(ErrorCode.channel_archived, f"Channel {channel_id} is archived.")
-    return channel
+    channel, membership = await _channel_and_membership(session, viewer, channel_id)
+    return check_may_join(viewer, channel_id, channel, member=membership is not None)
 
 
 async def check_invite(
     session: AsyncSession, viewer: Person, channel_id: int, invitees: list[Person]
 ) -> Channel:
-    channel, _membership = await check_post(session, viewer, channel_id)
-    if viewer.is_guest:
-        raise _forbidden("Guests cannot add people to channels.")
-    if channel.kind == "direct":
-        raise HubError(
-            ErrorCode.bad_request,
-            "A direct message has exactly two people; start a group message instead.",
-        )
-    check_invitees(invitees, shared=channel.shared)
-    return channel
-
-
-def check_invitees(invitees: Iterable[Person], *, shared: bool) -> None:
-    """People added to a channel, now or at its creation: active, and guests only if shared."""
-    for person in invitees:
-        if not person.active:
-            raise HubError(ErrorCode.bad_request, f"{person.username} is deactivated.")
-        if person.is_guest and not shared:
-            raise _forbidden(
-                f"{person.username} is a partner guest; only shared channels can have guests."
-            )
-
-
-def check_create_shared_channel(viewer: Person) -> None:
-    """Shared channels let partners in, so only the company's own staff (and admins) open them."""
-    if viewer.kind != "member":
-        raise _forbidden("Only staff can create shared channels.")
+    channel, membership = await _channel_and_membership(session, viewer, channel_id)
+    checked = check_may_invite(viewer, channel_id, channel, member=membership is not None)
+    check_invitees(invitees, shared=checked.shared)
+    return checked
 
 
 async def check_manage_channel(
     session: AsyncSession, viewer: Person, channel_id: int
 ) -> tuple[Channel, Membership | None]:
-    """Renaming, archiving and removing people: the channel's owners and admins."""
-    channel, membership = await check_read_channel(session, viewer, channel_id)
-    if viewer.is_admin and not viewer.is_guest:
-        return channel, membership
-    if membership is None or membership.role != "owner" or viewer.is_guest:
-        raise _forbidden(f"Only the owners of channel {channel_id} or an admin can do this.")
-    return channel, membership
+    channel, membership = await _channel_and_membership(session, viewer, channel_id)
+    role = membership.role if membership is not None else None
+    return check_may_manage_channel(viewer, channel_id, channel, role=role), membership
 
 
 async def check_set_topic(session: AsyncSession, viewer: Person, channel_id: int) -> Channel:
-    channel, _ = await check_post(session, viewer, channel_id)
-    if viewer.is_guest:
-        raise _forbidden("Guests cannot change a channel's topic.")
-    return channel
+    channel, membership = await _channel_and_membership(session, viewer, channel_id)
+    return check_may_set_topic(viewer, channel_id, channel, member=membership is not None)
 
 
 async def check_direct(session: AsyncSession, viewer: Person, other_ids: list[int]) -> list[Person]:
@@ -206,19 +311,93 @@ async def check_direct(session: AsyncSession, viewer: Person, other_ids: list[in
     return others
 
 
-# Messages
+# Messages: the rules (each after the channel's own: reading, or writing in it)
+
+
+def check_may_read_message(
+    viewer: Person, message_id: int, channel: C | None, *, member: bool
+) -> C:
+    """A message is seen by whoever reads its channel; to anyone else it does not exist.
+    `channel` is the message's channel, None when there is no such message."""
+    if channel is None or not _may_read(viewer, channel, member):
+        raise message_not_found(message_id)
+    return channel
+
+
+def check_may_edit(editor_id: int | None, message: MessageFacts) -> None:
+    if message.sender_id != editor_id:
+        raise _forbidden("You can only edit your own messages.")
+    if message.deleted_at is not None:
+        raise HubError(ErrorCode.conflict, "This message was deleted; it cannot be edited.")
+
+
+def check_may_delete(deleter: Person, message: MessageFacts, *, role: str | None) -> None:
+    """Your own message, or any as the channel's owner (`role`) or an admin; never a guest."""
+    own = message.sender_id == deleter.id
+    moderator = (deleter.is_admin or role == "owner") and not deleter.is_guest
+    if not (own or moderator):
+        raise _forbidden("You can only delete your own messages.")
+    check_deletable(message)
+
+
+def check_deletable(message: MessageFacts) -> None:
+    if message.deleted_at is not None:
+        raise HubError(ErrorCode.conflict, "This message is already deleted.")
+
+
+def check_may_react(message: MessageFacts) -> None:
+    if message.deleted_at is not None:
+        raise HubError(ErrorCode.conflict, "This message was deleted.")
+
+
+def check_may_change_card(bot_id: int | None, sender_id: int) -> None:
+    """A bot replaces only the cards it posted (`sender_id`: the card message's sender)."""
+    if sender_id != bot_id:
+        raise _forbidden("A bot can change only its own cards.")
+
+
+# Messages: the checks before a write
 
 
 async def check_read_message(
     session: AsyncSession, viewer: Person, message_id: int
 ) -> tuple[Message, Channel]:
     message = await session.get(Message, message_id)
-    if message is None:
-        raise message_not_found(message_id)
-    try:
-        channel, _ = await check_read_channel(session, viewer, message.channel_id)
-    except HubError:
-        raise message_not_found(message_id) from None
+    channel, membership = (
+        await _channel_and_membership(session, viewer, message.channel_id)
+        if message is not None
+        else (None, None)
+    )
+    member = membership is not None
+    checked = check_may_read_message(viewer, message_id, channel, member=member)
+    assert message is not None  # no message, no channel: refused above
+    return message, checked
+
+
+async def check_edit_message(
+    session: AsyncSession, viewer: Person, message_id: int
+) -> tuple[Message, Channel]:
+    message, channel = await check_read_message(session, viewer, message_id)
+    await _check_write(session, viewer, channel.id or 0)
+    check_may_edit(viewer.id, message)
+    return message, channel
+
+
+async def check_delete_message(
+    session: AsyncSession, viewer: Person, message_id: int
+) -> tuple[Message, Channel]:
+    message, channel = await check_read_message(session, viewer, message_id)
+    _, membership = await _check_write(session, viewer, channel.id or 0)
+    check_may_delete(viewer, message, role=membership.role)
+    return message, channel
+
+
+async def check_react(
+    session: AsyncSession, viewer: Person, message_id: int
+) -> tuple[Message, Channel]:
+    message, channel = await check_read_message(session, viewer, message_id)
+    await _check_write(session, viewer, channel.id or 0)
+    check_may_react(message)
     return message, channel
 
 
@@ -240,48 +419,10 @@ async def check_read_upload(session: AsyncSession, viewer: Person, upload_id: st
         select(UploadShare.channel_id).where(UploadShare.upload_id == upload_id)
     )
     for channel_id in shared.all():
-        try:
-            await check_read_channel(session, viewer, channel_id)
-        except HubError:
-            continue
-        return upload
+        channel, membership = await _channel_and_membership(session, viewer, channel_id)
+        if _may_read(viewer, channel, membership is not None):
+            return upload
     raise upload_not_found(upload_id)
-
-
-async def check_edit_message(
-    session: AsyncSession, viewer: Person, message_id: int
-) -> tuple[Message, Channel]:
-    message, channel = await check_read_message(session, viewer, message_id)
-    await check_post(session, viewer, channel.id or 0)
-    if message.sender_id != viewer.id:
-        raise _forbidden("You can only edit your own messages.")
-    if message.deleted_at is not None:
-        raise HubError(ErrorCode.conflict, "This message was deleted; it cannot be edited.")
-    return message, channel
-
-
-async def check_delete_message(
-    session: AsyncSession, viewer: Person, message_id: int
-) -> tuple[Message, Channel]:
-    message, channel = await check_read_message(session, viewer, message_id)
-    _, membership = await check_post(session, viewer, channel.id or 0)
-    own = message.sender_id == viewer.id
-    moderator = (viewer.is_admin or membership.role == "owner") and not viewer.is_guest
-    if not (own or moderator):
-        raise _forbidden("You can only delete your own messages.")
-    if message.deleted_at is not None:
-        raise HubError(ErrorCode.conflict, "This message is already deleted.")
-    return message, channel
-
-
-async def check_react(
-    session: AsyncSession, viewer: Person, message_id: int
-) -> tuple[Message, Channel]:
-    message, channel = await check_read_message(session, viewer, message_id)
-    await check_post(session, viewer, channel.id or 0)
-    if message.deleted_at is not None:
-        raise HubError(ErrorCode.conflict, "This message was deleted.")
-    return message, channel
 
 
 # Incoming webhooks (outgoing ones are admin-only: check_admin)
@@ -301,8 +442,7 @@ async def check_create_incoming_webhook(
     channel = await session.get(Channel, channel_id) if viewer.is_admin else None
     if channel is None:
         channel, _ = await check_post(session, viewer, channel_id)
-    if channel.archived:
-        raise HubError(ErrorCode.channel_archived, f"Channel {channel_id} is archived.")
+    check_may_add_members(channel_id, channel)  # the webhook's bot joins the channel
     if channel.kind in ("direct", "group"):
         raise HubError(
             ErrorCode.validation_failed,

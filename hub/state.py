@@ -1,4 +1,10 @@
-"""The running hub's parts, made once at start-up and reached from every request as `request.app.state.hub`."""
+"""The running hub's parts, built whole once at start-up (hub.app) and reached from every
+request and socket as `request.app.state.hub`.
+
+Parts that serve a single feature and no request (the timers' scheduler, the webhook
+sender, the upload pruner, the deactivation sweeper) are owned by hub.app's lifespan or by
+their feature, not kept here.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.config import Settings
 from hub.db import SessionMaker
-from hub.writer import GroupCommitter
 
 if TYPE_CHECKING:
     from hub.bots.runtime import BotRuntime
     from hub.broker import Broker
-    from hub.integrations.sender import WebhookSender
+    from hub.bus import EventBus
+    from hub.fanout.delivery import Delivery
+    from hub.fanout.presence import PresenceTracker
     from hub.ratelimit import SendLimiter
-    from hub.realtime.delivery import Delivery
-    from hub.realtime.presence import PresenceTracker
-    from hub.timers import TimerService
+    from hub.writer import Writer
 
 
 @dataclass
@@ -28,11 +33,9 @@ class HubState:
     engine: AsyncEngine
     sessions: SessionMaker
     broker: Broker
-    committer: GroupCommitter
+    bus: EventBus
+    writer: Writer
     delivery: Delivery
     presence: PresenceTracker
     send_limiter: SendLimiter
-    # Set right after the state is made: they need the state themselves.
-    bots: BotRuntime = None  # type: ignore[assignment]
-    timers: TimerService = None  # type: ignore[assignment]
-    webhooks: WebhookSender = None  # type: ignore[assignment]
+    bots: BotRuntime

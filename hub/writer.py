@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Self, TypeVar
 
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from hub import metrics
+from hub.bus import EventBus
 from hub.errors import ErrorCode, HubError
 from hub.events import LoggedEvent, Wire
 from hub.models import channel_event_table, channel_table, utcnow
@@ -115,20 +116,17 @@ async def append_events(
     return events
 
 
-Publisher = Callable[[list[LoggedEvent]], Awaitable[None]]
-
-
-class GroupCommitter:
-    def __init__(self, engine: AsyncEngine, publish: Publisher, max_batch: int = 512) -> None:
+class Writer:
+    def __init__(self, engine: AsyncEngine, bus: EventBus, max_batch: int = 512) -> None:
         self._engine = engine
-        self.publish = publish
+        self._bus = bus
         self._max_batch = max_batch
         self._queue: asyncio.Queue[tuple[Operation[Any], asyncio.Future[Any]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="group-committer")
+        self._task = asyncio.create_task(self._run(), name="group-writer")
 
     async def stop(self) -> None:
         """Finish every operation already accepted, then stop."""
@@ -181,7 +179,7 @@ class GroupCommitter:
         metrics.committed_operations.inc(len(ops))
         events = [event for outcome in outcomes for event in outcome.events]
         if events:
-            await self.publish(events)
+            await self._bus.publish(events)
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             if future.done():
                 continue

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import orjson
@@ -24,25 +25,48 @@ from sqlmodel import SQLModel
 from hub.actions.channels import CreateChannel
 from hub.auth.passwords import hash_password
 from hub.auth.tokens import issue_token
+from hub.bus import EventBus
 from hub.db import create_engine, create_sessionmaker
-from hub.events import LoggedEvent
 from hub.migrate import upgrade
 from hub.models import Org, Person
-from hub.writer import GroupCommitter
+from hub.writer import Writer
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-secret-key"
 PASSWORD = "correct horse battery"
 
 
+# Seconds any wait in the suite allows: generous, so that a busy machine makes the suite
+# slower, never red. Waits end as soon as their condition holds, so the margin costs nothing.
+WAIT = 30.0
+
+T = TypeVar("T")
+
+
+async def wait_for(
+    condition: Callable[[], T | Awaitable[T]], *, timeout: float = WAIT, what: str = ""
+) -> T:
+    """Poll `condition` (sync or async) until it returns something truthy, and return that.
+
+    Every wait in the suite waits for a condition, never for a length of time: a sleep is
+    too short on a busy machine and wasted on an idle one. For "X must not happen", wait for
+    a later condition that proves the moment for X has passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result  # type: ignore[return-value]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout:g} s for {what or condition.__name__}")
+        await asyncio.sleep(0.05)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-async def _no_publish(_events: list[LoggedEvent]) -> None:
-    return None
 
 
 @dataclass
@@ -88,15 +112,15 @@ async def seed_database(url: str, *, members: int = 0) -> Seed:
         await session.commit()
         for person in seed.people.values():
             await session.refresh(person)
-    committer = GroupCommitter(engine, _no_publish)
-    await committer.start()
+    writer = Writer(engine, EventBus())
+    await writer.start()
     p = seed.people
-    general = await committer.submit(
+    general = await writer.submit(
         CreateChannel(
             kind="public", creator=p["alice"], members=[p["bob"], p["carol"]], name="general"
         )
     )
-    shared = await committer.submit(
+    shared = await writer.submit(
         CreateChannel(
             kind="private",
             creator=p["alice"],
@@ -105,11 +129,11 @@ async def seed_database(url: str, *, members: int = 0) -> Seed:
             shared=True,
         )
     )
-    secret = await committer.submit(
+    secret = await writer.submit(
         CreateChannel(kind="private", creator=p["alice"], members=[p["bob"]], name="internal")
     )
     seed.channels.update(general=general.id, shared=shared.id, internal=secret.id)
-    await committer.stop()
+    await writer.stop()
     await engine.dispose()
     return seed
 
@@ -186,7 +210,7 @@ class HubProcess:
             stderr=subprocess.STDOUT,
         )
 
-    async def wait_ready(self, timeout: float = 20.0) -> None:
+    async def wait_ready(self, timeout: float = WAIT) -> None:
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient() as client:
             while time.monotonic() < deadline:
@@ -263,7 +287,7 @@ class Client:
     async def send(self, frame: dict[str, Any]) -> None:
         await self.ws.send(orjson.dumps(frame).decode())
 
-    async def recv(self, timeout: float = 10.0) -> dict[str, Any]:
+    async def recv(self, timeout: float = WAIT) -> dict[str, Any]:
         if not self._backlog:
             text = await asyncio.wait_for(self.ws.recv(), timeout)
             self._backlog = [orjson.loads(part) for part in text.split("\n")]
@@ -272,7 +296,7 @@ class Client:
             self.cursors[frame["channel_id"]] = frame["seq"]
         return frame
 
-    async def expect(self, kind: str, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
+    async def expect(self, kind: str, timeout: float = WAIT, **match: Any) -> dict[str, Any]:
         """Read until a frame of `kind` (and matching fields) arrives; earlier frames are kept in `seen`."""
         deadline = time.monotonic() + timeout
         while True:
@@ -284,7 +308,7 @@ class Client:
                 return frame
 
     async def expect_any(
-        self, kinds: tuple[str, ...], timeout: float = 10.0, **match: Any
+        self, kinds: tuple[str, ...], timeout: float = WAIT, **match: Any
     ) -> dict[str, Any]:
         """Read until a frame of one of `kinds` (and matching fields) arrives."""
         deadline = time.monotonic() + timeout
@@ -322,10 +346,10 @@ async def create_channel(
     url: str, seed: Seed, creator: str, members: list[str], name: str, kind: str = "public"
 ) -> int:
     engine = create_engine(url)
-    committer = GroupCommitter(engine, _no_publish)
-    await committer.start()
+    writer = Writer(engine, EventBus())
+    await writer.start()
     try:
-        channel = await committer.submit(
+        channel = await writer.submit(
             CreateChannel(
                 kind=kind,  # type: ignore[arg-type]
                 creator=seed.people[creator],
@@ -336,5 +360,5 @@ async def create_channel(
         seed.channels[name] = channel.id
         return channel.id
     finally:
-        await committer.stop()
+        await writer.stop()
         await engine.dispose()

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import JSON, Column, Field, SQLModel
 
-from hub.models import UtcDateTime, utcnow
+from hub.botkit import UtcDateTime, utcnow
 
 
 class Poll(SQLModel, table=True):

@@ -18,6 +18,7 @@ from hub.actions.messages import message_out, reactions_for
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.events import CardUpdated, LoggedEvent, MessageOut
 from hub.models import card_action_table, message_table, utcnow
+from hub.permissions import check_may_change_card
 from hub.writer import Outcome, SingleOperation, append_events
 
 
@@ -136,12 +137,14 @@ class UpdateCard(SingleOperation[MessageOut]):
     card: dict[str, Any]
     text: str | None = None
     expected_version: int | None = None  # None: whatever the current version is
-    by_id: int | None = None
+    by_id: int | None = None  # the bot changing it: it must be the card's sender
 
     async def apply(self, conn: AsyncConnection) -> Outcome[MessageOut]:
         current = await load_message(conn, self.message_id)
         if current is None or current.deleted:
             raise message_not_found(self.message_id)
+        if self.by_id is not None:
+            check_may_change_card(self.by_id, current.sender_id)
         if current.card is None:
             raise HubError(
                 ErrorCode.conflict,

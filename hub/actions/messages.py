@@ -1,7 +1,8 @@
-"""Message actions: send, edit, delete, react. Each is an Operation for the group committer.
+"""Message actions: send, edit, delete, react. Each is an Operation for the writer.
 
-Membership and archive state are checked inside the transaction that writes, so the check
-and the write cannot drift apart, whichever transport asked.
+Who may do each is checked again inside the transaction that writes, with the same rule
+as the early check (hub.permissions, `check_may_*`), so the check and the write cannot
+drift apart, whichever transport asked.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Self
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from hub.errors import ErrorCode, HubError, channel_not_found, message_not_found
+from hub.errors import ErrorCode, HubError, message_not_found
 from hub.events import (
     LoggedEvent,
     MessageDeleted,
@@ -31,11 +32,19 @@ from hub.models import (
     Person,
     channel_event_table,
     channel_table,
+    from_row,
     membership_table,
     mention_table,
     message_table,
+    person_table,
     reaction_table,
     utcnow,
+)
+from hub.permissions import (
+    check_may_delete,
+    check_may_edit,
+    check_may_post,
+    check_may_react,
 )
 from hub.writer import Operation, Outcome, SingleOperation, allocate_seqs, append_events
 
@@ -45,22 +54,14 @@ EMOJI = re.compile(r"^[^\s]{1,64}$")
 
 
 def message_out(row: Any, reactions: list[ReactionCount] | None = None) -> MessageOut:
+    """A message row as clients see it: a deleted message keeps its place but not its content."""
     deleted = row.deleted_at is not None
-    return MessageOut(
-        id=row.id,
-        channel_id=row.channel_id,
-        seq=row.seq,
-        sender_id=row.sender_id,
-        thread_root_id=row.thread_root_id,
+    return from_row(
+        MessageOut,
+        row,
         text="" if deleted else row.text,
         card=None if deleted else row.card,
-        card_version=row.card_version,
-        client_msg_id=row.client_msg_id,
-        created_at=row.created_at,
-        edited_at=row.edited_at,
         deleted=deleted,
-        reply_count=row.reply_count,
-        last_reply_at=row.last_reply_at,
         reactions=reactions or [],
     )
 
@@ -303,29 +304,26 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
         }
     refusals: dict[int, HubError] = {}
     for op in ops:
-        channel = channels.get(op.channel_id)
-        is_member = (op.channel_id, op.on_behalf_of or op.sender.id) in members
-        if channel is None or (not is_member and (op.sender.is_guest or channel.kind != "public")):
-            refusals[id(op)] = channel_not_found(op.channel_id)
-        elif not is_member and not (op.sender.kind == "bot" and channel.kind == "public"):
-            # Bots post in public channels unasked (a reminder, a digest), as Slack apps may.
-            refusals[id(op)] = HubError(
-                ErrorCode.not_a_member, f"Join channel {op.channel_id} before writing in it."
-            )
-        elif channel.archived:
-            refusals[id(op)] = HubError(
-                ErrorCode.channel_archived, f"Channel {op.channel_id} is archived."
-            )
-        elif op.thread_root_id is not None:
-            root = roots.get(op.thread_root_id)
-            if root is None or root.channel_id != op.channel_id:
-                refusals[id(op)] = message_not_found(op.thread_root_id)
-            elif root.thread_root_id is not None:
-                refusals[id(op)] = HubError(
-                    ErrorCode.validation_failed,
-                    f"Message {op.thread_root_id} is itself a reply; reply to its thread root {root.thread_root_id}.",
-                )
+        # A bot posting for the person who invoked it posts where that person may.
+        member = (op.channel_id, op.on_behalf_of or op.sender.id) in members
+        try:
+            check_may_post(op.sender, op.channel_id, channels.get(op.channel_id), member=member)
+            if op.thread_root_id is not None:
+                _check_thread_root(op.channel_id, op.thread_root_id, roots.get(op.thread_root_id))
+        except HubError as refused:
+            refusals[id(op)] = refused
     return refusals
+
+
+def _check_thread_root(channel_id: int, root_id: int, root: Any) -> None:
+    """A reply goes to a thread root of the same channel, never to another reply."""
+    if root is None or root.channel_id != channel_id:
+        raise message_not_found(root_id)
+    if root.thread_root_id is not None:
+        raise HubError(
+            ErrorCode.validation_failed,
+            f"Message {root_id} is itself a reply; reply to its thread root {root.thread_root_id}.",
+        )
 
 
 async def _count_replies(conn: AsyncConnection, ops: Sequence[SendMessage], now: datetime) -> None:
@@ -357,10 +355,9 @@ async def _store_mentions(
     people = {
         row.username: row.id
         for row in await conn.execute(
-            sa.text("SELECT id, username FROM person WHERE username IN :names").bindparams(
-                sa.bindparam("names", expanding=True)
-            ),
-            {"names": sorted(all_names)},
+            sa.select(person_table.c.id, person_table.c.username).where(
+                person_table.c.username.in_(sorted(all_names))
+            )
         )
     }
     rows = []
@@ -406,6 +403,19 @@ async def _load_live_message(conn: AsyncConnection, message_id: int) -> Any:
     return row
 
 
+async def _role_in(conn: AsyncConnection, channel_id: int, person_id: int) -> str | None:
+    """The person's membership role in the channel; None if not a member."""
+    role: str | None = (
+        await conn.execute(
+            sa.select(membership_table.c.role).where(
+                membership_table.c.channel_id == channel_id,
+                membership_table.c.person_id == person_id,
+            )
+        )
+    ).scalar_one_or_none()
+    return role
+
+
 @dataclass(eq=False)
 class EditMessage(SingleOperation[MessageOut]):
     message_id: int
@@ -414,10 +424,7 @@ class EditMessage(SingleOperation[MessageOut]):
 
     async def apply(self, conn: AsyncConnection) -> Outcome[MessageOut]:
         row = await _load_live_message(conn, self.message_id)
-        if row.sender_id != self.editor_id:
-            raise HubError(ErrorCode.forbidden, "You can only edit your own messages.")
-        if row.deleted_at is not None:
-            raise HubError(ErrorCode.conflict, "This message was deleted; it cannot be edited.")
+        check_may_edit(self.editor_id, row)
         await conn.execute(
             sa.update(message_table)
             .where(message_table.c.id == self.message_id)
@@ -436,11 +443,14 @@ class EditMessage(SingleOperation[MessageOut]):
 @dataclass(eq=False)
 class DeleteMessage(SingleOperation[int]):
     message_id: int
+    # Who deletes: the transaction checks again that they may (their own message, or any
+    # as the channel's owner or an admin), with the same rule as the early check.
+    deleter: Person
 
     async def apply(self, conn: AsyncConnection) -> Outcome[int]:
         row = await _load_live_message(conn, self.message_id)
-        if row.deleted_at is not None:
-            raise HubError(ErrorCode.conflict, "This message is already deleted.")
+        role = await _role_in(conn, row.channel_id, self.deleter.id or 0)
+        check_may_delete(self.deleter, row, role=role)
         # The content goes; the row stays so threads and the log keep their shape.
         await conn.execute(
             sa.update(message_table)
@@ -473,6 +483,7 @@ class ChangeReaction(SingleOperation[int | None]):
 
     async def apply(self, conn: AsyncConnection) -> Outcome[int | None]:
         row = await _load_live_message(conn, self.message_id)
+        check_may_react(row)
         key = sa.and_(
             reaction_table.c.message_id == self.message_id,
             reaction_table.c.person_id == self.person_id,

@@ -15,7 +15,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from hub.api.deps import (
+from hub.api.people_routes import Profile, profile_of
+from hub.auth.signin import sign_in
+from hub.auth.tokens import SESSION_COOKIE, issue_token, revoke_token
+from hub.errors import ErrorCode
+from hub.events import Wire
+from hub.http import (
+    ApiRoute,
     bearer_token,
     check_origin,
     client_address,
@@ -24,12 +30,6 @@ from hub.api.deps import (
     json_body,
     json_response,
 )
-from hub.api.openapi import ApiRoute
-from hub.api.people_routes import Profile, profile_of
-from hub.auth.signin import sign_in
-from hub.auth.tokens import SESSION_COOKIE, issue_token, revoke_token
-from hub.errors import ErrorCode
-from hub.events import Wire
 from hub.models import utcnow
 
 

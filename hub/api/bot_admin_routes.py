@@ -15,13 +15,12 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from hub import permissions
-from hub.api.deps import current_person, hub_of, json_body, json_response
-from hub.api.openapi import ApiRoute
 from hub.auth.bot_tokens import bot_person, create_bot_token, list_bot_tokens, revoke_bot_token
 from hub.bots.external import register_external_bot
 from hub.errors import ErrorCode
 from hub.events import Wire
-from hub.models import Bot, Person
+from hub.http import ApiRoute, current_person, hub_of, json_body, json_response
+from hub.models import Bot, Person, from_row
 
 TAG = "bots"
 
@@ -70,15 +69,8 @@ class NewBotBody(BaseModel):
 
 
 def _bot_out(row: Bot, person: Person, commands: list[str]) -> BotOut:
-    return BotOut(
-        id=person.id or 0,
-        name=row.name,
-        display_name=person.display_name,
-        kind=row.kind,
-        description=row.description,
-        avatar=row.avatar,
-        commands=commands,
-    )
+    # Two rows make one bot: the id and display name are the bot user's.
+    return from_row(BotOut, row, id=person.id, display_name=person.display_name, commands=commands)
 
 
 async def list_bots(request: Request) -> Response:
@@ -138,14 +130,7 @@ async def list_tokens(request: Request) -> Response:
     async with hub.sessions() as session:
         await bot_person(session, bot_id)
         tokens = await list_bot_tokens(session, bot_id)
-    return json_response(
-        TokenList(
-            tokens=[
-                TokenOut(token_id=t.token_id, created_at=t.created_at, revoked_at=t.revoked_at)
-                for t in tokens
-            ]
-        )
-    )
+    return json_response(TokenList(tokens=[from_row(TokenOut, t) for t in tokens]))
 
 
 async def revoke_token(request: Request) -> Response:

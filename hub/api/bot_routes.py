@@ -15,13 +15,12 @@ from starlette.routing import BaseRoute
 
 from hub import permissions
 from hub.actions.cards import UpdateCard, load_message
-from hub.api.deps import current_person, hub_of, json_body, json_response
-from hub.api.openapi import ApiRoute, Param
 from hub.bots.commands import CommandInfo
 from hub.bots.runtime import BotOutcome
 from hub.cards import actions_for, card_json_schema, validate_card
-from hub.errors import ErrorCode, HubError
+from hub.errors import ErrorCode
 from hub.events import Ephemeral, FormOpen, MessageOut, Wire
+from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 
 TAG = "bots"
 
@@ -152,10 +151,9 @@ async def update_card(request: Request) -> Response:
     message_id = request.path_params["message_id"]
     async with hub.sessions() as session:
         message, _ = await permissions.check_read_message(session, person, message_id)
-    if message.sender_id != person.id:
-        raise HubError(ErrorCode.forbidden, "A bot can change only its own cards.")
+    permissions.check_may_change_card(person.id, message.sender_id)
     card = validate_card(body.card)
-    updated = await hub.committer.submit(
+    updated = await hub.writer.submit(
         UpdateCard(
             message_id,
             card,

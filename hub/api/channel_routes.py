@@ -1,6 +1,6 @@
 """Channels over HTTP: list, browse, create, direct messages, membership, settings, read marks, the log.
 
-Every handler asks hub.permissions first and writes only through the group committer.
+Every handler asks hub.permissions first and writes only through the writer.
 The channels it returns are built by hub.api.channel_views, in a fixed number of queries.
 """
 
@@ -25,16 +25,20 @@ from hub.actions.channels import (
     UpdateChannel,
     check_channel_name,
     direct_key,
-    person_brief,
-    person_table,
 )
 from hub.api.channel_views import ChannelView, channel_views
-from hub.api.deps import current_person, hub_of, json_body, json_response
-from hub.api.openapi import ApiRoute, Param
 from hub.db import execute
 from hub.errors import ErrorCode, HubError
 from hub.events import ChannelEventFrame, PersonBrief, Wire
-from hub.models import Person, channel_event_table, channel_table, membership_table
+from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
+from hub.models import (
+    Person,
+    channel_event_table,
+    channel_table,
+    from_row,
+    membership_table,
+    person_table,
+)
 
 MAX_GROUP_OTHERS = 8
 
@@ -156,7 +160,7 @@ async def create_channel(request: Request) -> Response:
             else []
         )
     permissions.check_invitees(members, shared=body.shared)
-    created = await hub.committer.submit(
+    created = await hub.writer.submit(
         CreateChannel(
             kind=body.kind,
             creator=viewer,
@@ -209,7 +213,7 @@ async def open_direct(request: Request) -> Response:
         others = await permissions.check_direct(session, viewer, body.person_ids)
     kind: Literal["direct", "group"] = "direct" if len(others) == 1 else "group"
     key = direct_key([viewer.id or 0, *(p.id or 0 for p in others)])
-    channel = await hub.committer.submit(
+    channel = await hub.writer.submit(
         CreateChannel(kind=kind, creator=viewer, members=others, direct_key=key)
     )
     # Someone may have left an earlier conversation with the same people: bring them back.
@@ -226,9 +230,7 @@ async def open_direct(request: Request) -> Response:
         )
     missing = [p for p in [viewer, *others] if p.id not in present]
     if missing:
-        await hub.committer.submit(
-            AddMembers(channel_id=channel.id, people=missing, by_id=viewer.id)
-        )
+        await hub.writer.submit(AddMembers(channel_id=channel.id, people=missing, by_id=viewer.id))
     return await _one_view(request, viewer, channel.id)
 
 
@@ -257,9 +259,7 @@ async def list_members(request: Request) -> Response:
                 .order_by(membership_table.c.joined_at, person_table.c.id),
             )
         ).all()
-    members = [
-        MemberOut(person=person_brief(row), role=row.role, joined_at=row.joined_at) for row in rows
-    ]
+    members = [from_row(MemberOut, row, person=from_row(PersonBrief, row)) for row in rows]
     return json_response(MemberList(members=members))
 
 
@@ -270,7 +270,7 @@ async def join_channel(request: Request) -> Response:
     channel_id = _channel_id(request)
     async with hub.sessions() as session:
         await permissions.check_join(session, viewer, channel_id)
-    await hub.committer.submit(AddMembers(channel_id=channel_id, people=[viewer], by_id=viewer.id))
+    await hub.writer.submit(AddMembers(channel_id=channel_id, people=[viewer], by_id=viewer.id))
     return await _one_view(request, viewer, channel_id)
 
 
@@ -278,7 +278,7 @@ async def _leave(request: Request, viewer: Person, channel_id: int) -> Response:
     hub = hub_of(request)
     async with hub.sessions() as session:
         await permissions.check_read_channel(session, viewer, channel_id)
-    await hub.committer.submit(
+    await hub.writer.submit(
         RemoveMember(
             channel_id=channel_id, person_id=viewer.id or 0, by_id=viewer.id, reason="left"
         )
@@ -302,7 +302,7 @@ async def invite_members(request: Request) -> Response:
         await permissions.check_read_channel(session, viewer, channel_id)
         people = await permissions.check_see_people(session, viewer, body.person_ids)
         await permissions.check_invite(session, viewer, channel_id, people)
-    await hub.committer.submit(AddMembers(channel_id=channel_id, people=people, by_id=viewer.id))
+    await hub.writer.submit(AddMembers(channel_id=channel_id, people=people, by_id=viewer.id))
     return await _one_view(request, viewer, channel_id)
 
 
@@ -316,7 +316,7 @@ async def remove_member(request: Request) -> Response:
         return await _leave(request, viewer, channel_id)
     async with hub.sessions() as session:
         await permissions.check_manage_channel(session, viewer, channel_id)
-    await hub.committer.submit(
+    await hub.writer.submit(
         RemoveMember(channel_id=channel_id, person_id=person_id, by_id=viewer.id, reason="removed")
     )
     return Response(status_code=204)
@@ -348,7 +348,7 @@ async def update_channel(request: Request) -> Response:
                     f"Channel {channel_id} is archived; unarchive it first.",
                 )
             changes["name"] = check_channel_name(body.name)
-    await hub.committer.submit(
+    await hub.writer.submit(
         UpdateChannel(channel_id=channel_id, by_id=viewer.id or 0, changes=changes)
     )
     return await _one_view(request, viewer, channel_id)
@@ -363,7 +363,7 @@ async def _set_archived(request: Request, archived: bool) -> Response:
     if channel.archived == archived:
         state = "already archived" if archived else "not archived"
         raise HubError(ErrorCode.conflict, f"Channel {channel_id} is {state}.")
-    await hub.committer.submit(
+    await hub.writer.submit(
         UpdateChannel(channel_id=channel_id, by_id=viewer.id or 0, changes={"archived": archived})
     )
     return await _one_view(request, viewer, channel_id)
@@ -391,7 +391,7 @@ async def mark_read(request: Request) -> Response:
         raise HubError(
             ErrorCode.not_a_member, f"Join channel {channel_id} to keep a read marker in it."
         )
-    seq = await hub.committer.submit(
+    seq = await hub.writer.submit(
         MarkRead(channel_id=channel_id, person_id=viewer.id or 0, seq=body.seq)
     )
     await hub.delivery.tell_read(viewer.id or 0, channel_id, seq)

@@ -11,12 +11,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from hub import permissions
-from hub.actions.channels import person_brief
-from hub.api.deps import current_person, hub_of, json_response
-from hub.api.openapi import ApiRoute
 from hub.errors import ErrorCode
 from hub.events import PersonBrief, Wire
-from hub.models import Department, Person
+from hub.http import ApiRoute, current_person, hub_of, json_response
+from hub.models import Department, Person, from_row
 
 
 class DepartmentNode(Wire):
@@ -79,13 +77,10 @@ async def list_departments(request: Request) -> Response:
         ]
         head = heads.get(department.head_id) if department.head_id is not None else None
         own = counts.get(dept_id, 0)
-        return DepartmentNode(
-            id=dept_id,
-            org_id=department.org_id,
-            name=department.name,
-            name_en=department.name_en,
-            parent_id=department.parent_id,
-            head=person_brief(head) if head is not None else None,
+        return from_row(
+            DepartmentNode,
+            department,
+            head=from_row(PersonBrief, head) if head is not None else None,
             member_count=own,
             total_member_count=own + sum(kid.total_member_count for kid in kids),
             children=kids,

@@ -27,12 +27,11 @@ from hub.actions.messages import (
     message_out,
     reactions_for,
 )
-from hub.api.deps import current_person, hub_of, json_body, json_response
-from hub.api.openapi import ApiRoute, Param
 from hub.cards import validate_card
 from hub.db import execute
 from hub.errors import ErrorCode, HubError
 from hub.events import MessageOut, Wire
+from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.models import message_table
 
 
@@ -171,7 +170,7 @@ async def send_message(request: Request) -> Response:
     )
     client_msg_id = check_client_msg_id(body.client_msg_id)
     await hub.send_limiter.check(viewer.id or 0)
-    sent = await hub.committer.submit(
+    sent = await hub.writer.submit(
         SendMessage(
             channel_id=channel_id,
             sender=viewer,
@@ -244,7 +243,7 @@ async def edit_message(request: Request) -> Response:
     async with hub.sessions() as session:
         await permissions.check_edit_message(session, viewer, message_id)
     text = check_text(body.text, hub.settings.max_message_chars)
-    message = await hub.committer.submit(
+    message = await hub.writer.submit(
         EditMessage(message_id=message_id, editor_id=viewer.id or 0, text=text)
     )
     return json_response(MessageResponse(message=message))
@@ -257,7 +256,7 @@ async def delete_message(request: Request) -> Response:
     message_id = _int_param(request, "message_id")
     async with hub.sessions() as session:
         await permissions.check_delete_message(session, viewer, message_id)
-    await hub.committer.submit(DeleteMessage(message_id=message_id))
+    await hub.writer.submit(DeleteMessage(message_id=message_id, deleter=viewer))
     return Response(status_code=204)
 
 
@@ -268,7 +267,7 @@ async def _react(request: Request, emoji: str, add: bool) -> Response:
     async with hub.sessions() as session:
         await permissions.check_react(session, viewer, message_id)
     emoji = check_emoji(emoji)
-    await hub.committer.submit(
+    await hub.writer.submit(
         ChangeReaction(message_id=message_id, person_id=viewer.id or 0, emoji=emoji, add=add)
     )
     return Response(status_code=204)

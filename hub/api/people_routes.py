@@ -18,12 +18,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from hub import permissions
-from hub.actions.channels import person_brief
-from hub.api.deps import current_person, hub_of, json_body, json_response
-from hub.api.openapi import ApiRoute, Param
 from hub.errors import ErrorCode, HubError
 from hub.events import PersonBrief, Wire
-from hub.models import Department, Org, Person
+from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
+from hub.models import Department, Org, Person, from_row
 
 Status = Literal["online", "away", "offline"]
 LOCALES = ("zh-CN", "en")
@@ -104,22 +102,13 @@ async def profile_of(
         department = await session.get(Department, person.department_id)
     if company_view and person.manager_id is not None:
         manager = await session.get(Person, person.manager_id)
-    brief = person_brief(person)
-    return Profile(
-        **brief.model_dump(),
-        org=OrgBrief(
-            id=org.id or 0, name=org.name, kind="home" if org.kind == "home" else "partner"
-        ),
-        department=(
-            DepartmentBrief(id=department.id or 0, name=department.name, name_en=department.name_en)
-            if department is not None
-            else None
-        ),
-        manager=person_brief(manager) if manager is not None else None,
+    return from_row(
+        Profile,
+        person,
+        org=from_row(OrgBrief, org, kind="home" if org.kind == "home" else "partner"),
+        department=from_row(DepartmentBrief, department) if department is not None else None,
+        manager=from_row(PersonBrief, manager) if manager is not None else None,
         roles=list(person.roles) if company_view else [],
-        locale=person.locale,
-        time_zone=person.time_zone,
-        email=person.email,
         presence=presence,
     )
 
@@ -207,7 +196,7 @@ async def list_people(request: Request) -> Response:
     people = people[:limit]
     return json_response(
         PeoplePage(
-            people=[person_brief(p) for p in people],
+            people=[from_row(PersonBrief, p) for p in people],
             has_more=has_more,
             next_after=people[-1].id if has_more and people else None,
         )
@@ -227,7 +216,7 @@ async def lookup_people(request: Request) -> Response:
     )
     async with hub.sessions() as session:
         people = list((await session.exec(stmt)).all())
-    return json_response(PeopleList(people=[person_brief(p) for p in people]))
+    return json_response(PeopleList(people=[from_row(PersonBrief, p) for p in people]))
 
 
 async def get_person(request: Request) -> Response:

@@ -1,13 +1,12 @@
-"""Every HTTP API route, gathered in one list for the app, plus the OpenAPI document that describes them."""
+"""The chat API's routes (people, channels, messages, bots), gathered in one list.
+
+Features with routes of their own (files, integrations, health) keep them in their own
+package; hub.app puts every list together and describes them all at /openapi.json.
+"""
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
-
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from hub.api import (
     auth_routes,
@@ -18,13 +17,8 @@ from hub.api import (
     message_routes,
     people_routes,
 )
-from hub.api.deps import json_response
-from hub.api.openapi import build_document
-from hub.files import routes as file_routes
-from hub.integrations import routes as integration_routes
-from hub.ops import ops_routes
 
-documented_routes: list[BaseRoute] = [
+api_routes: list[BaseRoute] = [
     *auth_routes.routes,
     *people_routes.routes,
     *department_routes.routes,
@@ -32,21 +26,4 @@ documented_routes: list[BaseRoute] = [
     *message_routes.routes,
     *bot_routes.routes,
     *bot_admin_routes.routes,
-    *integration_routes.routes,
-    *file_routes.routes,
-]
-
-
-@cache
-def openapi_document() -> dict[str, Any]:
-    return build_document([*ops_routes, *documented_routes])
-
-
-async def openapi_json(request: Request) -> Response:
-    return json_response(openapi_document())
-
-
-api_routes: list[BaseRoute] = [
-    *documented_routes,
-    Route("/openapi.json", openapi_json, methods=["GET"]),
 ]

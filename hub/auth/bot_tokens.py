@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hub.auth.tokens import token_hash
 from hub.errors import ErrorCode, HubError
-from hub.models import AuthToken, Person, utcnow
+from hub.models import AuthToken, Person, auth_token_table, utcnow
 
 TOKEN_PREFIX = "hubbot_"
 TOKEN_ID_LENGTH = 16
@@ -68,7 +68,7 @@ async def list_bot_tokens(session: AsyncSession, bot_id: int) -> list[BotTokenIn
 
 
 async def revoke_bot_token(session: AsyncSession, bot_id: int, token_id: str) -> None:
-    table = AuthToken.__table__  # type: ignore[attr-defined]
+    table = auth_token_table
     if len(token_id) != TOKEN_ID_LENGTH:
         raise HubError(
             ErrorCode.validation_failed, f"A token id is {TOKEN_ID_LENGTH} characters long."

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hub.models import AuthToken, Person, utcnow
+from hub.models import AuthToken, Person, auth_token_table, utcnow
 
 TokenKind = Literal["session", "bearer", "ws_ticket", "bot"]
 SESSION_COOKIE = "hub_session"
@@ -65,7 +65,7 @@ async def resolve_token(
 async def redeem_ticket(session: AsyncSession, secret: bytes, ticket: str) -> int | None:
     """Use a WebSocket ticket once: the UPDATE claims it atomically, even across processes."""
     now = utcnow()
-    table = AuthToken.__table__  # type: ignore[attr-defined]
+    table = auth_token_table
     # Core statements go through the session's connection (same transaction, committed below):
     # SQLModel's AsyncSession.execute is deprecated and warns on every call.
     result = await (await session.connection()).execute(
@@ -85,7 +85,7 @@ async def redeem_ticket(session: AsyncSession, secret: bytes, ticket: str) -> in
 
 
 async def revoke_token(session: AsyncSession, secret: bytes, token: str) -> None:
-    table = AuthToken.__table__  # type: ignore[attr-defined]
+    table = auth_token_table
     await (await session.connection()).execute(
         sa.update(table)
         .where(table.c.token_hash == token_hash(secret, token), table.c.revoked_at.is_(None))
@@ -95,7 +95,7 @@ async def revoke_token(session: AsyncSession, secret: bytes, token: str) -> None
 
 
 async def revoke_all_for(session: AsyncSession, person_id: int) -> None:
-    table = AuthToken.__table__  # type: ignore[attr-defined]
+    table = auth_token_table
     await (await session.connection()).execute(
         sa.update(table)
         .where(table.c.person_id == person_id, table.c.revoked_at.is_(None))

@@ -1,6 +1,7 @@
 """The bot API: what a bot package imports. `from hub.botkit import Bot, CommandContext`.
 
-See docs/bots.md for a working bot in about 30 lines and the whole context API.
+See docs/bots.md for a working bot in about 30 lines and the whole context API. A bot's
+own tables use `UtcDateTime` for times and `utcnow` for their defaults, like the hub's.
 """
 
 from hub.botkit.bot import Bot, Command, localized
@@ -16,6 +17,7 @@ from hub.botkit.context import (
     PersonInfo,
     TimerContext,
 )
+from hub.models import UtcDateTime, utcnow
 
 __all__ = [
     "ActionContext",
@@ -30,5 +32,7 @@ __all__ = [
     "FormContext",
     "PersonInfo",
     "TimerContext",
+    "UtcDateTime",
     "localized",
+    "utcnow",
 ]

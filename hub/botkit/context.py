@@ -19,7 +19,7 @@ from hub.events import MessageOut
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-    from hub.bots.session import BotSession
+    from hub.botkit.host import HandlerSession
 
 
 class BotError(Exception):
@@ -76,7 +76,7 @@ class FileInfo:
 class Context:
     """What every handler gets. `person` is who acted (None for timers)."""
 
-    _session: BotSession
+    _session: HandlerSession
     person: PersonInfo | None
     channel_id: int | None
     settings: dict[str, Any]

@@ -14,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.botkit.context import DepartmentInfo, FileInfo, PersonInfo
 from hub.files.models import file_url, upload_table
-from hub.models import Department, person_table
+from hub.models import department_table, person_table
 
-department_table: sa.Table = Department.__table__  # type: ignore[attr-defined]
 MAX_DEPTH = 50  # a cycle in imported data must not loop forever
 
 

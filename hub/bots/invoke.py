@@ -21,7 +21,7 @@ from hub.errors import ErrorCode, HubError
 from hub.models import Person
 
 if TYPE_CHECKING:
-    from hub.state import HubState
+    from hub.bots.services import BotServices
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,7 +32,7 @@ class Stale(Exception):
 
 
 async def run_handler(
-    hub: HubState,
+    services: BotServices,
     loaded: LoadedBot,
     body: Callable[[BotSession], Awaitable[T]],
     *,
@@ -41,12 +41,12 @@ async def run_handler(
     channel_id: int | None,
     ref: str | None = None,
 ) -> tuple[T, BotSession]:
-    limit = hub.settings.bot_handler_timeout_seconds
+    limit = services.settings.bot_handler_timeout_seconds
     name = loaded.bot.name
-    async with hub.engine.connect() as conn:
+    async with services.engine.connect() as conn:
         transaction = await conn.begin()
         session = BotSession(
-            hub,
+            services,
             bot_name=name,
             bot_person=loaded.person,
             conn=conn,
@@ -89,16 +89,16 @@ async def run_handler(
 
 
 async def run_without_bot(
-    hub: HubState,
+    services: BotServices,
     body: Callable[[BotSession], Awaitable[T]],
     person: Person,
     channel_id: int | None,
     ref: str | None,
 ) -> tuple[T, BotSession]:
     """The same transaction with no handler in it (an action on an external bot's card)."""
-    async with hub.engine.connect() as conn, conn.begin():
+    async with services.engine.connect() as conn, conn.begin():
         session = BotSession(
-            hub,
+            services,
             bot_name="",
             bot_person=person,
             conn=conn,

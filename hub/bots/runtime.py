@@ -8,12 +8,11 @@ person while logging the traceback for the admin. See docs/bots.md.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import orjson
 import sqlalchemy as sa
@@ -44,16 +43,15 @@ from hub.bots.commands import (
 from hub.bots.directory import person_info
 from hub.bots.invoke import Stale, run_handler, run_without_bot
 from hub.bots.registry import LoadedBot
+from hub.bots.services import BotServices
 from hub.bots.session import BotSession
 from hub.cards import check_values, find_action, may_take, validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.events import Ephemeral, FormOpen, LoggedEvent, MessageOut
 from hub.files.attach import attach_uploads
 from hub.models import Person, bot_form_table, membership_table, utcnow
-
-if TYPE_CHECKING:
-    from hub.state import HubState
-    from hub.timers import DueTimer
+from hub.tasks import TaskSet
+from hub.timers import DueTimer, TimerService
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -71,31 +69,41 @@ class BotOutcome:
 
 
 class BotRuntime:
-    def __init__(self, hub: HubState, bots: list[LoadedBot]) -> None:
-        self.hub = hub
+    def __init__(self, services: BotServices, bots: list[LoadedBot]) -> None:
+        self.services = services
         self.bots = bots
         self._by_name = {loaded.bot.name: loaded for loaded in bots}
         self._by_person = {loaded.person_id: loaded for loaded in bots}
         self._commands = {name: loaded for loaded in bots for name in loaded.bot.commands}
         # Decided once: with no bot listening for messages, publishing costs nothing extra.
         self._message_listeners = [loaded for loaded in bots if loaded.bot.events.get("message")]
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet("bot events")
+        settings = services.settings
+        self.timers = TimerService(
+            services.engine,
+            self.fire_timer,
+            process_id=services.process_id,
+            poll_seconds=settings.timer_poll_seconds,
+            late_after_seconds=settings.timer_late_after_seconds,
+            lease_seconds=settings.timer_lease_seconds,
+        )
 
     def commands(self, locale: str = "en") -> list[CommandInfo]:
         return command_infos(self.bots, locale)
 
-    # Publishing: the committer's events and the bots' own go through here
+    # Committed events, whoever wrote them (a subscriber of the event bus)
 
-    async def publish(self, events: list[LoggedEvent]) -> None:
-        await self.hub.delivery.publish(events)
+    async def on_committed(self, events: list[LoggedEvent]) -> None:
         if self._message_listeners and any(event.type == "message.new" for event in events):
-            self._spawn(self._notice_messages(events))
+            self._tasks.spawn(self._notice_messages(events))
+
+    async def start(self) -> None:
+        await self.timers.start()
 
     async def stop(self) -> None:
-        if self._tasks:
-            await asyncio.wait(
-                list(self._tasks), timeout=self.hub.settings.bot_handler_timeout_seconds + 1
-            )
+        """Stop firing timers, then let running event handlers finish (within their limit)."""
+        await self.timers.stop()
+        await self._tasks.wait(self.services.settings.bot_handler_timeout_seconds + 1)
 
     # Slash commands
 
@@ -111,8 +119,8 @@ class BotRuntime:
         parsed = parse_command(text)
         # Commands, clicks and form submissions share the sender's rate with messages: each
         # may run a bot handler and a transaction.
-        await self.hub.send_limiter.check(person.id or 0)
-        async with self.hub.sessions() as session:
+        await self.services.send_limiter.check(person.id or 0)
+        async with self.services.sessions() as session:
             await permissions.check_post(session, person, channel_id)
         if parsed.name == "help":
             reply = Ephemeral(
@@ -122,7 +130,7 @@ class BotRuntime:
                 text=help_text(self.commands(person.locale), person.locale),
                 ref=ref,
             )
-            await self.hub.delivery.publish_to_person(person.id or 0, reply.encode())
+            await self.services.send_to_person(person.id or 0, reply.encode())
             return BotOutcome(replies=[reply])
         loaded = self._commands.get(parsed.name)
         if loaded is None:
@@ -159,8 +167,8 @@ class BotRuntime:
         *,
         ref: str | None = None,
     ) -> BotOutcome:
-        await self.hub.send_limiter.check(person.id or 0)
-        async with self.hub.sessions() as session:
+        await self.services.send_limiter.check(person.id or 0)
+        async with self.services.sessions() as session:
             message, channel = await permissions.check_read_message(session, person, message_id)
             await permissions.check_post(session, person, channel.id or 0)
         if message.card is None or message.deleted_at is not None:
@@ -230,7 +238,8 @@ class BotRuntime:
                 session.conn, message_id, card, text=text, by_id=person.id, action_id=action_id
             )
             session.events.extend(events)
-            await _tell_integrations(session, message.sender_id, person, before, action_id, cleaned)
+            payload = _card_action_payload(person, before, action_id, cleaned)
+            await self.services.queue_card_action(session.conn, message.sender_id, payload)
             return after
 
         try:
@@ -255,7 +264,7 @@ class BotRuntime:
     async def _stale_or_duplicate(
         self, person: Person, message_id: int, version: int, action_id: str
     ) -> BotOutcome:
-        async with self.hub.engine.connect() as conn:
+        async with self.services.engine.connect() as conn:
             taken = await action_taken_at(conn, message_id, version)
             current = await load_message(conn, message_id)
         if current is None:
@@ -272,8 +281,8 @@ class BotRuntime:
     async def submit_form(
         self, person: Person, form_id: str, values: object, *, ref: str | None = None
     ) -> BotOutcome:
-        await self.hub.send_limiter.check(person.id or 0)
-        async with self.hub.engine.connect() as conn:
+        await self.services.send_limiter.check(person.id or 0)
+        async with self.services.engine.connect() as conn:
             form = (
                 await conn.execute(sa.select(bot_form_table).where(bot_form_table.c.id == form_id))
             ).first()
@@ -376,7 +385,7 @@ class BotRuntime:
         listeners = self._message_listeners
         if not messages:
             return
-        async with self.hub.engine.connect() as conn:
+        async with self.services.engine.connect() as conn:
             rows = await conn.execute(
                 sa.select(membership_table.c.channel_id, membership_table.c.person_id).where(
                     membership_table.c.channel_id.in_({m["channel_id"] for m in messages}),
@@ -387,10 +396,12 @@ class BotRuntime:
         for message in messages:
             for loaded in listeners:
                 if (message["channel_id"], loaded.person_id) in members:
-                    self._spawn(self._deliver_message(loaded, MessageOut.model_validate(message)))
+                    self._tasks.spawn(
+                        self._deliver_message(loaded, MessageOut.model_validate(message))
+                    )
 
     async def _deliver_message(self, loaded: LoadedBot, message: MessageOut) -> None:
-        async with self.hub.sessions() as session:
+        async with self.services.sessions() as session:
             sender = await session.get(Person, message.sender_id)
         for handler in loaded.bot.events.get("message", []):
 
@@ -429,7 +440,7 @@ class BotRuntime:
         ref: str | None = None,
     ) -> tuple[T, BotSession]:
         result, session = await run_handler(
-            self.hub, loaded, body, what=what, invoker=invoker, channel_id=channel_id, ref=ref
+            self.services, loaded, body, what=what, invoker=invoker, channel_id=channel_id, ref=ref
         )
         await self._after_commit(session)
         return result, session
@@ -442,53 +453,32 @@ class BotRuntime:
         ref: str | None,
     ) -> tuple[T, BotSession]:
         """An action on an external bot's card: recorded here; the bot hears of it by webhook."""
-        result, session = await run_without_bot(self.hub, body, person, channel_id, ref)
+        result, session = await run_without_bot(self.services, body, person, channel_id, ref)
         await self._after_commit(session)
         return result, session
 
     async def _after_commit(self, session: BotSession) -> None:
-        if session.events:
-            await self.publish(session.events)
+        # The same bus as the writer's: fan-out, bot listeners and webhooks all hear it.
+        await self.services.bus.publish(session.events)
+        for due in session.timers_due:
+            self.timers.wake_at(due)
         for send in session.after_commit:
             await send()
 
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
 
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("bot event task failed", exc_info=task.exception())
-
-
-async def _tell_integrations(
-    session: BotSession,
-    bot_id: int,
-    person: Person,
-    card_message: MessageOut,
-    action_id: str,
-    values: dict[str, Any],
-) -> None:
-    """Queue the `card.action` webhook in the action's own transaction: it is sent if and
-    only if the action counts."""
-    from hub.integrations.outgoing import enqueue_event
-
-    await enqueue_event(
-        session.conn,
-        bot_id=bot_id,
-        event_type="card.action",
-        data={
-            "message_id": card_message.id,
-            "channel_id": card_message.channel_id,
-            "card_version": card_message.card_version,
-            "action_id": action_id,
-            "values": values,
-            "person": {
-                "id": person.id,
-                "username": person.username,
-                "display_name": person.display_name,
-            },
+def _card_action_payload(
+    person: Person, card_message: MessageOut, action_id: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """The `card.action` webhook's data (docs/integrations.md)."""
+    return {
+        "message_id": card_message.id,
+        "channel_id": card_message.channel_id,
+        "card_version": card_message.card_version,
+        "action_id": action_id,
+        "values": values,
+        "person": {
+            "id": person.id,
+            "username": person.username,
+            "display_name": person.display_name,
         },
-    )
+    }

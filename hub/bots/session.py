@@ -1,6 +1,6 @@
 """One handler call's transaction: what a bot's context does, applied on one connection.
 
-Writes go through the same operations the group committer runs (SendMessage, EditMessage,
+Writes go through the same operations the writer runs (SendMessage, EditMessage,
 UpdateCard...), applied here on the handler's own transaction so that everything the
 handler did commits together or not at all. Events are published, and private replies
 and forms sent, only after the commit (hub.bots.runtime).
@@ -30,7 +30,7 @@ from hub.timers import cancel_timer, schedule_timer
 from hub.writer import Outcome
 
 if TYPE_CHECKING:
-    from hub.state import HubState
+    from hub.bots.services import BotServices
 
 AfterCommit = Callable[[], Awaitable[None]]
 
@@ -38,7 +38,7 @@ AfterCommit = Callable[[], Awaitable[None]]
 class BotSession:
     def __init__(
         self,
-        hub: HubState,
+        services: BotServices,
         *,
         bot_name: str,
         bot_person: Person,
@@ -47,7 +47,7 @@ class BotSession:
         channel_id: int | None,
         ref: str | None = None,
     ) -> None:
-        self.hub = hub
+        self.services = services
         self.bot_name = bot_name
         self.bot_person = bot_person
         self.conn = conn
@@ -59,6 +59,7 @@ class BotSession:
         self.now = utcnow()
         self.events: list[LoggedEvent] = []
         self.after_commit: list[AfterCommit] = []
+        self.timers_due: list[datetime] = []
         self.replies: list[Ephemeral] = []
         self.forms: list[FormOpen] = []
         self.posted: list[MessageOut] = []
@@ -87,7 +88,7 @@ class BotSession:
         checked_card = validate_card(card) if card is not None else None
         if not text and checked_card is not None:
             text = str(checked_card.get("fallback", ""))
-        check_text(text, self.hub.settings.max_message_chars)
+        check_text(text, self.services.settings.max_message_chars)
         # Where the person who invoked the bot may post, the bot may answer without being a
         # member (a slash command in any channel); elsewhere it must have been added.
         on_behalf = self.invoker_id if channel_id == self.channel_id else None
@@ -149,7 +150,7 @@ class BotSession:
         if card is not None:
             checked = validate_card(card)
             if text is not None:
-                check_text(text, self.hub.settings.max_message_chars, allow_empty=True)
+                check_text(text, self.services.settings.max_message_chars, allow_empty=True)
             message: MessageOut = self.keep(
                 await UpdateCard(
                     message_id,
@@ -163,7 +164,7 @@ class BotSession:
             raise BotError("update() needs a new card, new text, or both.")
         if row.card is not None:
             raise BotError("This message has a card: pass card=... (its text is the fallback).")
-        check_text(text, self.hub.settings.max_message_chars)
+        check_text(text, self.services.settings.max_message_chars)
         edited: MessageOut = self.keep(
             await EditMessage(message_id, self.bot_person_id, text).apply(self.conn)
         )
@@ -171,7 +172,7 @@ class BotSession:
 
     async def delete(self, message_id: int) -> None:
         await self._own_message(message_id)
-        self.keep(await DeleteMessage(message_id).apply(self.conn))
+        self.keep(await DeleteMessage(message_id, deleter=self.bot_person).apply(self.conn))
 
     async def reply_private(
         self,
@@ -192,9 +193,7 @@ class BotSession:
         )
         if person_id == self.invoker_id:
             self.replies.append(frame)
-        self.after_commit.append(
-            lambda: self.hub.delivery.publish_to_person(person_id, frame.encode())
-        )
+        self.after_commit.append(lambda: self.services.send_to_person(person_id, frame.encode()))
 
     async def open_form(
         self,
@@ -228,9 +227,7 @@ class BotSession:
         )
         if person_id == self.invoker_id:
             self.forms.append(frame)
-        self.after_commit.append(
-            lambda: self.hub.delivery.publish_to_person(person_id, frame.encode())
-        )
+        self.after_commit.append(lambda: self.services.send_to_person(person_id, frame.encode()))
         return form_id
 
     # Timers
@@ -261,14 +258,9 @@ class BotSession:
             payload=payload,
         )
         if at is not None:
-            # A timer due before the next poll is swept on time (after the commit, so the
-            # sweep can see it).
-            due = at
-
-            async def wake() -> None:
-                self.hub.timers.wake_at(due)
-
-            self.after_commit.append(wake)
+            # The runtime wakes the scheduler for it after the commit (so the sweep can see
+            # it): a timer due before the next poll still fires on time.
+            self.timers_due.append(at)
         return timer_id
 
     async def cancel(self, key: str) -> bool:

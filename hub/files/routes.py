@@ -19,13 +19,13 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute
 
 from hub import permissions
-from hub.api.deps import current_person, hub_of, json_response
-from hub.api.openapi import ApiRoute, Param
 from hub.errors import ErrorCode, HubError
 from hub.events import Wire
 from hub.files.attach import unattached_bytes
 from hub.files.models import NAME_MAX, Upload, file_url
 from hub.files.storage import file_path, receive, too_large
+from hub.http import ApiRoute, Param, current_person, hub_of, json_response
+from hub.models import from_row
 
 TAG = "files"
 NAME = Param(
@@ -51,13 +51,7 @@ class FileOut(Wire):
 
 
 def file_out(upload: Upload) -> FileOut:
-    return FileOut(
-        id=upload.id,
-        name=upload.name,
-        content_type=upload.content_type,
-        size=upload.size,
-        url=file_url(upload.id),
-    )
+    return from_row(FileOut, upload, url=file_url(upload.id))
 
 
 def clean_name(raw: str) -> str:

@@ -30,14 +30,13 @@ from hub.errors import ErrorCode, HubError
 from hub.events import MessageOut
 from hub.integrations.models import incoming_webhook_table
 from hub.integrations.slack import from_slack
-from hub.models import Person, utcnow
+from hub.models import Person, person_table, utcnow
 from hub.state import HubState
 from hub.writer import Outcome, SingleOperation
 
 NAME_MAX = 80
 HUB_KEYS = frozenset({"text", "card", "client_msg_id"})
 IDEMPOTENCY_KEY_MAX = 255
-_person_table: sa.Table = Person.__table__  # type: ignore[attr-defined]
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -88,9 +87,9 @@ class CreateIncomingWebhook(SingleOperation[CreatedHook]):
         )
         bot_id = (
             await conn.execute(
-                sa.insert(_person_table)
+                sa.insert(person_table)
                 .values(person.model_dump(exclude={"id"}))
-                .returning(_person_table.c.id)
+                .returning(person_table.c.id)
             )
         ).scalar_one()
         hook_id = (
@@ -110,7 +109,7 @@ class CreateIncomingWebhook(SingleOperation[CreatedHook]):
         ).scalar_one()
         username = hook_username(self.name, hook_id)
         await conn.execute(
-            sa.update(_person_table).where(_person_table.c.id == bot_id).values(username=username)
+            sa.update(person_table).where(person_table.c.id == bot_id).values(username=username)
         )
         person.id, person.username = bot_id, username
         joined = await AddMembers(self.channel_id, [person], by_id=self.creator.id).apply(conn)
@@ -274,7 +273,7 @@ async def post_to_hook(hub: HubState, request: Request, key: str) -> Posted:
         text, card, slack = mapped.text, mapped.card, True
     text = check_text(text, hub.settings.max_message_chars)
     await hub.send_limiter.check(bot.id or 0)
-    sent = await hub.committer.submit(
+    sent = await hub.writer.submit(
         SendMessage(
             channel_id=hook.channel_id,
             sender=bot,

@@ -29,13 +29,12 @@ from hub.integrations.models import (
     webhook_cursor_table,
     webhook_delivery_table,
 )
-from hub.models import Person, channel_table, utcnow
+from hub.models import channel_table, person_table, utcnow
 
 EVENT_TYPES = ("message.new", "card.action", "approval.completed")
 MESSAGE_EVENT = "message.new"
 URL_MAX = 2000
 CHANNELS_MAX = 100
-_person_table: sa.Table = Person.__table__  # type: ignore[attr-defined]
 
 # Senders running in this process, nudged when a transaction that queued deliveries commits.
 _wakers: list[Callable[[], None]] = []
@@ -105,6 +104,12 @@ async def enqueue_event(
         await conn.execute(sa.insert(webhook_delivery_table), rows)
         _wake_after_commit(conn)
     return [row["id"] for row in rows]
+
+
+async def enqueue_card_action(conn: AsyncConnection, bot_id: int, data: dict[str, Any]) -> None:
+    """Queue `card.action` for the card's bot in the action's own transaction (the bot
+    runtime calls it through hub.bots.services, wired in hub.app)."""
+    await enqueue_event(conn, bot_id=bot_id, event_type="card.action", data=data)
 
 
 def _wake_after_commit(conn: AsyncConnection) -> None:
@@ -191,9 +196,7 @@ async def check_new_webhook(
         )
     bot = (
         await conn.execute(
-            sa.select(_person_table.c.kind, _person_table.c.active).where(
-                _person_table.c.id == bot_id
-            )
+            sa.select(person_table.c.kind, person_table.c.active).where(person_table.c.id == bot_id)
         )
     ).first()
     if bot is None:
@@ -259,6 +262,9 @@ async def create_webhook(engine: AsyncEngine, new: NewWebhook, created_by: int) 
                 ],
             )
         row = await load_webhook(conn, webhook_id)
+    # A pass now, not at the next poll, so the sender watches the new webhook's channels
+    # (and wakes for their messages) from the moment it exists.
+    wake_senders()
     return row, secret
 
 

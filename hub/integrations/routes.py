@@ -15,12 +15,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute
 
 from hub import permissions
-from hub.api.deps import current_person, hub_of, json_body, json_response
-from hub.api.openapi import ApiRoute, Param
 from hub.auth.tokens import token_hash
 from hub.errors import ErrorCode, HubError
 from hub.events import Wire
+from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.integrations import incoming, outgoing
+from hub.models import from_row
 
 # Shapes
 
@@ -155,40 +155,11 @@ class HookPayload(BaseModel):
 # Outgoing webhooks (admins)
 
 
-def _outgoing_out(row: Any) -> OutgoingWebhookOut:
-    return OutgoingWebhookOut(
-        id=row.id,
-        bot_id=row.bot_id,
-        url=row.url,
-        events=list(row.events),
-        channel_ids=list(row.channel_ids),
-        created_by=row.created_by,
-        created_at=row.created_at,
-    )
-
-
 def _delivery_out(row: Any, attempts: list[Any]) -> WebhookDeliveryOut:
-    return WebhookDeliveryOut(
-        id=row.id,
-        event_type=row.event_type,
-        status=row.status,
-        attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at,
-        last_status_code=row.last_status_code,
-        last_error=row.last_error,
-        created_at=row.created_at,
-        delivered_at=row.delivered_at,
-        payload=row.payload,
-        attempt_log=[
-            WebhookAttemptOut(
-                attempt=a.attempt,
-                at=a.at,
-                status_code=a.status_code,
-                error=a.error,
-                duration_ms=a.duration_ms,
-            )
-            for a in attempts
-        ],
+    return from_row(
+        WebhookDeliveryOut,
+        row,
+        attempt_log=[from_row(WebhookAttemptOut, attempt) for attempt in attempts],
     )
 
 
@@ -207,7 +178,7 @@ async def create_outgoing(request: Request) -> Response:
         )
     row, secret = await outgoing.create_webhook(hub.engine, new, viewer.id or 0)
     return json_response(
-        OutgoingWebhookCreated(webhook=_outgoing_out(row), secret=secret), status=201
+        OutgoingWebhookCreated(webhook=from_row(OutgoingWebhookOut, row), secret=secret), status=201
     )
 
 
@@ -218,7 +189,9 @@ async def list_outgoing(request: Request) -> Response:
     permissions.check_admin(viewer, _MANAGE)
     async with hub.engine.connect() as conn:
         rows = await outgoing.list_webhooks(conn)
-    return json_response(OutgoingWebhookList(webhooks=[_outgoing_out(row) for row in rows]))
+    return json_response(
+        OutgoingWebhookList(webhooks=[from_row(OutgoingWebhookOut, row) for row in rows])
+    )
 
 
 async def delete_outgoing(request: Request) -> Response:
@@ -267,17 +240,6 @@ async def retry_delivery(request: Request) -> Response:
 # Incoming webhooks (staff)
 
 
-def _incoming_out(row: Any) -> IncomingWebhookOut:
-    return IncomingWebhookOut(
-        id=row.id,
-        channel_id=row.channel_id,
-        bot_id=row.bot_id,
-        name=row.name,
-        created_by=row.created_by,
-        created_at=row.created_at,
-    )
-
-
 async def create_incoming(request: Request) -> Response:
     """Make a URL that posts into the channel as a new bot; the URL is shown once."""
     hub = hub_of(request)
@@ -288,7 +250,7 @@ async def create_incoming(request: Request) -> Response:
     async with hub.sessions() as session:
         await permissions.check_create_incoming_webhook(session, viewer, body.channel_id)
     key = incoming.new_key()
-    created = await hub.committer.submit(
+    created = await hub.writer.submit(
         incoming.CreateIncomingWebhook(
             channel_id=body.channel_id,
             name=name,
@@ -299,7 +261,9 @@ async def create_incoming(request: Request) -> Response:
     async with hub.engine.connect() as conn:
         row = await incoming.load_hook(conn, created.id)
     url = str(request.base_url).rstrip("/") + "/hooks/" + key
-    return json_response(IncomingWebhookCreated(webhook=_incoming_out(row), url=url), status=201)
+    return json_response(
+        IncomingWebhookCreated(webhook=from_row(IncomingWebhookOut, row), url=url), status=201
+    )
 
 
 CHANNEL = Param(
@@ -315,7 +279,9 @@ async def list_incoming(request: Request) -> Response:
     async with hub.sessions() as session:
         await permissions.check_list_incoming_webhooks(session, viewer, channel_id)
         rows = await incoming.list_hooks(await session.connection(), channel_id)
-    return json_response(IncomingWebhookList(webhooks=[_incoming_out(row) for row in rows]))
+    return json_response(
+        IncomingWebhookList(webhooks=[from_row(IncomingWebhookOut, row) for row in rows])
+    )
 
 
 async def delete_incoming(request: Request) -> Response:

@@ -34,7 +34,6 @@ from hub.integrations.models import (
 )
 from hub.integrations.tailer import tail_channel_logs, watched_cursors
 from hub.models import utcnow
-from hub.writer import Publisher
 
 log = logging.getLogger(__name__)
 USER_AGENT = "hub-webhooks/1"
@@ -102,17 +101,13 @@ class WebhookSender:
         """Run a pass now instead of at the next poll."""
         self._wake.set()
 
-    def noticing(self, publish: Publisher) -> Publisher:
-        """`publish`, and then a wake-up if a watched channel got a message (a set lookup per event)."""
-
-        async def publish_and_notice(events: list[LoggedEvent]) -> None:
-            await publish(events)
-            for event in events:
-                if event.type == outgoing.MESSAGE_EVENT and event.channel_id in self._watched:
-                    self._wake.set()
-                    return
-
-        return publish_and_notice
+    async def on_committed(self, events: list[LoggedEvent]) -> None:
+        """A subscriber of the event bus: wake up if a watched channel got a message (a set
+        lookup per event)."""
+        for event in events:
+            if event.type == outgoing.MESSAGE_EVENT and event.channel_id in self._watched:
+                self._wake.set()
+                return
 
     async def _run(self) -> None:
         while True:

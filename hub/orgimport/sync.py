@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hub.models import AuthToken, Department, Person, utcnow
+from hub.models import Department, Person, auth_token_table, utcnow
 from hub.orgimport.checks import OrgCheck
 from hub.orgimport.reading import ImportFiles, ImportProblems
 from hub.people import home_org
@@ -247,11 +247,12 @@ async def revoke_tokens(session: AsyncSession, person_ids: list[int]) -> None:
     """Inside the import's transaction, unlike hub.auth.tokens.revoke_all_for, which commits."""
     if not person_ids:
         return
-    table: sa.Table = AuthToken.__table__  # type: ignore[attr-defined]
     connection = await session.connection()  # the session's own transaction
     await connection.execute(
-        sa.update(table)
-        .where(table.c.person_id.in_(person_ids), table.c.revoked_at.is_(None))
+        sa.update(auth_token_table)
+        .where(
+            auth_token_table.c.person_id.in_(person_ids), auth_token_table.c.revoked_at.is_(None)
+        )
         .values(revoked_at=utcnow())
     )
 

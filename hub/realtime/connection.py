@@ -24,6 +24,7 @@ from hub.actions.channels import channel_out
 from hub.db import execute
 from hub.events import ChannelAdded, ChannelRemoved, ResyncRequired
 from hub.models import Person, channel_event_table, channel_table
+from hub.tasks import TaskSet
 
 if TYPE_CHECKING:
     from hub.state import HubState
@@ -55,7 +56,7 @@ class Connection:
         self._wake = asyncio.Event()
         self._drained = asyncio.Event()
         self._limit = hub.settings.connection_queue_frames
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet(f"connection {self.id}")
         self.closed = False
 
     # Outgoing
@@ -221,18 +222,9 @@ class Connection:
     # Housekeeping
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
-        task = asyncio.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("connection %s task failed", self.id, exc_info=task.exception())
+        self._tasks.spawn(coroutine)
 
     async def shutdown(self) -> None:
         self.closed = True
         self._wake.set()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.cancel_all()

@@ -17,10 +17,10 @@ from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from hub.api.deps import describe_validation_error
 from hub.auth.tokens import SESSION_COOKIE, redeem_ticket, resolve_token
 from hub.errors import ErrorCode, HubError
 from hub.events import ErrorFrame, Hello, PersonBrief
+from hub.http import describe_validation_error
 from hub.models import Person, utcnow
 from hub.realtime.connection import CLOSE_AUTH_FAILED, CLOSE_ORIGIN_REFUSED, Connection
 from hub.realtime.frames import CLIENT_FRAME_TYPES, Auth, client_frame_adapter

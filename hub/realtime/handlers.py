@@ -95,7 +95,7 @@ class FrameHandlers:
         check_text(frame.text, self.hub.settings.max_message_chars)
         await self.hub.send_limiter.check(self.connection.person_id)
         # Sends are pipelined: the next frame is read while this one commits. They reach
-        # the committer in the order they arrived, so a client's messages keep their order.
+        # the writer in the order they arrived, so a client's messages keep their order.
         while len(self._sends) >= MAX_SENDS_IN_FLIGHT:
             await asyncio.wait([self._sends[0]])
             self._sends.popleft()
@@ -106,7 +106,7 @@ class FrameHandlers:
             client_msg_id=frame.client_msg_id,
             thread_root_id=frame.thread_root_id,
         )
-        future = self.hub.committer.submit_nowait(op)
+        future = self.hub.writer.submit_nowait(op)
         future.add_done_callback(lambda done: self._acknowledge(frame, done))
         self._sends.append(future)
         while self._sends and self._sends[0].done():
@@ -162,7 +162,7 @@ class FrameHandlers:
         text = check_text(frame.text, self.hub.settings.max_message_chars)
         async with self.hub.sessions() as session:
             await permissions.check_edit_message(session, self.connection.person, frame.message_id)
-        message = await self.hub.committer.submit(
+        message = await self.hub.writer.submit(
             EditMessage(frame.message_id, self.connection.person_id, text)
         )
         self.connection.push(
@@ -174,7 +174,9 @@ class FrameHandlers:
             _, channel = await permissions.check_delete_message(
                 session, self.connection.person, frame.message_id
             )
-        seq = await self.hub.committer.submit(DeleteMessage(frame.message_id))
+        seq = await self.hub.writer.submit(
+            DeleteMessage(frame.message_id, deleter=self.connection.person)
+        )
         self.connection.push(
             Ack(ref=frame.ref, channel_id=channel.id, seq=seq, message_id=frame.message_id).encode()
         )
@@ -185,7 +187,7 @@ class FrameHandlers:
             _, channel = await permissions.check_react(
                 session, self.connection.person, frame.message_id
             )
-        seq = await self.hub.committer.submit(
+        seq = await self.hub.writer.submit(
             ChangeReaction(
                 frame.message_id, self.connection.person_id, emoji, add=frame.type == "react"
             )
@@ -211,7 +213,7 @@ class FrameHandlers:
     async def read(self, frame: MarkReadFrame) -> None:
         if frame.channel_id not in self.connection.cursors:
             raise channel_not_found(frame.channel_id)
-        seq = await self.hub.committer.submit(
+        seq = await self.hub.writer.submit(
             MarkRead(frame.channel_id, self.connection.person_id, frame.seq)
         )
         await self.hub.delivery.tell_read(self.connection.person_id, frame.channel_id, seq)

@@ -22,8 +22,7 @@ from referencing.jsonschema import DRAFT202012
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 
-from hub.api.routes import openapi_document
-from hub.app import create_app
+from hub.app import create_app, openapi_document
 from hub.auth.passwords import hash_password
 from hub.config import Settings
 from hub.db import create_engine

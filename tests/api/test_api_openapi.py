@@ -12,7 +12,7 @@ import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
-from hub.api.routes import openapi_document
+from hub.app import openapi_document
 from hub.errors import ErrorCode
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 from pydantic import TypeAdapter
 
 from hub.events import ServerFrame
 from tests.bots.conftest import SAMPLE_BOT, TestBot
-from tests.support import Seed, count_rows, running_hub
+from tests.support import Seed, count_rows, running_hub, wait_for
 
 server_frame: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
 
@@ -119,11 +119,12 @@ async def test_bot_hears_messages_where_it_is_a_member(testbot: TestBot) -> None
         f"/api/v1/channels/{channel_id}/messages", json={"text": "ping?", "client_msg_id": "p1"}
     )
     assert sent.status_code == 201
-    for _ in range(50):
+
+    async def answered() -> list[dict[str, Any]] | None:
         page = (await alice.get(f"/api/v1/channels/{channel_id}/messages")).json()["messages"]
-        if any(m["text"] == "pong" for m in page):
-            break
-        await asyncio.sleep(0.1)
+        return page if any(m["text"] == "pong" for m in page) else None
+
+    page = await wait_for(answered, what="the bot's pong")
     assert [m["text"] for m in page] == ["ping?", "pong"]
 
 
@@ -131,9 +132,9 @@ async def test_timers_fire_through_the_bot(testbot: TestBot) -> None:
     watcher = await testbot.watch("carol")
     answer = await testbot.command("/remind 0.3 stand-up")
     assert answer.status_code == 200, answer.text
-    reminder = await watcher.expect("message.new", timeout=10)
+    reminder = await watcher.expect("message.new")
     while reminder["message"]["text"] != "reminder: stand-up":
-        reminder = await watcher.expect("message.new", timeout=10)
+        reminder = await watcher.expect("message.new")
     # The firing is recorded in the same transaction as the handler's post: once the post
     # is visible, the timer is done (a crash in between cannot make it fire again).
     assert await count_rows(testbot.seed.url, "timer", "status = 'done'") == 1
@@ -209,8 +210,16 @@ async def test_a_cancelled_timer_never_fires(testbot: TestBot) -> None:
     assert cancelled.json()["replies"][0]["text"] == "cancelled"
     again = await testbot.command("/unremind never")
     assert again.json()["replies"][0]["text"] == "nothing to cancel"
-    await asyncio.sleep(1.6)
-    assert "reminder: never" not in [m["text"] for m in await testbot.messages()]
+    # A timer due a second after the cancelled one: once it has fired, the timers were swept
+    # past the cancelled one's time, and it would have fired by then.
+    assert (await testbot.command("/remind 2.0 after")).status_code == 200
+
+    async def later_fired() -> list[str] | None:
+        texts = [m["text"] for m in await testbot.messages()]
+        return texts if "reminder: after" in texts else None
+
+    texts = await wait_for(later_fired, what="the later reminder")
+    assert "reminder: never" not in texts
     assert await count_rows(testbot.seed.url, "timer", "status = 'cancelled'") == 1
 
 

@@ -21,12 +21,22 @@ from typing import Any
 import pytest
 
 from tests.conftest import require_service
-from tests.support import PASSWORD, HubProcess, Seed, running_hub
+from tests.support import PASSWORD, WAIT, HubProcess, Seed, running_hub, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+
+# Milliseconds, for Playwright: every `expect` waits up to this long for its condition (its
+# own default of 5 s is tight while the machine is busy); a passing one returns at once.
+TIMEOUT = int(WAIT * 1000)
+try:
+    from playwright.async_api import expect
+except ImportError:  # the `browser` fixture says how to get it
+    pass
+else:
+    expect.set_options(timeout=TIMEOUT)
 
 
 def chromium_path() -> str:
@@ -99,6 +109,14 @@ async def open_page(browser: Any, hub: HubProcess) -> AsyncIterator[OpenPage]:
     yield open_as
     for context in contexts:
         await context.close()
+
+
+async def box_of(locator: Any) -> dict[str, float]:
+    """The element's box, once it has one. The page redraws parts of itself as answers
+    arrive (a sender it did not know, a late page of history), and an element replaced
+    while being measured has no box; the new one has."""
+    box: dict[str, float] = await wait_for(locator.bounding_box, what=f"a box for {locator}")
+    return box
 
 
 async def screenshot(page: Any, name: str) -> Path:

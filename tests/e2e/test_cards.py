@@ -21,12 +21,11 @@ from sqlmodel import select
 
 from hub.db import create_engine, create_sessionmaker
 from hub.models import Department
-from tests.e2e.conftest import OpenPage, screenshot
+from tests.e2e.conftest import TIMEOUT, OpenPage, box_of, screenshot
 from tests.e2e.test_accessibility import violations
 from tests.e2e.test_chat import open_channel, send, wait_live
 from tests.support import HubProcess, Seed, running_hub
 
-TIMEOUT = 10_000
 PDF = b"%PDF-1.4\n% a doctor's note\n"
 
 
@@ -89,7 +88,7 @@ async def test_a_poll_voted_in_one_browser_updates_in_the_other(open_page: OpenP
 
     # On the phone the card takes the width and its buttons are large enough to tap.
     dumplings = poll_on_carol.get_by_role("button", name="Dumplings")
-    button_box, card_box = await dumplings.bounding_box(), await poll_on_carol.bounding_box()
+    button_box, card_box = await box_of(dumplings), await box_of(poll_on_carol)
     assert button_box is not None and button_box["height"] >= 44
     assert card_box is not None and card_box["width"] >= 300
     await dumplings.click()
@@ -102,6 +101,8 @@ async def test_a_poll_voted_in_one_browser_updates_in_the_other(open_page: OpenP
     assert version == "3"
     await screenshot(bob, "desktop-card-poll")
     await screenshot(carol, "phone-card-poll")
+    # Carol's page showing Bob's vote says nothing of when Bob's own page hears of it.
+    await expect(poll_on_bob).to_have_attribute("data-card-version", "3")
 
     # Closing asks first; Cancel sends nothing.
     await poll_on_bob.get_by_role("button", name="结束投票").click()
@@ -117,6 +118,7 @@ async def test_a_poll_voted_in_one_browser_updates_in_the_other(open_page: OpenP
         "已结束", timeout=TIMEOUT
     )
     await expect(poll_on_carol.get_by_role("button")).to_have_count(0)
+    assert await poll_on_carol.get_attribute("data-card-version") == "4"  # closed once
 
 
 async def test_an_approval_card_checks_its_inputs_and_asks_before_rejecting(

@@ -12,10 +12,8 @@ from typing import Any
 
 from playwright.async_api import expect
 
-from tests.e2e.conftest import OpenPage, screenshot
+from tests.e2e.conftest import TIMEOUT, OpenPage, box_of, screenshot
 from tests.support import PASSWORD, HubProcess, Seed
-
-TIMEOUT = 10_000
 
 
 def channel_item(page: Any, name: str) -> Any:
@@ -173,7 +171,11 @@ async def test_a_message_sent_offline_arrives_once_after_reconnecting(
     await expect(message(carol, "sent as the socket dropped")).to_have_count(1, timeout=TIMEOUT)
     await send(bob, "after the reconnect")
     await expect(message(carol, "after the reconnect")).to_have_count(1, timeout=TIMEOUT)
-    await bob.wait_for_timeout(500)
+    # Once Bob's page has the hub's word on his last message, it has had every frame before
+    # it: a doubled copy of an earlier one would show by now.
+    latest = message(bob, "after the reconnect")
+    await expect(latest).to_have_count(1)
+    await expect(latest.get_by_test_id("send-state")).to_have_count(0)
     await expect(message(bob, "sent while offline")).to_have_count(1)
     await expect(message(bob, "sent as the socket dropped")).to_have_count(1)
     await expect(bob.get_by_test_id("send-state")).to_have_count(0)
@@ -196,22 +198,23 @@ async def test_phone_layout_drawer_and_full_width_list(open_page: OpenPage) -> N
     sidebar = carol.get_by_role("navigation")
     await expect(sidebar).to_be_hidden()
     scroller = carol.get_by_test_id("message-scroller")
-    box = await scroller.bounding_box()
+    box = await box_of(scroller)
     assert box is not None and box["width"] >= 385, box
 
     await send(carol, "Hello from my phone 手机")
     await expect(message(carol, "Hello from my phone")).to_be_visible(timeout=TIMEOUT)
     menu = carol.get_by_role("button", name="Open menu")
     await expect(menu).to_be_visible()
-    menu_box = await menu.bounding_box()
+    menu_box = await box_of(menu)
     assert menu_box is not None and menu_box["height"] >= 44 and menu_box["width"] >= 44
     await screenshot(carol, "phone-channel")
 
     await menu.click()
     await expect(sidebar).to_be_visible()
-    item_box = await channel_item(carol, "general").bounding_box()
+    item_box = await box_of(channel_item(carol, "general"))
     assert item_box is not None and item_box["height"] >= 44
-    await carol.wait_for_timeout(400)  # let the drawer finish sliding in
+    # The drawer has finished sliding in.
+    await sidebar.evaluate("(el) => Promise.all(el.getAnimations().map((a) => a.finished))")
     await screenshot(carol, "phone-drawer")
     await carol.get_by_role("button", name="Close menu").click()
     await expect(sidebar).to_be_hidden()
@@ -226,7 +229,7 @@ async def test_phone_layout_drawer_and_full_width_list(open_page: OpenPage) -> N
     await item.get_by_role("button", name="Reply in thread").click()
     pane = carol.get_by_role("complementary", name="Thread")
     await expect(pane).to_be_visible()
-    pane_box = await pane.bounding_box()
+    pane_box = await box_of(pane)
     assert pane_box is not None and pane_box["width"] >= 385
     await carol.get_by_role("button", name="Close thread").first.click()
     await expect(pane).to_be_hidden()

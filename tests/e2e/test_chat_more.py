@@ -8,27 +8,28 @@ from typing import Any
 from playwright.async_api import expect
 
 from hub.actions.messages import SendMessage
+from hub.bus import EventBus
 from hub.db import create_engine
-from hub.writer import GroupCommitter
+from hub.writer import Writer
 from tests.e2e.conftest import OpenPage
 from tests.e2e.test_chat import TIMEOUT, channel_item, message, open_channel, send, wait_live
-from tests.support import Seed, _no_publish
+from tests.support import Seed, wait_for
 
 
 async def post_many(seed: Seed, sender: str, channel: str, count: int, prefix: str) -> None:
-    """Messages written straight through the committer, as history the page has not seen."""
+    """Messages written straight through the writer, as history the page has not seen."""
     engine = create_engine(seed.url)
-    committer = GroupCommitter(engine, _no_publish)
-    await committer.start()
+    writer = Writer(engine, EventBus())
+    await writer.start()
     try:
         for i in range(count):
-            await committer.submit(
+            await writer.submit(
                 SendMessage(
                     seed.channels[channel], seed.people[sender], f"{prefix}{i:03d}", f"{prefix}{i}"
                 )
             )
     finally:
-        await committer.stop()
+        await writer.stop()
         await engine.dispose()
 
 
@@ -43,11 +44,13 @@ async def test_history_scrolls_back_to_the_beginning(seed: Seed, open_page: Open
     await open_channel(bob, "general")
     await expect(message(bob, "old-129")).to_be_visible(timeout=TIMEOUT)
     assert await message(bob, "old-000").count() == 0  # only the latest page at first
-    for _ in range(10):
-        if await message(bob, "old-000").count():
-            break
+
+    async def at_the_beginning() -> bool:
+        # Each scroll to the top asks for the page before, once the last one has come in.
         await scroll_to_top(bob)
-        await bob.wait_for_timeout(300)
+        return bool(await message(bob, "old-000").count())
+
+    await wait_for(at_the_beginning, what="the first message after scrolling back")
     await expect(message(bob, "old-000")).to_be_attached(timeout=TIMEOUT)
     await expect(bob.get_by_text("This is the beginning of the conversation.")).to_be_visible()
     texts = await bob.locator("[data-testid=message] .msg-text").all_inner_texts()

@@ -19,10 +19,11 @@ from starlette.routing import Route
 
 from hub.actions.channels import AddMembers
 from hub.auth.tokens import issue_token
+from hub.bus import EventBus
 from hub.db import create_engine, create_sessionmaker
 from hub.models import Person
-from hub.writer import GroupCommitter
-from tests.support import SECRET, Seed, _no_publish, free_port
+from hub.writer import Writer
+from tests.support import SECRET, WAIT, Seed, free_port, wait_for
 
 
 @dataclass
@@ -42,7 +43,7 @@ class Receiver:
     script: list[int] = field(default_factory=list)
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def wait_for(self, count: int, timeout: float = 15.0) -> list[Received]:
+    async def wait_for(self, count: int, timeout: float = WAIT) -> list[Received]:
         deadline = time.monotonic() + timeout
         while len(self.requests) < count:
             remaining = deadline - time.monotonic()
@@ -71,8 +72,7 @@ async def receiving() -> AsyncIterator[Receiver]:
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )
     task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
+    await wait_for(lambda: server.started, what="the webhook receiver to start")
     try:
         yield receiver
     finally:
@@ -100,13 +100,13 @@ async def make_bot(seed: Seed, username: str, channels: tuple[int, ...] = ()) ->
             session.add(bot)
             await session.commit()
             await session.refresh(bot)
-        committer = GroupCommitter(engine, _no_publish)
-        await committer.start()
+        writer = Writer(engine, EventBus())
+        await writer.start()
         try:
             for channel_id in channels:
-                await committer.submit(AddMembers(channel_id, [bot], by_id=seed.id("alice")))
+                await writer.submit(AddMembers(channel_id, [bot], by_id=seed.id("alice")))
         finally:
-            await committer.stop()
+            await writer.stop()
         seed.people[username] = bot
         return bot
     finally:

@@ -3,11 +3,10 @@ signed `card.action` webhook; a refused (stale) click sends nothing."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from tests.integrations.conftest import Receiver, api_client, make_bot
-from tests.integrations.test_outgoing import FAST, create_webhook, verified
+from tests.integrations.test_outgoing import FAST, create_webhook, settled, verified
 from tests.support import Seed, running_hub
 
 CARD = {
@@ -30,7 +29,9 @@ async def test_card_actions_reach_the_bot_signed_and_once(
         bot = await api_client(seed, "erp", hub.base)
         carol = await api_client(seed, "carol", hub.base)
         bob = await api_client(seed, "bob", hub.base)
-        _, secret = await create_webhook(admin, erp.id or 0, receiver.url, ["card.action"], [])
+        webhook_id, secret = await create_webhook(
+            admin, erp.id or 0, receiver.url, ["card.action"], []
+        )
         posted = await bot.post(
             f"/api/v1/channels/{general}/messages",
             json={"text": "", "client_msg_id": "po-2048", "card": CARD},
@@ -55,7 +56,8 @@ async def test_card_actions_reach_the_bot_signed_and_once(
         data = payload["data"]
         assert data["message_id"] == message["id"] and data["action_id"] == "sign"
         assert data["values"] == {"note": "OK 同意"} and data["person"]["username"] == "carol"
-        await asyncio.sleep(0.5)
+        # A refused click would have been queued before its 409 came back.
+        assert len(await settled(admin, webhook_id, 1)) == 1
         assert len(receiver.requests) == 1, "a refused click must not reach the bot"
         for client in (admin, bot, carol, bob):
             await client.aclose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from tests.integrations.conftest import (
     post_message,
     receiving,
 )
-from tests.support import Seed, count_rows, running_hub
+from tests.support import Seed, count_rows, running_hub, wait_for
 
 FAST = {"webhook_poll_seconds": 0.1, "webhook_retry_seconds": "0.2,0.2,0.5"}
 
@@ -49,6 +48,21 @@ async def deliveries(admin: httpx.AsyncClient, webhook_id: int) -> list[dict[str
     assert response.status_code == 200, response.text
     found: list[dict[str, Any]] = response.json()["deliveries"]
     return found
+
+
+async def settled(admin: httpx.AsyncClient, webhook_id: int, count: int) -> list[dict[str, Any]]:
+    """The webhook's deliveries once there are `count` and none is still pending. A delivery
+    leaves "pending" only after its last request was answered, so by then every request the
+    hub was going to make for them has reached the receiver: a wrong extra one would show."""
+
+    log: list[dict[str, Any]] = []
+
+    async def done() -> bool:
+        log[:] = await deliveries(admin, webhook_id)
+        return len(log) >= count and all(d["status"] != "pending" for d in log)
+
+    await wait_for(done, what=f"{count} settled deliveries of webhook {webhook_id}")
+    return log
 
 
 async def test_watched_channel_messages_arrive_signed(
@@ -80,17 +94,18 @@ async def test_watched_channel_messages_arrive_signed(
         # A message the webhook's own bot posts is not sent back to it (no echo loops).
         engine = create_engine(seed.url)
         from hub.actions.messages import SendMessage
-        from hub.writer import GroupCommitter
-        from tests.support import _no_publish
+        from hub.bus import EventBus
+        from hub.writer import Writer
 
-        committer = GroupCommitter(engine, _no_publish)
-        await committer.start()
-        await committer.submit(SendMessage(general, bot, "from the bot itself", "b1"))
-        await committer.stop()
+        writer = Writer(engine, EventBus())
+        await writer.start()
+        await writer.submit(SendMessage(general, bot, "from the bot itself", "b1"))
+        await writer.stop()
         await engine.dispose()
         last = await post_message(bob, general, "after the bot", "m3")
         await receiver.wait_for(2)
-        await asyncio.sleep(0.5)
+        # Messages are queued in order: with "after the bot" settled, an echo would be too.
+        await settled(admin, webhook_id, 2)
         texts = [verified(secret, r)["data"]["message"]["text"] for r in receiver.requests]
         assert texts == ["watched *hello*", "after the bot"]
         assert verified(secret, receiver.requests[1])["data"]["message"]["id"] == last
@@ -114,7 +129,7 @@ async def test_failing_receiver_gets_the_same_delivery_until_it_acknowledges(
         )
         await post_message(bob, general, "deploy done", "d1")
         requests = await receiver.wait_for(3)
-        await asyncio.sleep(0.8)  # time for a wrong extra attempt to show up
+        await settled(admin, webhook_id, 1)  # a wrong extra attempt would have come by now
         assert [r.answered for r in receiver.requests] == [500, 500, 200]
         assert len({r.headers["webhook-id"] for r in requests}) == 1
         assert len({r.body for r in requests}) == 1
@@ -149,8 +164,7 @@ async def test_retries_run_out_then_an_admin_retries(seed: Seed, tmp_path: Path)
         )
         await post_message(bob, general, "invoice 42", "i1")
         await receiver.wait_for(2)
-        await asyncio.sleep(0.5)
-        (delivery,) = await deliveries(admin, webhook_id)
+        (delivery,) = await settled(admin, webhook_id, 1)
         assert delivery["status"] == "failed" and delivery["attempts"] == 2
         assert len(receiver.requests) == 2
 
@@ -161,8 +175,7 @@ async def test_retries_run_out_then_an_admin_retries(seed: Seed, tmp_path: Path)
         await receiver.wait_for(3)
         assert receiver.requests[2].headers["webhook-id"] == delivery["id"]
         verified(secret, receiver.requests[2])
-        await asyncio.sleep(0.3)
-        (delivery,) = await deliveries(admin, webhook_id)
+        (delivery,) = await settled(admin, webhook_id, 1)
         assert delivery["status"] == "delivered" and delivery["attempts"] == 3
         again = await admin.post(
             f"/api/v1/webhooks/outgoing/{webhook_id}/deliveries/{delivery['id']}/retry"
@@ -178,7 +191,8 @@ async def test_a_retry_pending_at_shutdown_is_sent_by_the_next_process(
     general = seed.channels["general"]
     bot = await make_bot(seed, "hr-bot")
     receiver.script = [500]
-    settings = {"webhook_poll_seconds": 0.1, "webhook_retry_seconds": "2"}
+    # The retry is due well after the first process has stopped, even on a busy machine.
+    settings = {"webhook_poll_seconds": 0.1, "webhook_retry_seconds": "5"}
     async with running_hub(seed.url, tmp_path, **settings) as first:
         admin = await api_client(seed, "alice", first.base)
         bob = await api_client(seed, "bob", first.base)
@@ -187,11 +201,12 @@ async def test_a_retry_pending_at_shutdown_is_sent_by_the_next_process(
         )
         await post_message(bob, general, "leave approved", "l1")
         await receiver.wait_for(1)
-        for _ in range(50):
+
+        async def first_attempt_recorded() -> dict[str, Any] | None:
             (delivery,) = await deliveries(admin, webhook_id)
-            if delivery["attempts"] == 1:
-                break
-            await asyncio.sleep(0.05)
+            return delivery if delivery["attempts"] == 1 else None
+
+        delivery = await wait_for(first_attempt_recorded)
         assert delivery["status"] == "pending" and delivery["next_attempt_at"] is not None
         await admin.aclose()
         await bob.aclose()
@@ -203,8 +218,7 @@ async def test_a_retry_pending_at_shutdown_is_sent_by_the_next_process(
         assert retry.body == receiver.requests[0].body
         verified(secret, retry)
         admin = await api_client(seed, "alice", second.base)
-        await asyncio.sleep(0.3)
-        (delivery,) = await deliveries(admin, webhook_id)
+        (delivery,) = await settled(admin, webhook_id, 1)
         assert delivery["status"] == "delivered" and delivery["attempts"] == 2
         await admin.aclose()
 
@@ -229,7 +243,7 @@ async def test_two_processes_send_each_event_once(
         for i in range(10):
             await post_message(clients[i % 2], general, f"n{i}", f"n{i}")
         await receiver.wait_for(10)
-        await asyncio.sleep(1.0)
+        await settled(admin, webhook_id, 10)  # a second send by the other process would show
         ids = [r.headers["webhook-id"] for r in receiver.requests]
         assert len(ids) == 10 and len(set(ids)) == 10
         texts = sorted(verified(secret, r)["data"]["message"]["text"] for r in receiver.requests)
@@ -251,7 +265,9 @@ async def test_enqueued_events_go_to_the_named_bots_webhooks(seed: Seed, tmp_pat
         _, hr_secret = await create_webhook(
             admin, hr.id or 0, hr_receiver.url, ["card.action", "approval.completed"], []
         )
-        await create_webhook(admin, finance.id or 0, finance_receiver.url, ["card.action"], [])
+        finance_webhook_id, _ = await create_webhook(
+            admin, finance.id or 0, finance_receiver.url, ["card.action"], []
+        )
         engine = create_engine(seed.url)
         async with engine.begin() as conn:
             ids = await enqueue_event(
@@ -272,7 +288,8 @@ async def test_enqueued_events_go_to_the_named_bots_webhooks(seed: Seed, tmp_pat
         assert request.headers["webhook-id"] == ids[0]
         payload = verified(hr_secret, request)
         assert payload["type"] == "card.action" and payload["data"]["values"] == {"days": 3}
-        await asyncio.sleep(0.5)
+        # Deliveries are queued in the transaction that committed above: none for finance.
+        assert await settled(admin, finance_webhook_id, 0) == []
         assert finance_receiver.requests == []
         await admin.aclose()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import httpx
 
 from hub.auth.tokens import issue_token
 from hub.db import create_engine, create_sessionmaker
-from tests.support import SECRET, Client, Seed, running_hub, seed_database, ticket_for
+from tests.support import SECRET, Client, Seed, running_hub, seed_database, ticket_for, wait_for
 
 
 async def bearer_for(seed: Seed, username: str) -> str:
@@ -37,11 +36,10 @@ async def presence_seen_by(base: str, token: str, person_id: int) -> str:
 
 
 async def wait_for_presence(base: str, token: str, person_id: int, status: str) -> None:
-    for _ in range(100):
-        if await presence_seen_by(base, token, person_id) == status:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{base} never saw person {person_id} {status}")
+    async def seen() -> bool:
+        return await presence_seen_by(base, token, person_id) == status
+
+    await wait_for(seen, what=f"{base} to see person {person_id} {status}")
 
 
 async def test_message_crosses_processes_and_presence_agrees(

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import orjson
 
-from tests.support import Client, Seed, running_hub, ticket_for
+from tests.support import Client, Seed, running_hub, ticket_for, wait_for
 
 
 def _masked_text_frame(text: str) -> bytes:
@@ -132,12 +132,11 @@ async def test_slow_consumer_is_closed_and_others_keep_receiving(
         # Once the hub has given up on the slow client, it starts reading again and must
         # find the documented close code after what it was sent.
         async with httpx.AsyncClient(base_url=hub.base) as http:
-            for _ in range(200):
-                if "hub_queue_drops_total 1.0" in (await http.get("/metrics")).text:
-                    break
-                await asyncio.sleep(0.1)
-            else:
-                raise AssertionError("the hub never dropped the slow consumer")
+
+            async def dropped() -> bool:
+                return "hub_queue_drops_total 1.0" in (await http.get("/metrics")).text
+
+            await wait_for(dropped, what="the hub to drop the slow consumer")
         stream = await asyncio.to_thread(read_until_close_frame, slow)
         slow.close()
         assert _close_code(stream) == 4008

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from hub.models import utcnow
 from hub.timers import DueTimer, TimerService, cancel_timer, schedule_timer
+from tests.support import WAIT, wait_for
 from tests.timers.conftest import FakeClock, read_timer, update_timer
 
 
@@ -106,7 +107,7 @@ async def test_timer_due_during_downtime_fires_late_at_start(engine: AsyncEngine
     service = make_service(engine, recorder, poll_seconds=3600)
     await service.start()
     try:
-        await asyncio.wait_for(recorder.arrived.wait(), timeout=10)
+        await asyncio.wait_for(recorder.arrived.wait(), timeout=WAIT)
     finally:
         await service.stop()
     [fired] = recorder.fired
@@ -248,12 +249,13 @@ async def test_wake_at_fires_before_the_next_poll(engine: AsyncEngine) -> None:
     service = make_service(engine, recorder, poll_seconds=3600)
     await service.start()
     try:
-        await asyncio.sleep(0.05)  # let the start sweep find nothing
+        # The sweep at start has found nothing, so only the wake below can fire the timer.
+        await wait_for(lambda: service._sweeper is not None and service._sweeper.done())
         due = utcnow() + timedelta(milliseconds=300)
         async with engine.begin() as conn:
             timer_id = await schedule_timer(conn, bot="b", handler="h", at=due)
         service.wake_at(due)
-        await asyncio.wait_for(recorder.arrived.wait(), timeout=5)
+        await asyncio.wait_for(recorder.arrived.wait(), timeout=WAIT)
     finally:
         await service.stop()
     [fired] = recorder.fired
@@ -268,10 +270,12 @@ async def test_poll_fires_timers_and_stop_waits_for_running_fires(engine: AsyncE
     async with engine.begin() as conn:
         timer_id = await schedule_timer(conn, bot="b", handler="h", at=utcnow())
     try:
-        for _ in range(100):  # until a poll has claimed it
-            if (await read_timer(engine, timer_id)).status == "running":
-                break
-            await asyncio.sleep(0.02)
+
+        async def claimed() -> bool:
+            # Usually caught running (the fire dawdles); done too means it was claimed.
+            return (await read_timer(engine, timer_id)).status in ("running", "done")
+
+        await wait_for(claimed, what="a poll to claim the timer")
     finally:
         await service.stop()
     assert [timer.id for timer in recorder.fired] == [timer_id]

@@ -1,7 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { dayKey, dayLabel, formatDateTime, formatTime, relativeTime, sameGroup } from "../../web/js/lib/format.js";
+import {
+  dayKey,
+  dayLabel,
+  formatDateTime,
+  formatTime,
+  relativeTime,
+  sameGroup,
+} from "../../web/js/lib/format.js";
 
 const SHANGHAI = "Asia/Shanghai";
 const UTC = "UTC";
@@ -12,7 +19,10 @@ const ZH = { locale: "zh-CN", timeZone: SHANGHAI };
 test("formatTime: 24h in zh-CN, 12h in en, in the given time zone", () => {
   const when = "2026-11-27T06:05:00Z";
   assert.equal(formatTime(when, ZH), "14:05");
-  assert.equal(formatTime(when, { locale: "en", timeZone: SHANGHAI }).replace(/\s/gu, " "), "2:05 PM");
+  assert.equal(
+    formatTime(when, { locale: "en", timeZone: SHANGHAI }).replace(/\s/gu, " "),
+    "2:05 PM",
+  );
   assert.equal(formatTime(new Date(when), { locale: "zh-CN", timeZone: UTC }), "6:05");
 });
 
@@ -32,7 +42,10 @@ test("dayKey is the calendar day in that time zone", () => {
   const lateEvening = "2026-11-26T17:30:00Z";
   assert.equal(dayKey(lateEvening, { timeZone: SHANGHAI }), "2026-11-27");
   assert.equal(dayKey(lateEvening, { timeZone: UTC }), "2026-11-26");
-  assert.equal(dayKey(new Date("2026-01-05T00:00:00Z"), { timeZone: "America/New_York" }), "2026-01-04");
+  assert.equal(
+    dayKey(new Date("2026-01-05T00:00:00Z"), { timeZone: "America/New_York" }),
+    "2026-01-04",
+  );
 });
 
 test("across midnight: 17:30 UTC on the 26th is today in Shanghai, yesterday in UTC", () => {
@@ -58,8 +71,14 @@ test("dayLabel: yesterday, weekdays of the last week, then dates", () => {
 
 test("dayLabel: the year boundary is judged in the time zone", () => {
   const newYear = "2026-01-01T02:00:00Z"; // Jan 1 in Shanghai, still Jan 1 in UTC
-  assert.equal(dayLabel("2025-12-31T17:00:00Z", newYear, { locale: "en", timeZone: SHANGHAI }), "Today");
-  assert.equal(dayLabel("2025-12-20T03:00:00Z", newYear, { locale: "en", timeZone: SHANGHAI }), "December 20, 2025");
+  assert.equal(
+    dayLabel("2025-12-31T17:00:00Z", newYear, { locale: "en", timeZone: SHANGHAI }),
+    "Today",
+  );
+  assert.equal(
+    dayLabel("2025-12-20T03:00:00Z", newYear, { locale: "en", timeZone: SHANGHAI }),
+    "December 20, 2025",
+  );
 });
 
 test("relativeTime: now, minutes, hours, days, both directions", () => {

@@ -4,7 +4,10 @@ import assert from "node:assert/strict";
 import { SafeHtml, classes, escapeHtml, html, raw, render } from "../../web/js/lib/html.js";
 
 test("escapeHtml escapes & < > \" ' and backtick", () => {
-  assert.equal(escapeHtml(`<a href="x" title='y'>&\`</a>`), "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;");
+  assert.equal(
+    escapeHtml(`<a href="x" title='y'>&\`</a>`),
+    "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&#96;&lt;/a&gt;",
+  );
   assert.equal(escapeHtml(42), "42");
 });
 
@@ -16,8 +19,14 @@ test("html escapes interpolated text and returns SafeHtml", () => {
 
 test("html keeps values inside attribute quotes", () => {
   const evil = `" onmouseover="alert(1)`;
-  assert.equal(String(html`<a title="${evil}">x</a>`), '<a title="&quot; onmouseover=&quot;alert(1)">x</a>');
-  assert.equal(String(html`<a title='${"' onclick='x"}'>x</a>`), "<a title='&#39; onclick=&#39;x'>x</a>");
+  assert.equal(
+    String(html`<a title="${evil}">x</a>`),
+    '<a title="&quot; onmouseover=&quot;alert(1)">x</a>',
+  );
+  assert.equal(
+    String(html`<a title='${"' onclick='x"}'>x</a>`),
+    "<a title='&#39; onclick=&#39;x'>x</a>",
+  );
 });
 
 test("html inserts SafeHtml as is and renders arrays item by item", () => {
@@ -50,19 +59,25 @@ test("render sets innerHTML from SafeHtml only", () => {
   const element = { innerHTML: "" };
   render(element, html`<b>${"<i>"}</b>`);
   assert.equal(element.innerHTML, "<b>&lt;i&gt;</b>");
-  assert.throws(() => render(element, "<b>user text</b>"), (error) => {
-    assert.ok(error instanceof TypeError);
-    assert.match(error.message, /SafeHtml/);
-    assert.match(error.message, /html`/);
-    return true;
-  });
+  assert.throws(
+    () => render(element, "<b>user text</b>"),
+    (error) => {
+      assert.ok(error instanceof TypeError);
+      assert.match(error.message, /SafeHtml/);
+      assert.match(error.message, /html`/);
+      return true;
+    },
+  );
   assert.equal(element.innerHTML, "<b>&lt;i&gt;</b>");
 });
 
 test("classes joins the names whose value is truthy", () => {
   assert.equal(classes({ a: true, b: false, c: 1, d: null, e: "" }), "a c");
   assert.equal(classes({}), "");
-  assert.equal(String(html`<li class="${classes({ unread: true, muted: false })}">`), '<li class="unread">');
+  assert.equal(
+    String(html`<li class="${classes({ unread: true, muted: false })}">`),
+    '<li class="unread">',
+  );
 });
 
 test("classes refuses names that would need escaping", () => {

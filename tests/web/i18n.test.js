@@ -1,18 +1,27 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { detectLocale, getLocale, onLocaleChange, saveLocale, savedLocale, setLocale, setTables, t } from "../../web/js/lib/i18n.js";
+import {
+  detectLocale,
+  getLocale,
+  onLocaleChange,
+  saveLocale,
+  savedLocale,
+  setLocale,
+  setTables,
+  t,
+} from "../../web/js/lib/i18n.js";
 
 const TABLES = {
   en: {
-    "greeting": "Hello, {name}!",
+    greeting: "Hello, {name}!",
     "only.en": "English only",
-    "replies": { one: "{count} reply", other: "{count} replies" },
-    "unread": { zero: "No unread", one: "{count} unread", other: "{count} unread" },
+    replies: { one: "{count} reply", other: "{count} replies" },
+    unread: { zero: "No unread", one: "{count} unread", other: "{count} unread" },
   },
   "zh-CN": {
-    "greeting": "你好，{name}！",
-    "replies": { other: "{count} 条回复" },
+    greeting: "你好，{name}！",
+    replies: { other: "{count} 条回复" },
   },
 };
 
@@ -61,7 +70,14 @@ test("savedLocale and saveLocale use hub.locale and survive broken storage", () 
   assert.equal(savedLocale(memoryStorage({ "hub.locale": "klingon" })), null);
   assert.equal(savedLocale(null), null);
   saveLocale(null, "en");
-  const broken = { getItem() { throw new Error("SecurityError"); }, setItem() { throw new Error("QuotaExceeded"); } };
+  const broken = {
+    getItem() {
+      throw new Error("SecurityError");
+    },
+    setItem() {
+      throw new Error("QuotaExceeded");
+    },
+  };
   assert.equal(savedLocale(broken), null);
   assert.doesNotThrow(() => saveLocale(broken, "en"));
 });
@@ -73,7 +89,8 @@ test("t looks up the current locale, then en, then the key", () => {
   assert.equal(t("greeting", { name: "刘洋" }), "你好，刘洋！");
   assert.equal(t("only.en"), "English only");
   setLocale("en");
-  assert.equal(t("greeting", { name: "<b>Ann</b>" }), "Hello, <b>Ann</b>!"); // plain string: html`` escapes it
+  // A plain string: html`` escapes it.
+  assert.equal(t("greeting", { name: "<b>Ann</b>" }), "Hello, <b>Ann</b>!");
   const warnings = withWarnings(() => {
     assert.equal(t("missing.key.for.test"), "missing.key.for.test");
     assert.equal(t("missing.key.for.test"), "missing.key.for.test");

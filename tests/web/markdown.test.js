@@ -12,7 +12,21 @@ const PEOPLE = {
 const OPTIONS = { mentionOf: (username) => PEOPLE[username] ?? null, meId: 9 };
 const md = (text, options = OPTIONS) => String(renderMarkdown(text, options));
 const LINK_ATTRS = 'target="_blank" rel="noopener noreferrer nofollow"';
-const TAGS = new Set(["p", "br", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "span"]);
+const TAGS = new Set([
+  "p",
+  "br",
+  "strong",
+  "em",
+  "del",
+  "code",
+  "pre",
+  "blockquote",
+  "ul",
+  "ol",
+  "li",
+  "a",
+  "span",
+]);
 
 /** Every tag in the output is one we emit, with quoted attributes, no handlers and safe links. */
 function assertSafe(output) {
@@ -22,7 +36,8 @@ function assertSafe(output) {
     assert.match(attrs, /^(\s[a-z-]+="[^"<>]*")*$/, `unquoted attribute in ${output}`);
     for (const [, attr, value] of attrs.matchAll(/\s([a-z-]+)="([^"]*)"/g)) {
       assert.doesNotMatch(attr, /^on/i, `event handler attribute in ${output}`);
-      if (attr === "href") assert.match(value, /^(https?:\/\/|mailto:|\/(?![\/\\]))/, `unsafe href in ${output}`);
+      if (attr === "href")
+        assert.match(value, /^(https?:\/\/|mailto:|\/(?![/\\]))/, `unsafe href in ${output}`);
       assert.doesNotMatch(value, /javascript:/i);
     }
   }
@@ -42,9 +57,9 @@ const XSS = [
   "[x](/relative/path)",
   "[x](//evil.example/path)",
   '[x](https://ok.example/"onmouseover="alert(1))',
-  "[x\" onmouseover=\"alert(1)](https://ok.example/)",
+  '[x" onmouseover="alert(1)](https://ok.example/)',
   "[<img src=x onerror=alert(1)>](https://ok.example/)",
-  "https://ok.example/\"><script>alert(1)</script>",
+  'https://ok.example/"><script>alert(1)</script>',
   "https://ok.example/'onmouseover='alert(1)",
   '@"><script>alert(1)</script>',
   "@ann",
@@ -79,37 +94,78 @@ test("links with other schemes stay plain text, whatever their case", () => {
   assert.doesNotMatch(md("see javascript:alert(1)"), /<a/);
 });
 
-test("a path on the hub is a link (bots link attached files); another host in disguise is not", () => {
-  assert.equal(md("[taxi.pdf](/api/v1/files/f_Ab-9)"), `<p><a href="/api/v1/files/f_Ab-9" ${LINK_ATTRS}>taxi.pdf</a></p>`);
-  for (const bad of ["[x](//evil.example/a)", "[x](/\\evil.example)", "[x](/a b)"]) {
-    assert.doesNotMatch(md(bad), /<a/, bad);
-  }
-  for (const input of ["[x](//evil.example/a)", "[x](/\\evil.example)", "[x](/api/v1/files/f_1)"]) assertSafe(md(input));
-});
+test(
+  "a path on the hub is a link (bots link attached files); " + "another host in disguise is not",
+  () => {
+    assert.equal(
+      md("[taxi.pdf](/api/v1/files/f_Ab-9)"),
+      `<p><a href="/api/v1/files/f_Ab-9" ${LINK_ATTRS}>taxi.pdf</a></p>`,
+    );
+    for (const bad of ["[x](//evil.example/a)", "[x](/\\evil.example)", "[x](/a b)"]) {
+      assert.doesNotMatch(md(bad), /<a/, bad);
+    }
+    for (const input of ["[x](//evil.example/a)", "[x](/\\evil.example)", "[x](/api/v1/files/f_1)"])
+      assertSafe(md(input));
+  },
+);
 
 test("http, https and mailto links open in a new tab without referrer", () => {
-  assert.equal(md("[the docs](https://example.com/a?b=1&c=2)"), `<p><a href="https://example.com/a?b=1&amp;c=2" ${LINK_ATTRS}>the docs</a></p>`);
-  assert.equal(md("[HTTP](HTTP://EXAMPLE.com)"), `<p><a href="http://example.com/" ${LINK_ATTRS}>HTTP</a></p>`);
-  assert.equal(md("[mail](mailto:a@b.example)"), `<p><a href="mailto:a@b.example" ${LINK_ATTRS}>mail</a></p>`);
-  assert.equal(md("[**b** _i_](https://a.example/)"), `<p><a href="https://a.example/" ${LINK_ATTRS}><strong>b</strong> <em>i</em></a></p>`);
+  assert.equal(
+    md("[the docs](https://example.com/a?b=1&c=2)"),
+    `<p><a href="https://example.com/a?b=1&amp;c=2" ${LINK_ATTRS}>the docs</a></p>`,
+  );
+  assert.equal(
+    md("[HTTP](HTTP://EXAMPLE.com)"),
+    `<p><a href="http://example.com/" ${LINK_ATTRS}>HTTP</a></p>`,
+  );
+  assert.equal(
+    md("[mail](mailto:a@b.example)"),
+    `<p><a href="mailto:a@b.example" ${LINK_ATTRS}>mail</a></p>`,
+  );
+  assert.equal(
+    md("[**b** _i_](https://a.example/)"),
+    `<p><a href="https://a.example/" ${LINK_ATTRS}><strong>b</strong> <em>i</em></a></p>`,
+  );
 });
 
 test("quotes in link URLs and texts cannot break the attribute", () => {
   const output = md('[say "hi"](https://example.com/"onmouseover="alert(1))');
-  assert.equal(output, `<p><a href="https://example.com/%22onmouseover=%22alert(1)" ${LINK_ATTRS}>say &quot;hi&quot;</a></p>`);
+  assert.equal(
+    output,
+    `<p><a href="https://example.com/%22onmouseover=%22alert(1)" ${LINK_ATTRS}>` +
+      "say &quot;hi&quot;</a></p>",
+  );
 });
 
 test("bare http(s) URLs become links, without the sentence punctuation around them", () => {
-  assert.equal(md("see https://example.com/a_(b), ok."), `<p>see <a href="https://example.com/a_(b)" ${LINK_ATTRS}>https://example.com/a_(b)</a>, ok.</p>`);
-  assert.equal(md("(at http://example.com/x)"), `<p>(at <a href="http://example.com/x" ${LINK_ATTRS}>http://example.com/x</a>)</p>`);
-  assert.equal(md("详见https://example.com/路径，谢谢"), `<p>详见<a href="https://example.com/%E8%B7%AF%E5%BE%84" ${LINK_ATTRS}>https://example.com/路径</a>，谢谢</p>`);
-  assert.equal(md("**https://example.com/a_b_c**"), `<p><strong><a href="https://example.com/a_b_c" ${LINK_ATTRS}>https://example.com/a_b_c</a></strong></p>`);
+  assert.equal(
+    md("see https://example.com/a_(b), ok."),
+    `<p>see <a href="https://example.com/a_(b)" ${LINK_ATTRS}>` +
+      "https://example.com/a_(b)</a>, ok.</p>",
+  );
+  assert.equal(
+    md("(at http://example.com/x)"),
+    `<p>(at <a href="http://example.com/x" ${LINK_ATTRS}>http://example.com/x</a>)</p>`,
+  );
+  assert.equal(
+    md("详见https://example.com/路径，谢谢"),
+    `<p>详见<a href="https://example.com/%E8%B7%AF%E5%BE%84" ${LINK_ATTRS}>` +
+      "https://example.com/路径</a>，谢谢</p>",
+  );
+  assert.equal(
+    md("**https://example.com/a_b_c**"),
+    `<p><strong><a href="https://example.com/a_b_c" ${LINK_ATTRS}>` +
+      "https://example.com/a_b_c</a></strong></p>",
+  );
   assert.equal(md("xhttps://example.com"), "<p>xhttps://example.com</p>");
   assert.equal(md("https://"), "<p>https://</p>");
 });
 
 test("emphasis, strike and their nesting", () => {
-  assert.equal(md("**bold** *it* _it_ ~~gone~~"), "<p><strong>bold</strong> <em>it</em> <em>it</em> <del>gone</del></p>");
+  assert.equal(
+    md("**bold** *it* _it_ ~~gone~~"),
+    "<p><strong>bold</strong> <em>it</em> <em>it</em> <del>gone</del></p>",
+  );
   assert.equal(md("**bold _it_**"), "<p><strong>bold <em>it</em></strong></p>");
   assert.equal(md("*a **b** c*"), "<p><em>a <strong>b</strong> c</em></p>");
   assert.equal(md("***both***"), "<p><em><strong>both</strong></em></p>");
@@ -135,7 +191,10 @@ test("code spans protect their content from formatting and mentions", () => {
 });
 
 test("fenced code blocks: language ignored, content escaped, no formatting", () => {
-  assert.equal(md("```js\n<b>**x**</b> @ann\n  indented\n```\nafter"), "<pre><code>&lt;b&gt;**x**&lt;/b&gt; @ann\n  indented</code></pre><p>after</p>");
+  assert.equal(
+    md("```js\n<b>**x**</b> @ann\n  indented\n```\nafter"),
+    "<pre><code>&lt;b&gt;**x**&lt;/b&gt; @ann\n  indented</code></pre><p>after</p>",
+  );
   assert.equal(md("```\nnever closed\n**x**"), "<pre><code>never closed\n**x**</code></pre>");
   assert.equal(md("```one line```"), "<p><code>one line</code></p>");
 });
@@ -150,11 +209,21 @@ test("paragraphs, line breaks and newline-only input", () => {
 });
 
 test("quotes, lists and headings", () => {
-  assert.equal(md("> quoted *text*\n> more\nafter"), "<blockquote><p>quoted <em>text</em><br>more</p></blockquote><p>after</p>");
-  assert.equal(md("Tasks:\n- one\n* two\n  continued"), "<p>Tasks:</p><ul><li>one</li><li>two<br>continued</li></ul>");
+  assert.equal(
+    md("> quoted *text*\n> more\nafter"),
+    "<blockquote><p>quoted <em>text</em><br>more</p></blockquote><p>after</p>",
+  );
+  assert.equal(
+    md("Tasks:\n- one\n* two\n  continued"),
+    "<p>Tasks:</p><ul><li>one</li><li>two<br>continued</li></ul>",
+  );
   assert.equal(md("1. first\n2. second"), "<ol><li>first</li><li>second</li></ol>");
   assert.equal(md("3. third\n4) fourth"), '<ol start="3"><li>third</li><li>fourth</li></ol>');
-  assert.equal(md("# Title\n## Sub ##\n### Small"), '<p><strong class="md-h">Title</strong></p><p><strong class="md-h">Sub</strong></p><p><strong class="md-h">Small</strong></p>');
+  assert.equal(
+    md("# Title\n## Sub ##\n### Small"),
+    '<p><strong class="md-h">Title</strong></p><p><strong class="md-h">Sub</strong></p>' +
+      '<p><strong class="md-h">Small</strong></p>',
+  );
   assert.equal(md("#### four\n#hashtag"), "<p>#### four<br>#hashtag</p>");
   assert.equal(md("*not a list*"), "<p><em>not a list</em></p>");
 });
@@ -162,10 +231,14 @@ test("quotes, lists and headings", () => {
 test("mentions of known people show their name; the reader's own are marked", () => {
   assert.equal(
     md("请 @liu.yang 和 @zhao.lei 周四前完成"),
-    '<p>请 <span class="mention" data-person-id="7">@刘洋</span> 和 <span class="mention mention-me" data-person-id="9">@赵磊</span> 周四前完成</p>',
+    '<p>请 <span class="mention" data-person-id="7">@刘洋</span> 和 ' +
+      '<span class="mention mention-me" data-person-id="9">@赵磊</span> 周四前完成</p>',
   );
   assert.equal(md("@Liu.Yang"), '<p><span class="mention" data-person-id="7">@刘洋</span></p>');
-  assert.equal(md("@ann"), '<p><span class="mention" data-person-id="3">@Ann &quot;&lt;b&gt;&quot; O&#39;Neil</span></p>');
+  assert.equal(
+    md("@ann"),
+    '<p><span class="mention" data-person-id="3">@Ann &quot;&lt;b&gt;&quot; O&#39;Neil</span></p>',
+  );
 });
 
 test("mentions follow the server's pattern", () => {
@@ -173,23 +246,40 @@ test("mentions follow the server's pattern", () => {
   assert.equal(md("mail liu@liu.yang"), "<p>mail liu@liu.yang</p>");
   assert.equal(md("@@liu.yang"), "<p>@@liu.yang</p>");
   assert.equal(md("请@liu.yang"), "<p>请@liu.yang</p>"); // Python's \w includes Chinese letters
-  assert.equal(md("**@liu.yang**"), '<p><strong><span class="mention" data-person-id="7">@刘洋</span></strong></p>');
+  assert.equal(
+    md("**@liu.yang**"),
+    '<p><strong><span class="mention" data-person-id="7">@刘洋</span></strong></p>',
+  );
   assert.equal(md("@liu.yang", {}), "<p>@liu.yang</p>");
   const asked = [];
-  renderMarkdown("hi @Ann_B.x-y", { mentionOf: (name) => (asked.push(name), null) });
+  renderMarkdown("hi @Ann_B.x-y", {
+    mentionOf: (name) => {
+      asked.push(name);
+      return null;
+    },
+  });
   assert.deepEqual(asked, ["ann_b.x-y"]);
 });
 
 test("inline mode renders no blocks and turns newlines into spaces", () => {
   const text = "# Plan\n> quoted\n- **one**\n- two\n\n```\ncode\nmore\n```\n1. x\nend\nline";
   const output = md(text, { ...OPTIONS, inline: true });
-  assert.equal(output, "Plan quoted • <strong>one</strong> • two <code>code more</code> 1. x end line");
+  assert.equal(
+    output,
+    "Plan quoted • <strong>one</strong> • two <code>code more</code> 1. x end line",
+  );
   assert.doesNotMatch(output, /<(p|ul|ol|li|pre|blockquote|br)\b/);
-  assert.equal(md("hi @liu.yang", { ...OPTIONS, inline: true }), 'hi <span class="mention" data-person-id="7">@刘洋</span>');
+  assert.equal(
+    md("hi @liu.yang", { ...OPTIONS, inline: true }),
+    'hi <span class="mention" data-person-id="7">@刘洋</span>',
+  );
 });
 
 test("plainText gives a one-line preview without markup", () => {
-  assert.equal(plainText("**Deploy** _today_ at `10:00`\n\n- see [the plan](https://x.example/)\n> ok"), "Deploy today at 10:00 • see the plan ok");
+  assert.equal(
+    plainText("**Deploy** _today_ at `10:00`\n\n- see [the plan](https://x.example/)\n> ok"),
+    "Deploy today at 10:00 • see the plan ok",
+  );
   assert.equal(plainText("<b>literal</b>"), "<b>literal</b>");
   assert.equal(plainText("\n\n"), "");
   assert.equal(plainText("请 @liu.yang 看看"), "请 @liu.yang 看看");
@@ -202,9 +292,9 @@ test("pathological input renders without overflowing the stack", () => {
     "a* ".repeat(4000),
     "[".repeat(10000),
     "[a](".repeat(2500),
-    "*_".repeat(2500) + "x" + "_*".repeat(2500), // 5000 levels of emphasis
-    "> ".repeat(5000) + "x",
-    "# a" + " ".repeat(10000) + "x",
+    `${"*_".repeat(2500)}x${"_*".repeat(2500)}`, // 5000 levels of emphasis
+    `${"> ".repeat(5000)}x`,
+    `# a${" ".repeat(10000)}x`,
     Array.from({ length: 120 }, (_, i) => "`".repeat(i + 1)).join(" a "),
   ];
   for (const input of inputs) {

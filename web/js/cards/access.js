@@ -32,5 +32,9 @@ export function mayTake(action, personId, roles = []) {
 
 /** The ids of the actions the person may take. */
 export function actionsFor(card, personId, roles = []) {
-  return new Set(cardActions(card).filter((action) => mayTake(action, personId, roles)).map((action) => action.id));
+  return new Set(
+    cardActions(card)
+      .filter((action) => mayTake(action, personId, roles))
+      .map((action) => action.id),
+  );
 }

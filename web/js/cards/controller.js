@@ -15,16 +15,18 @@ import { findAction } from "./access.js";
 import { currentValues, checkValues, acceptsType } from "./values.js";
 
 export function listenToCards(root, store) {
-  const emit = (name, detail) => root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+  const emit = (name, detail) =>
+    root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
 
   function cardOf(key) {
     const state = store.getState();
-    if (key.startsWith("f")) return state.form && `f${state.form.form_id}` === key ? { card: state.form.card } : null;
+    if (key.startsWith("f"))
+      return state.form && `f${state.form.form_id}` === key ? { card: state.form.card } : null;
     const message = state.byId[Number(key.slice(1))];
     return message?.card ? { card: message.card, message } : null;
   }
 
-  function valueOf(field) {
+  function fieldValue(field) {
     const kind = field.dataset.kind;
     if (kind === "date_range") {
       const part = (name) => field.querySelector(`[data-part="${name}"]`)?.value || "";
@@ -56,7 +58,7 @@ export function listenToCards(root, store) {
     }
     const field = event.target.closest("[data-input]");
     if (!field || field.dataset.kind === "people" || field.dataset.kind === "file") return;
-    emit("cardDraft", { key, name: field.dataset.input, value: valueOf(field) });
+    emit("cardDraft", { key, name: field.dataset.input, value: fieldValue(field) });
   }
 
   function pickPerson(card, button, adding) {
@@ -78,7 +80,13 @@ export function listenToCards(root, store) {
     emit("cardDraft", { key, name, value, redraw: true });
     if (adding) emit("cardSearch", { key, name, q: "", close: true });
     // The chip list was redrawn: keep the keyboard in the picker.
-    setTimeout(() => card.ownerDocument.getElementById(`${field.querySelector("[data-people-search]")?.id}`)?.focus(), 0);
+    setTimeout(
+      () =>
+        card.ownerDocument
+          .getElementById(`${field.querySelector("[data-people-search]")?.id}`)
+          ?.focus(),
+      0,
+    );
   }
 
   function chooseFiles(key, chooser) {
@@ -89,14 +97,21 @@ export function listenToCards(root, store) {
     const block = found?.card.blocks.find((b) => b.type === "input" && b.name === name);
     if (!block || !files.length) return;
     const state = store.getState();
-    const have = (currentValues(found.card, state.cardDrafts[key])[name] || []).length + (state.cardUi[key]?.uploading?.[name] || []).length;
+    const have =
+      (currentValues(found.card, state.cardDrafts[key])[name] || []).length +
+      (state.cardUi[key]?.uploading?.[name] || []).length;
     const max = block.max_files || 1;
     let problem = null;
     if (have + files.length > max) problem = t("card.tooManyFiles", { count: max });
     const wrong = files.find((file) => block.accept && !acceptsType(block.accept, file.type));
-    if (!problem && wrong) problem = t("card.fileType", { name: wrong.name, accept: block.accept.join(", ") });
+    if (!problem && wrong)
+      problem = t("card.fileType", { name: wrong.name, accept: block.accept.join(", ") });
     if (problem) {
-      emit("cardInvalid", { key, fieldErrors: { ...(state.cardUi[key]?.fieldErrors || {}), [name]: problem }, error: null });
+      emit("cardInvalid", {
+        key,
+        fieldErrors: { ...(state.cardUi[key]?.fieldErrors || {}), [name]: problem },
+        error: null,
+      });
       return;
     }
     emit("cardUpload", { key, name, files });
@@ -104,14 +119,22 @@ export function listenToCards(root, store) {
 
   function check(key, card) {
     if (Object.keys(store.getState().cardUi[key]?.uploading || {}).length) {
-      emit("cardInvalid", { key, fieldErrors: store.getState().cardUi[key]?.fieldErrors || {}, error: t("card.waitForUploads") });
+      emit("cardInvalid", {
+        key,
+        fieldErrors: store.getState().cardUi[key]?.fieldErrors || {},
+        error: t("card.waitForUploads"),
+      });
       return null;
     }
     const state = store.getState();
     const { errors, payload } = checkValues(card, currentValues(card, state.cardDrafts[key]));
     const names = Object.keys(errors);
     if (!names.length) return payload;
-    emit("cardInvalid", { key, fieldErrors: errors, error: t("card.fixFields", { count: names.length }) });
+    emit("cardInvalid", {
+      key,
+      fieldErrors: errors,
+      error: t("card.fixFields", { count: names.length }),
+    });
     // Move to the first field to fix once the card is redrawn with the errors.
     setTimeout(() => {
       const field = root.querySelector(`[data-card-key="${key}"] [data-input="${names[0]}"]`);
@@ -134,8 +157,14 @@ export function listenToCards(root, store) {
       const key = card.dataset.cardKey;
       const found = cardOf(key);
       if (!found) return;
-      const ids = currentValues(found.card, store.getState().cardDrafts[key])[field.dataset.input] || [];
-      emit("cardDraft", { key, name: field.dataset.input, value: ids.filter((id) => id !== removeFile.dataset.fileRemove), redraw: true });
+      const ids =
+        currentValues(found.card, store.getState().cardDrafts[key])[field.dataset.input] || [];
+      emit("cardDraft", {
+        key,
+        name: field.dataset.input,
+        value: ids.filter((id) => id !== removeFile.dataset.fileRemove),
+        redraw: true,
+      });
       return;
     }
     const add = event.target.closest("[data-people-add]");
@@ -155,7 +184,12 @@ export function listenToCards(root, store) {
     if (!action) return;
     const values = check(key, found.card);
     if (!values) return;
-    const detail = { messageId: found.message.id, version: found.message.card_version ?? 0, actionId, values };
+    const detail = {
+      messageId: found.message.id,
+      version: found.message.card_version ?? 0,
+      actionId,
+      values,
+    };
     if (!action.confirm) {
       emit("cardAction", detail);
       return;

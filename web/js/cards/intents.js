@@ -10,12 +10,14 @@
 export function cardIntents({ dispatch, api, requests, searchPeople }) {
   let uploads = 0;
   return {
-    cardDraft: ({ key, name, value, redraw }) => dispatch({ type: "card/draft", key, name, value, redraw }),
+    cardDraft: ({ key, name, value, redraw }) =>
+      dispatch({ type: "card/draft", key, name, value, redraw }),
     cardSearch({ key, name, q, close = false }) {
       dispatch({ type: "card/search", key, name, q, close });
       return close ? undefined : searchPeople({ q: q.trim() });
     },
-    cardInvalid: ({ key, fieldErrors, error }) => dispatch({ type: "card/invalid", key, fieldErrors, error }),
+    cardInvalid: ({ key, fieldErrors, error }) =>
+      dispatch({ type: "card/invalid", key, fieldErrors, error }),
     cardAction: (detail) => requests.takeAction(detail),
     submitForm: (detail) => requests.submitForm(detail),
     async cardUpload({ key, name, files }) {
@@ -27,7 +29,13 @@ export function cardIntents({ dispatch, api, requests, searchPeople }) {
             const uploaded = await api.upload("/api/v1/files", { name: file.name }, file);
             dispatch({ type: "card/uploaded", key, name, temp_id: tempId, file: uploaded });
           } catch (error) {
-            dispatch({ type: "card/uploadFailed", key, name, temp_id: tempId, error: `${file.name}: ${error.message}` });
+            dispatch({
+              type: "card/uploadFailed",
+              key,
+              name,
+              temp_id: tempId,
+              error: `${file.name}: ${error.message}`,
+            });
           }
         }),
       );

@@ -13,7 +13,7 @@
  * noteTone }. Buttons carry `data-card-action`; inputs carry `data-input` and `data-kind`;
  * web/js/cards/controller.js turns those into intents.
  */
-import { html } from "../lib/html.js";
+import { html, raw } from "../lib/html.js";
 import { t } from "../lib/i18n.js";
 import { renderMarkdown } from "../lib/markdown.js";
 import { formatShortDateTime, formatDateTime } from "../lib/format.js";
@@ -24,47 +24,82 @@ const HTTPS = /^https:\/\//;
 
 export function renderCardView(card, view) {
   const ui = view.ui || {};
-  const interactive = view.mode === "form" || (view.mode === "message" && view.canTake && view.canTake.size > 0);
+  const interactive =
+    view.mode === "form" || (view.mode === "message" && view.canTake && view.canTake.size > 0);
   const titleId = `${view.idPrefix}-title`;
   const header = card.header;
   const status = card.status;
   const tone = status?.tone || "neutral";
-  return html`<section class="card card-tone-${tone} card-${view.mode}" data-testid="card" data-card-key="${view.key}" data-focus-home="${view.idPrefix}" tabindex="-1" data-card-version="${view.version ?? ""}" ${header ? html`aria-labelledby="${titleId}"` : html`aria-label="${t("card.label")}"`} aria-busy="${ui.busy ? "true" : "false"}">
-    ${header || status ? html`<div class="card-head">
+  const named = header ? html`aria-labelledby="${titleId}"` : html`aria-label="${t("card.label")}"`;
+  const title = header ? html`<div class="card-title" id="${titleId}">${header.title}</div>` : null;
+  const statusTag = status
+    ? html`<span class="card-status status-${tone}"
+      data-testid="card-status">${status.label}</span>`
+    : null;
+  const blocks = (card.blocks || []).map((block, index) =>
+    renderBlock(block, index, view, interactive),
+  );
+  const note = ui.note
+    ? html`<p class="card-note note-${ui.noteTone || "info"}" role="status"
+      data-testid="card-note">${ui.note}</p>`
+    : null;
+  const error = ui.error
+    ? html`<p class="card-error" role="alert" data-testid="card-error">${ui.error}</p>`
+    : null;
+  return html`<section class="card card-tone-${tone} card-${view.mode}" data-testid="card"
+    data-card-key="${view.key}" data-focus-home="${view.idPrefix}" tabindex="-1"
+    data-card-version="${view.version ?? ""}" ${named} aria-busy="${ui.busy ? "true" : "false"}">
+    ${
+      header || status
+        ? html`<div class="card-head">
       ${header?.icon ? headerIcon(header.icon) : null}
       <div class="card-titles">
-        ${header ? html`<div class="card-title" id="${titleId}">${header.title}</div>` : null}
+        ${title}
         ${header?.subtitle ? html`<div class="card-subtitle">${header.subtitle}</div>` : null}
       </div>
-      ${status ? html`<span class="card-status status-${tone}" data-testid="card-status">${status.label}</span>` : null}
-    </div>` : null}
-    <div class="card-blocks">${(card.blocks || []).map((block, index) => renderBlock(block, index, view, interactive))}</div>
-    ${ui.note ? html`<p class="card-note note-${ui.noteTone || "info"}" role="status" data-testid="card-note">${ui.note}</p>` : null}
-    ${ui.error ? html`<p class="card-error" role="alert" data-testid="card-error">${ui.error}</p>` : null}
+      ${statusTag}
+    </div>`
+        : null
+    }
+    <div class="card-blocks">${blocks}</div>
+    ${note}
+    ${error}
   </section>`;
 }
 
+/** A picture from elsewhere loads once scrolled to, and does not tell its host who looks. */
+const REMOTE_IMAGE = raw('loading="lazy" referrerpolicy="no-referrer"');
+
 function headerIcon(icon) {
   return HTTPS.test(icon)
-    ? html`<img class="card-icon card-icon-img" src="${icon}" alt="" loading="lazy" referrerpolicy="no-referrer">`
+    ? html`<img class="card-icon card-icon-img" src="${icon}" alt="" ${REMOTE_IMAGE}>`
     : html`<span class="card-icon" aria-hidden="true">${icon}</span>`;
 }
 
 function renderBlock(block, index, view, interactive) {
   switch (block.type) {
-    case "markdown":
-      return html`<div class="card-block card-markdown">${renderMarkdown(block.text, { meId: view.meId, mentionOf: view.mentionOf || (() => null) })}</div>`;
+    case "markdown": {
+      const mentionOf = view.mentionOf || (() => null);
+      const text = renderMarkdown(block.text, { meId: view.meId, mentionOf });
+      return html`<div class="card-block card-markdown">${text}</div>`;
+    }
     case "fields":
-      return html`<dl class="card-block card-fields">${block.fields.map((field) => html`<div class="card-field${field.short === false ? " card-field-long" : ""}">
-        <dt>${field.label}</dt><dd>${field.value || "—"}</dd></div>`)}</dl>`;
-    case "timeline":
-      return html`<ol class="card-block card-timeline">${block.steps.map((step) => timelineStep(step, view))}</ol>`;
+      return html`<dl class="card-block card-fields">${block.fields.map(
+        (field) => html`<div class="card-field${field.short === false ? " card-field-long" : ""}">
+        <dt>${field.label}</dt><dd>${field.value || "—"}</dd></div>`,
+      )}</dl>`;
+    case "timeline": {
+      const steps = block.steps.map((step) => timelineStep(step, view));
+      return html`<ol class="card-block card-timeline">${steps}</ol>`;
+    }
     case "divider":
       return html`<hr class="card-block card-divider">`;
     case "context":
       return html`<p class="card-block card-context">${block.text}</p>`;
-    case "image":
-      return html`<figure class="card-block card-image"><img src="${block.url}" alt="${block.alt}" loading="lazy" referrerpolicy="no-referrer"></figure>`;
+    case "image": {
+      const img = html`<img src="${block.url}" alt="${block.alt}" ${REMOTE_IMAGE}>`;
+      return html`<figure class="card-block card-image">${img}</figure>`;
+    }
     case "input":
       return interactive ? renderInput(block, view) : null;
     case "actions":
@@ -77,24 +112,40 @@ function renderBlock(block, index, view, interactive) {
 
 function timelineStep(step, view) {
   const when = step.at ? { locale: view.locale, timeZone: view.timeZone } : null;
+  const title = html`<span class="step-title">${step.title}</span>`;
+  const stateName = html`<span class="visually-hidden"> (${t(`card.step.${step.state}`)})</span>`;
+  const time = when
+    ? html`<time class="step-time" datetime="${step.at}"
+        title="${formatDateTime(step.at, when)}">${formatShortDateTime(step.at, when)}</time>`
+    : null;
   return html`<li class="step step-${step.state}" data-testid="card-step">
     <span class="step-mark" aria-hidden="true">${STEP_MARK[step.state] || "○"}</span>
     <div class="step-body">
-      <div class="step-line"><span class="step-title">${step.title}</span><span class="visually-hidden"> (${t(`card.step.${step.state}`)})</span>
+      <div class="step-line">${title}${stateName}
         ${step.person_name ? html`<span class="step-person">${step.person_name}</span>` : null}
-        ${when ? html`<time class="step-time" datetime="${step.at}" title="${formatDateTime(step.at, when)}">${formatShortDateTime(step.at, when)}</time>` : null}</div>
+        ${time}</div>
       ${step.comment ? html`<p class="step-comment">${step.comment}</p>` : null}
     </div>
   </li>`;
 }
 
-function actionRow(block, index, view) {
+function actionRow(block, _index, view) {
   const mine = block.actions.filter((action) => view.canTake.has(action.id));
   if (!mine.length) return null;
   const busy = view.ui?.busy;
-  return html`<div class="card-block card-actions" role="group" aria-label="${t("card.actions")}">${mine.map((action) => {
-    const style = action.style === "primary" ? "btn btn-primary" : action.style === "danger" ? "btn btn-danger" : "btn";
+  const buttons = mine.map((action) => {
+    const style =
+      action.style === "primary"
+        ? "btn btn-primary"
+        : action.style === "danger"
+          ? "btn btn-danger"
+          : "btn";
     const sending = busy === action.id;
-    return html`<button type="button" class="${style}${sending ? " is-busy" : ""}" data-card-action="${action.id}" ${busy ? html`disabled` : null} aria-busy="${sending ? "true" : "false"}">${action.label}</button>`;
-  })}</div>`;
+    const cls = `${style}${sending ? " is-busy" : ""}`;
+    const disabled = busy ? html`disabled` : null;
+    return html`<button type="button" class="${cls}" data-card-action="${action.id}"
+      ${disabled} aria-busy="${sending ? "true" : "false"}">${action.label}</button>`;
+  });
+  return html`<div class="card-block card-actions" role="group"
+    aria-label="${t("card.actions")}">${buttons}</div>`;
 }

@@ -55,11 +55,21 @@ export function createCardRequests({ dispatch, getState, send, api }) {
 
   function failed(entry, error) {
     if (error.code === "card_stale") {
-      dispatch({ type: "card/stale", key: entry.key, message: error.details?.message || null, note: t("card.stale") });
+      dispatch({
+        type: "card/stale",
+        key: entry.key,
+        message: error.details?.message || null,
+        note: t("card.stale"),
+      });
       return;
     }
     const field = error.details?.field || null;
-    dispatch({ type: "card/failed", key: entry.key, error: error.message || t("card.failed"), field });
+    dispatch({
+      type: "card/failed",
+      key: entry.key,
+      error: error.message || t("card.failed"),
+      field,
+    });
   }
 
   /** Replies and forms that came back over HTTP arrive as the frames would have. */
@@ -86,20 +96,36 @@ export function createCardRequests({ dispatch, getState, send, api }) {
       const key = `m${messageId}`;
       const ref = track("card", key, { messageId, version });
       dispatch({ type: "card/sending", key, action_id: actionId });
-      const frame = { type: "card_action", message_id: messageId, version, action_id: actionId, values, ref };
+      const frame = {
+        type: "card_action",
+        message_id: messageId,
+        version,
+        action_id: actionId,
+        values,
+        ref,
+      };
       if (send(frame)) waiting.get(ref).viaSocket = true;
-      else viaHttp(ref, `/api/v1/messages/${messageId}/card/actions`, { action_id: actionId, version, values });
+      else
+        viaHttp(ref, `/api/v1/messages/${messageId}/card/actions`, {
+          action_id: actionId,
+          version,
+          values,
+        });
     },
 
     submitForm({ formId, values }) {
       const key = `f${formId}`;
       const ref = track("form", key, {});
       dispatch({ type: "card/sending", key, action_id: "submit" });
-      if (send({ type: "form_submit", form_id: formId, values, ref })) waiting.get(ref).viaSocket = true;
+      if (send({ type: "form_submit", form_id: formId, values, ref }))
+        waiting.get(ref).viaSocket = true;
       else viaHttp(ref, `/api/v1/forms/${encodeURIComponent(formId)}`, { values });
     },
 
-    /** The socket dropped: answers to what it carried will not come (the card shows the truth after resync). */
+    /**
+     * The socket dropped: answers to what it carried will not come (the card shows the truth
+     * after resync).
+     */
     connectionLost() {
       for (const [ref, entry] of [...waiting]) {
         if (!entry.viaSocket) continue;
@@ -110,7 +136,8 @@ export function createCardRequests({ dispatch, getState, send, api }) {
 
     /** Handle the answer to one of our requests; false for any other frame. */
     onFrame(frame) {
-      if (!frame.ref || !waiting.has(frame.ref) || (frame.type !== "ack" && frame.type !== "error")) return false;
+      if (!frame.ref || !waiting.has(frame.ref) || (frame.type !== "ack" && frame.type !== "error"))
+        return false;
       const entry = settle(frame.ref);
       if (frame.type === "ack") succeeded(entry, { duplicate: Boolean(frame.duplicate) });
       else failed(entry, frame);

@@ -18,6 +18,8 @@ import { t } from "../lib/i18n.js";
 const DEFAULT_MAX_LENGTH = { text: 1000, textarea: 10000 };
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MONEY = /^[+-]?\d{1,15}(\.\d+)?$/;
+const MAX_PEOPLE = 500;
+const MAX_FILE_ID = 200;
 
 /** The card's input blocks, in card order. */
 export function inputBlocks(card) {
@@ -48,7 +50,9 @@ export function initialValue(block) {
 export function currentValues(card, draft = {}) {
   const values = {};
   for (const block of inputBlocks(card)) {
-    values[block.name] = Object.prototype.hasOwnProperty.call(draft || {}, block.name) ? draft[block.name] : initialValue(block);
+    values[block.name] = Object.hasOwn(draft || {}, block.name)
+      ? draft[block.name]
+      : initialValue(block);
   }
   return values;
 }
@@ -58,47 +62,67 @@ export function isEmpty(value) {
   if (value === null || value === undefined) return true;
   if (typeof value === "string") return !value.trim();
   if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === "object" && "start" in value) return !String(value.start || "").trim() && !String(value.end || "").trim();
+  if (typeof value === "object" && "start" in value)
+    return !String(value.start || "").trim() && !String(value.end || "").trim();
   return false;
 }
 
 /**
- * Check the values against the card's inputs.
+ * Check the values against the card's inputs, by the hub's rules (hub/cards/values.py; the
+ * shared cases in tests/cards/cases/values.json hold both to the same answers).
+ * Unlike the hub it reports every bad field, not only the first, and it also takes values
+ * as the inputs hold them (typed numbers, "¥1,234.50", an untouched date range).
  * @returns {{ errors: Record<string, string>, payload: Record<string, unknown> }}
  */
 export function checkValues(card, values) {
   const errors = {};
   const payload = {};
-  for (const block of inputBlocks(card)) {
-    const raw = values[block.name];
-    if (isEmpty(raw) || (block.kind === "checkbox" && raw === false && block.required)) {
-      if (block.required) errors[block.name] = block.kind === "checkbox" ? t("card.mustCheck") : t("card.required");
-      else if (block.kind === "checkbox") payload[block.name] = false;
+  const blocks = inputBlocks(card);
+  const names = new Set(blocks.map((block) => block.name));
+  // The inputs never hold a name the card lacks, but the hub refuses one: so do we.
+  for (const name of Object.keys(values || {})) {
+    if (!names.has(name)) errors[name] = t("card.invalidValue");
+  }
+  for (const block of blocks) {
+    const raw = values?.[block.name];
+    if (isEmpty(raw)) {
+      if (block.required) errors[block.name] = t("card.required");
       continue;
     }
     const checked = checkOne(block, raw);
     if (checked.error) errors[block.name] = checked.error;
+    else if (checked.value === false && block.required) errors[block.name] = t("card.mustCheck");
     else payload[block.name] = checked.value;
   }
   return { errors, payload };
 }
 
 function checkOne(block, raw) {
+  const invalid = { error: t("card.invalidValue") };
   switch (block.kind) {
     case "text":
     case "textarea": {
+      if (typeof raw !== "string") return invalid;
       const limit = block.max_length || DEFAULT_MAX_LENGTH[block.kind];
-      const length = [...String(raw)].length;
-      return length > limit ? { error: t("card.tooLong", { max: limit, count: length }) } : { value: String(raw) };
+      const length = [...raw].length;
+      return length > limit
+        ? { error: t("card.tooLong", { max: limit, count: length }) }
+        : { value: raw };
     }
     case "number": {
-      const number = typeof raw === "number" ? raw : Number(String(raw).trim());
+      // A number from the wire, or the text of a number input.
+      const number =
+        typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw.trim()) : Number.NaN;
       if (!Number.isFinite(number)) return { error: t("card.notNumber") };
       return rangeError(block, number) || { value: number };
     }
     case "money": {
       // People type "1,234.50" or "¥1234.5"; the wire format is a plain decimal string.
-      const text = String(raw).trim().replace(/[,\s，]/g, "").replace(/^[¥￥$€£]/, "");
+      if (typeof raw !== "string") return { error: t("card.notMoney") };
+      const text = raw
+        .trim()
+        .replace(/[,\s，]/g, "")
+        .replace(/^[¥￥$€£]/, "");
       if (!MONEY.test(text)) return { error: t("card.notMoney") };
       if ((text.split(".")[1] || "").length > 2) return { error: t("card.moneyDecimals") };
       return rangeError(block, Number(text)) || { value: text };
@@ -106,30 +130,61 @@ function checkOne(block, raw) {
     case "date":
       return realDate(raw) ? { value: raw } : { error: t("card.notDate") };
     case "date_range": {
-      const { start = "", end = "" } = raw || {};
+      if (!isPlainObject(raw) || Object.keys(raw).sort().join() !== "end,start") return invalid;
+      const { start, end } = raw;
       if (!start || !end) return { error: t("card.rangeIncomplete") };
       if (!realDate(start) || !realDate(end)) return { error: t("card.notDate") };
       return start > end ? { error: t("card.rangeOrder") } : { value: { start, end } };
     }
+    case "select": {
+      const options = (block.options || []).map((option) => option.value);
+      const picked = block.multiple ? raw : [raw];
+      if (
+        !Array.isArray(picked) ||
+        !picked.every((value) => typeof value === "string" && options.includes(value)) ||
+        hasDuplicates(picked)
+      ) {
+        return { error: t("card.notOption") };
+      }
+      return { value: raw };
+    }
+    case "people":
+    case "department": {
+      if (!(block.kind === "people" && block.multiple)) return isId(raw) ? { value: raw } : invalid;
+      const fits =
+        Array.isArray(raw) && raw.every(isId) && raw.length <= MAX_PEOPLE && !hasDuplicates(raw);
+      return fits ? { value: raw } : invalid;
+    }
+    case "checkbox":
+      return typeof raw === "boolean" ? { value: raw } : invalid;
     case "file": {
+      if (
+        !Array.isArray(raw) ||
+        !raw.every((id) => typeof id === "string" && id.length > 0 && id.length <= MAX_FILE_ID)
+      )
+        return invalid;
       const max = block.max_files || 1;
-      return raw.length > max ? { error: t("card.tooManyFiles", { count: max }) } : { value: raw };
+      if (raw.length > max) return { error: t("card.tooManyFiles", { count: max }) };
+      return hasDuplicates(raw) ? invalid : { value: raw };
     }
     default:
-      // people, department, select, checkbox: picked from what the card offers, nothing
-      // the person can type wrong.
       return { value: raw };
   }
 }
 
-/** Whether a file's MIME type fits a `file` input's `accept` list (`image/*` covers every image). */
+/** Whether a file's MIME type fits a `file` input's `accept` list (`image/*` covers all images). */
 export function acceptsType(accept, type) {
-  return accept.some((pattern) => pattern === type || (pattern.endsWith("/*") && type.startsWith(pattern.slice(0, -1))));
+  return accept.some(
+    (pattern) =>
+      pattern === type || (pattern.endsWith("/*") && type.startsWith(pattern.slice(0, -1))),
+  );
 }
 
 function rangeError(block, number) {
-  if (block.min != null && number < block.min) return { error: t("card.atLeast", { min: block.min }) };
-  if (block.max != null && number > block.max) return { error: t("card.atMost", { max: block.max }) };
+  if (block.min != null && number < block.min)
+    return { error: t("card.atLeast", { min: block.min }) };
+  if (block.max != null && number > block.max)
+    return { error: t("card.atMost", { max: block.max }) };
   return null;
 }
 
@@ -137,4 +192,16 @@ function realDate(text) {
   if (typeof text !== "string" || !DATE.test(text)) return false;
   const date = new Date(`${text}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+function isId(value) {
+  return Number.isInteger(value) && value >= 1;
+}
+
+function isPlainObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function hasDuplicates(list) {
+  return new Set(list).size !== list.length;
 }

@@ -14,7 +14,10 @@ export default {
   "signIn.submit": "Sign in",
   "signIn.missing": "Enter your username and password.",
   "signIn.wrong": "Wrong username or password.",
-  "signIn.locked": { one: "Too many failed attempts. Try again in {count} minute.", other: "Too many failed attempts. Try again in {count} minutes." },
+  "signIn.locked": {
+    one: "Too many failed attempts. Try again in {count} minute.",
+    other: "Too many failed attempts. Try again in {count} minutes.",
+  },
   "signIn.network": "Cannot reach the server. Check your connection and try again.",
   "signIn.failed": "Sign-in failed. Try again.",
 
@@ -27,7 +30,10 @@ export default {
   "connection.connecting": "Connecting…",
   "connection.live": "Live",
   "connection.reconnecting": "Reconnecting…",
-  "connection.queued": { one: "{count} message will be sent when back online", other: "{count} messages will be sent when back online" },
+  "connection.queued": {
+    one: "{count} message will be sent when back online",
+    other: "{count} messages will be sent when back online",
+  },
 
   "presence.online": "Online",
   "presence.away": "Away",
@@ -108,7 +114,8 @@ export default {
   "composer.archived": "This channel is archived; no new messages.",
   "composer.commands": "Commands",
   "composer.mentions": "People",
-  "composer.commandOffline": "You are offline, so the command was not run. Try again when the connection is back.",
+  "composer.commandOffline":
+    "You are offline, so the command was not run. Try again when the connection is back.",
 
   "typing.one": "{name} is typing…",
   "typing.two": "{a} and {b} are typing…",
@@ -187,7 +194,10 @@ export default {
   "card.removeFile": "Remove {name}",
   "card.uploading": "Uploading {name}…",
   "card.fileCount": { one: "Up to {count} file.", other: "Up to {count} files." },
-  "card.tooManyFiles": { one: "Attach at most {count} file.", other: "Attach at most {count} files." },
+  "card.tooManyFiles": {
+    one: "Attach at most {count} file.",
+    other: "Attach at most {count} files.",
+  },
   "card.fileType": "{name} is not a type this accepts ({accept}).",
   "card.waitForUploads": "Wait until the files have finished uploading.",
   "card.required": "Fill this in.",
@@ -201,12 +211,20 @@ export default {
   "card.rangeOrder": "The last day cannot be before the first.",
   "card.atLeast": "At least {min}.",
   "card.atMost": "At most {max}.",
-  "card.fixFields": { one: "Check the field marked below.", other: "Check the {count} fields marked below." },
+  "card.notOption": "Choose one of the options.",
+  "card.invalidValue": "This card cannot take this value.",
+  "card.fixFields": {
+    one: "Check the field marked below.",
+    other: "Check the {count} fields marked below.",
+  },
   "card.sent": "Sent.",
   "card.duplicate": "You already did this; it was recorded once.",
-  "card.stale": "This card changed while you were looking at it, so nothing was sent. Here it is as it is now: check it and try again if you still need to.",
+  "card.stale":
+    "This card changed while you were looking at it, so nothing was sent. " +
+    "Here it is as it is now: check it and try again if you still need to.",
   "card.failed": "That did not work. Try again.",
   "card.offline": "You are offline, so nothing was sent. Try again when you are back online.",
   "card.noAnswer": "No answer from the hub. Check the card before you try again.",
-  "card.connectionLost": "The connection dropped before the answer came. Check the card before you try again.",
+  "card.connectionLost":
+    "The connection dropped before the answer came. Check the card before you try again.",
 };

@@ -14,7 +14,10 @@ export default {
   "signIn.submit": "登录",
   "signIn.missing": "请输入用户名和密码。",
   "signIn.wrong": "用户名或密码错误。",
-  "signIn.locked": { one: "尝试次数过多，请 {count} 分钟后再试。", other: "尝试次数过多，请 {count} 分钟后再试。" },
+  "signIn.locked": {
+    one: "尝试次数过多，请 {count} 分钟后再试。",
+    other: "尝试次数过多，请 {count} 分钟后再试。",
+  },
   "signIn.network": "无法连接服务器，请检查网络后重试。",
   "signIn.failed": "登录失败，请重试。",
 
@@ -27,7 +30,10 @@ export default {
   "connection.connecting": "正在连接…",
   "connection.live": "已连接",
   "connection.reconnecting": "正在重新连接…",
-  "connection.queued": { one: "{count} 条消息将在恢复连接后发送", other: "{count} 条消息将在恢复连接后发送" },
+  "connection.queued": {
+    one: "{count} 条消息将在恢复连接后发送",
+    other: "{count} 条消息将在恢复连接后发送",
+  },
 
   "presence.online": "在线",
   "presence.away": "离开",
@@ -187,7 +193,10 @@ export default {
   "card.removeFile": "移除 {name}",
   "card.uploading": "正在上传 {name}…",
   "card.fileCount": { one: "最多 {count} 个文件。", other: "最多 {count} 个文件。" },
-  "card.tooManyFiles": { one: "最多只能附加 {count} 个文件。", other: "最多只能附加 {count} 个文件。" },
+  "card.tooManyFiles": {
+    one: "最多只能附加 {count} 个文件。",
+    other: "最多只能附加 {count} 个文件。",
+  },
   "card.fileType": "{name} 的类型不符合要求（{accept}）。",
   "card.waitForUploads": "请等待文件上传完成。",
   "card.required": "此项必填。",
@@ -201,6 +210,8 @@ export default {
   "card.rangeOrder": "结束日期不能早于开始日期。",
   "card.atLeast": "不能小于 {min}。",
   "card.atMost": "不能大于 {max}。",
+  "card.notOption": "请从选项中选择。",
+  "card.invalidValue": "此卡片不接受这个值。",
   "card.fixFields": { one: "请检查下面标出的字段。", other: "请检查下面标出的 {count} 个字段。" },
   "card.sent": "已提交。",
   "card.duplicate": "你已经操作过，只记录了一次。",

@@ -11,6 +11,7 @@ export const QUICK_REACTIONS = ["👍", "❤️", "😂", "🎉", "👀", "🙏"
 
 // The server's check_emoji: ^[^\s]{1,64}$ over code points, with Python's whitespace
 // (which also counts \x1c-\x1f and \x85).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are Python's whitespace too.
 const EMOJI = /^[^\s\x1c-\x1f\x85]{1,64}$/u;
 
 /**

@@ -5,10 +5,13 @@
  * i18n's current locale, timeZone (an IANA name such as "Asia/Shanghai") to the browser's.
  *
  * @example
- *   import { formatTime, formatDateTime, dayKey, dayLabel, relativeTime, sameGroup } from "./lib/format.js";
+ *   import { formatTime, formatDateTime, dayKey, dayLabel, relativeTime, sameGroup }
+ *     from "./lib/format.js";
  *   const opts = { locale: getLocale(), timeZone: me.time_zone };
- *   html`<time datetime="${m.created_at}" title="${formatDateTime(m.created_at, opts)}">${formatTime(m.created_at, opts)}</time>`;
- *   if (dayKey(prev.created_at, opts) !== dayKey(m.created_at, opts)) separator(dayLabel(m.created_at, new Date(), opts));
+ *   html`<time datetime="${m.created_at}"
+ *     title="${formatDateTime(m.created_at, opts)}">${formatTime(m.created_at, opts)}</time>`;
+ *   if (dayKey(prev.created_at, opts) !== dayKey(m.created_at, opts))
+ *     separator(dayLabel(m.created_at, new Date(), opts));
  *   const grouped = prev.sender_id === m.sender_id && sameGroup(prev.created_at, m.created_at);
  */
 
@@ -23,7 +26,9 @@ const cache = new Map();
 function toDate(when) {
   const date = when instanceof Date ? when : new Date(when);
   if (Number.isNaN(date.getTime())) {
-    throw new TypeError(`format: ${JSON.stringify(when)} is not a date; pass an ISO 8601 string or a Date.`);
+    throw new TypeError(
+      `format: ${JSON.stringify(when)} is not a date; pass an ISO 8601 string or a Date.`,
+    );
   }
   return date;
 }
@@ -53,12 +58,15 @@ export function formatTime(when, opts = {}) {
 }
 
 /**
- * The full date and time, for tooltips: "Friday, November 27, 2026 at 2:05 PM", "2026年11月27日星期五 14:05".
+ * The full date and time, for tooltips: "Friday, November 27, 2026 at 2:05 PM",
+ * "2026年11月27日星期五 14:05".
  * @param {string | Date} when
  * @param {FormatOptions} [opts]
  */
 export function formatDateTime(when, opts = {}) {
-  return formatter("datetime", { dateStyle: "full", timeStyle: "short" }, opts).format(toDate(when));
+  return formatter("datetime", { dateStyle: "full", timeStyle: "short" }, opts).format(
+    toDate(when),
+  );
 }
 
 /**
@@ -67,7 +75,9 @@ export function formatDateTime(when, opts = {}) {
  * @param {FormatOptions} [opts]
  */
 export function formatShortDateTime(when, opts = {}) {
-  return formatter("short-datetime", { dateStyle: "medium", timeStyle: "short" }, opts).format(toDate(when));
+  return formatter("short-datetime", { dateStyle: "medium", timeStyle: "short" }, opts).format(
+    toDate(when),
+  );
 }
 
 /**
@@ -108,13 +118,19 @@ export function dayLabel(when, now, opts = {}) {
   const nowKey = dayKey(now ?? new Date(), o);
   const daysAgo = dayNumber(nowKey) - dayNumber(whenKey);
   if (daysAgo >= -1 && daysAgo <= 1) {
-    return capitalize(formatter("relative", { numeric: "auto" }, o).format(-daysAgo, "day"), locale);
+    return capitalize(
+      formatter("relative", { numeric: "auto" }, o).format(-daysAgo, "day"),
+      locale,
+    );
   }
-  if (daysAgo > 1 && daysAgo < 7) return formatter("weekday", { weekday: "long" }, o).format(toDate(when));
+  if (daysAgo > 1 && daysAgo < 7)
+    return formatter("weekday", { weekday: "long" }, o).format(toDate(when));
   if (whenKey.slice(0, 4) === nowKey.slice(0, 4)) {
     return formatter("monthday", { month: "long", day: "numeric" }, o).format(toDate(when));
   }
-  return formatter("date", { year: "numeric", month: "long", day: "numeric" }, o).format(toDate(when));
+  return formatter("date", { year: "numeric", month: "long", day: "numeric" }, o).format(
+    toDate(when),
+  );
 }
 
 const STEPS = [

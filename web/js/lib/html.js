@@ -7,12 +7,21 @@
  *
  * @example
  *   import { html, render, classes } from "./lib/html.js";
- *   const item = (m) => html`<li class="${classes({ mine: m.mine })}" title="${m.sender}">${m.text}</li>`;
+ *   const item = (m) =>
+ *     html`<li class="${classes({ mine: m.mine })}" title="${m.sender}">${m.text}</li>`;
  *   render(list, html`<ul>${messages.map(item)}</ul>`);
- *   // Values: SafeHtml as is; arrays item by item; null, undefined, false -> nothing; else escaped.
+ *   // Values: SafeHtml as is; arrays item by item; null, undefined, false -> nothing;
+ *   // anything else escaped.
  */
 
-const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+const ESCAPES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+  "`": "&#96;",
+};
 const SPECIAL = /[&<>"'`]/g;
 
 /** A string known to be safe HTML. Make one with html``, raw() or renderMarkdown(), not by hand. */
@@ -28,7 +37,8 @@ export class SafeHtml {
 }
 
 /**
- * Escape `& < > " '` and backtick, so the result is safe as element text and inside quoted attributes.
+ * Escape `& < > " '` and backtick, so the result is safe as element text and inside quoted
+ * attributes.
  * @param {unknown} text
  * @returns {string}
  */
@@ -55,6 +65,7 @@ function renderValue(value) {
  */
 export function html(strings, ...values) {
   if (!strings || !Array.isArray(strings.raw)) {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows how to call it
     throw new TypeError("html is a template tag: write html`<p>${text}</p>`, not html(text).");
   }
   let out = strings[0];
@@ -70,7 +81,9 @@ export function html(strings, ...values) {
  */
 export function raw(trustedConstant) {
   if (typeof trustedConstant !== "string") {
-    throw new TypeError("raw() takes a string constant from the source code; build anything else with html``.");
+    throw new TypeError(
+      "raw() takes a string constant from the source code; build anything else with html``.",
+    );
   }
   return new SafeHtml(trustedConstant);
 }
@@ -84,7 +97,8 @@ export function render(element, safe) {
   if (!(safe instanceof SafeHtml)) {
     throw new TypeError(
       `render() takes SafeHtml built with html\`...\` (or renderMarkdown), got ${typeof safe}: ` +
-        "build the markup with html`` so user text is escaped, or set element.textContent for plain text.",
+        "build the markup with html`` so user text is escaped, " +
+        "or set element.textContent for plain text.",
     );
   }
   element.innerHTML = safe.text;
@@ -93,7 +107,8 @@ export function render(element, safe) {
 const CLASS_NAME = /^[^\s&<>"'`]+$/;
 
 /**
- * A class list from a map of name -> condition: classes({ unread: true, muted: false }) === "unread".
+ * A class list from a map of name -> condition:
+ * classes({ unread: true, muted: false }) === "unread".
  * Names must be plain class tokens, so the result needs no escaping and works both in html``
  * attributes and in element.className.
  * @param {Record<string, unknown>} map
@@ -104,7 +119,10 @@ export function classes(map) {
   for (const [name, on] of Object.entries(map)) {
     if (!on) continue;
     if (!CLASS_NAME.test(name)) {
-      throw new TypeError(`classes(): ${JSON.stringify(name)} is not a class name; use one token without spaces or & < > " ' \`.`);
+      throw new TypeError(
+        `classes(): ${JSON.stringify(name)} is not a class name; ` +
+          `use one token without spaces or & < > " ' \`.`,
+      );
     }
     names.push(name);
   }

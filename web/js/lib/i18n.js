@@ -6,11 +6,14 @@
  * string: html`` escapes it when it is inserted.
  *
  * @example
- *   import { setTables, setLocale, savedLocale, detectLocale, t, onLocaleChange } from "./lib/i18n.js";
+ *   import { setTables, setLocale, savedLocale, detectLocale, t, onLocaleChange }
+ *     from "./lib/i18n.js";
  *   setTables({ en, "zh-CN": zhCN });
  *   setLocale(savedLocale(localStorage) ?? detectLocale(navigator.languages));
- *   t("composer.placeholder", { channel: "general" });   // "Message #{channel}" -> "Message #general"
- *   t("thread.replies", { count: 3 });                   // { one: "{count} reply", other: "{count} replies" }
+ *   // "Message #{channel}" -> "Message #general"
+ *   t("composer.placeholder", { channel: "general" });
+ *   // { one: "{count} reply", other: "{count} replies" } -> "3 replies"
+ *   t("thread.replies", { count: 3 });
  *   const stop = onLocaleChange(() => rerender());
  */
 
@@ -128,7 +131,11 @@ export function t(key, params = {}) {
   if (entry === undefined) {
     if (!warned.has(key)) {
       warned.add(key);
-      console.warn(`i18n: no text for "${key}" in ${current} or ${FALLBACK}; add it to web/js/i18n/${FALLBACK}.js and ${current === FALLBACK ? "zh-CN" : current}.js.`);
+      const other = current === FALLBACK ? "zh-CN" : current;
+      console.warn(
+        `i18n: no text for "${key}" in ${current} or ${FALLBACK}; ` +
+          `add it to web/js/i18n/${FALLBACK}.js and ${other}.js.`,
+      );
     }
     return key;
   }
@@ -149,6 +156,6 @@ function choosePlural(forms, locale, count) {
 
 function interpolate(template, params) {
   return template.replace(/\{(\w+)\}/g, (placeholder, name) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : placeholder,
+    Object.hasOwn(params, name) ? String(params[name]) : placeholder,
   );
 }

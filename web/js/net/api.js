@@ -43,15 +43,24 @@ async function request(method, path, body, file = null) {
     data = null;
   }
   if (!response.ok) {
-    const err = data && data.error ? data.error : {};
-    const retry = Number(response.headers.get("Retry-After")) || err.details?.retry_after_seconds || null;
-    throw new ApiError(response.status, err.code || `http_${response.status}`, err.message || response.statusText, err.details, retry);
+    const err = data?.error ? data.error : {};
+    const retry =
+      Number(response.headers.get("Retry-After")) || err.details?.retry_after_seconds || null;
+    throw new ApiError(
+      response.status,
+      err.code || `http_${response.status}`,
+      err.message || response.statusText,
+      err.details,
+      retry,
+    );
   }
   return data;
 }
 
 function query(params) {
-  const entries = Object.entries(params || {}).filter(([, v]) => v !== undefined && v !== null && v !== "");
+  const entries = Object.entries(params || {}).filter(
+    ([, v]) => v !== undefined && v !== null && v !== "",
+  );
   return entries.length ? `?${new URLSearchParams(entries).toString()}` : "";
 }
 

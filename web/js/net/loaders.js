@@ -1,7 +1,7 @@
 /**
  * Loading what the client shows over HTTP: message pages, history, threads, members,
- * presence, people and departments. Each loader dispatches what it got; failures that
- * matter to the reader become a notice, the rest are retried when next needed.
+ * presence, people, departments and slash commands. Each loader dispatches what it got;
+ * failures that matter to the reader become a notice, the rest are retried when next needed.
  *
  *   const load = createLoaders({ api, dispatch, getState, notice });
  *   load.latest(channelId); load.older(channelId); load.thread(rootId);
@@ -25,11 +25,20 @@ export function createLoaders({ api, dispatch, getState, notice }) {
     const first = state.byId[page.ids[0]];
     dispatch({ type: "messages/loading", channel_id: channelId });
     try {
-      const older = await api.get(`/api/v1/channels/${channelId}/messages`, { before: first?.seq, limit: 50 });
+      const older = await api.get(`/api/v1/channels/${channelId}/messages`, {
+        before: first?.seq,
+        limit: 50,
+      });
       dispatch({ type: "messages/loaded", channel_id: channelId, ...older, older: true });
       loadUnknownSenders(older.messages);
     } catch (error) {
-      dispatch({ type: "messages/loaded", channel_id: channelId, messages: [], has_more: false, older: true });
+      dispatch({
+        type: "messages/loaded",
+        channel_id: channelId,
+        messages: [],
+        has_more: false,
+        older: true,
+      });
       notice(error.message);
     }
   }
@@ -61,7 +70,9 @@ export function createLoaders({ api, dispatch, getState, notice }) {
     ids.delete(state.me?.id);
     if (!ids.size) return;
     try {
-      const { presence } = await api.get("/api/v1/presence", { ids: [...ids].slice(0, 100).join(",") });
+      const { presence } = await api.get("/api/v1/presence", {
+        ids: [...ids].slice(0, 100).join(","),
+      });
       dispatch({ type: "presence/loaded", presence });
     } catch {
       // Presence is a nicety.
@@ -81,7 +92,8 @@ export function createLoaders({ api, dispatch, getState, notice }) {
   async function loadPeople(ids) {
     const wanted = ids.filter((id) => !asked.has(id) && !getState().people[id]);
     for (const id of wanted) asked.add(id);
-    // One request per 200 people; anyone the reader may not see is simply left out (shown as "someone").
+    // One request per 200 people; anyone the reader may not see is simply left out (shown as
+    // "someone").
     for (let start = 0; start < wanted.length; start += 200) {
       const chunk = wanted.slice(start, start + 200);
       try {
@@ -95,7 +107,16 @@ export function createLoaders({ api, dispatch, getState, notice }) {
 
   function loadUnknownSenders(messages) {
     const people = getState().people;
-    loadPeople([...new Set(messages.flatMap((m) => [m.sender_id, ...(m.reactions || []).flatMap((r) => r.person_ids)]))].filter((id) => !people[id]));
+    loadPeople(
+      [
+        ...new Set(
+          messages.flatMap((m) => [
+            m.sender_id,
+            ...(m.reactions || []).flatMap((r) => r.person_ids),
+          ]),
+        ),
+      ].filter((id) => !people[id]),
+    );
   }
 
   async function openThread(rootId) {
@@ -114,6 +135,15 @@ export function createLoaders({ api, dispatch, getState, notice }) {
     }
   }
 
+  // The slash commands, with their help in the person's language; without them the composer
+  // simply offers no completions.
+  function loadCommands(locale) {
+    api.get("/api/v1/commands", { locale }).then(
+      (r) => dispatch({ type: "commands/loaded", commands: r.commands }),
+      () => {},
+    );
+  }
+
   return {
     latest: loadLatest,
     older: loadOlder,
@@ -123,5 +153,6 @@ export function createLoaders({ api, dispatch, getState, notice }) {
     departments: loadDepartments,
     people: loadPeople,
     thread: openThread,
+    commands: loadCommands,
   };
 }

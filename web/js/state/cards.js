@@ -12,9 +12,20 @@
  */
 
 export const CARD_ACTIONS = new Set([
-  "card/draft", "card/search", "card/invalid", "card/sending", "card/done", "card/failed",
-  "card/stale", "card/replaced", "form.open", "form/close", "departments/loaded",
-  "card/uploading", "card/uploaded", "card/uploadFailed",
+  "card/draft",
+  "card/search",
+  "card/invalid",
+  "card/sending",
+  "card/done",
+  "card/failed",
+  "card/stale",
+  "card/replaced",
+  "form.open",
+  "form/close",
+  "departments/loaded",
+  "card/uploading",
+  "card/uploaded",
+  "card/uploadFailed",
 ]);
 
 export function initialCardState() {
@@ -39,7 +50,11 @@ export function reduceCards(state, action) {
     case "card/draft": {
       const draft = { ...(state.cardDrafts[action.key] || {}), [action.name]: action.value };
       // A field the person is correcting stops showing its error.
-      const next = clearFieldError({ ...state, cardDrafts: set(state.cardDrafts, action.key, draft) }, action.key, action.name);
+      const next = clearFieldError(
+        { ...state, cardDrafts: set(state.cardDrafts, action.key, draft) },
+        action.key,
+        action.name,
+      );
       // Typing is not redrawn (the input shows it already); a pick from a list (a person,
       // a removed file) is, so its chip appears or goes.
       return action.redraw && next.cardUi === state.cardUi ? patchUi(next, action.key, {}) : next;
@@ -50,29 +65,71 @@ export function reduceCards(state, action) {
       return patchUi(state, action.key, { searching: action.close ? null : action.name, query });
     }
     case "card/invalid":
-      return patchUi(state, action.key, { fieldErrors: action.fieldErrors, error: action.error, note: null });
+      return patchUi(state, action.key, {
+        fieldErrors: action.fieldErrors,
+        error: action.error,
+        note: null,
+      });
     case "card/sending":
-      return patchUi(state, action.key, { busy: action.action_id || "submit", error: null, note: null, fieldErrors: {} });
+      return patchUi(state, action.key, {
+        busy: action.action_id || "submit",
+        error: null,
+        note: null,
+        fieldErrors: {},
+      });
     case "card/done": {
       const { [action.key]: _sent, ...cardDrafts } = state.cardDrafts;
-      const next = patchUi({ ...state, cardDrafts }, action.key, { busy: null, error: null, note: action.note || null, noteTone: "info", fieldErrors: {}, searching: null, query: {} });
+      const next = patchUi({ ...state, cardDrafts }, action.key, {
+        busy: null,
+        error: null,
+        note: action.note || null,
+        noteTone: "info",
+        fieldErrors: {},
+        searching: null,
+        query: {},
+      });
       return action.message ? replaceCardMessage(next, action.message) : next;
     }
     case "card/failed": {
       const fieldErrors = action.field ? { [action.field]: action.error } : {};
-      return patchUi(state, action.key, { busy: null, error: action.error, note: null, fieldErrors });
+      return patchUi(state, action.key, {
+        busy: null,
+        error: action.error,
+        note: null,
+        fieldErrors,
+      });
     }
     case "card/stale": {
-      const next = patchUi(state, action.key, { busy: null, error: null, note: action.note, noteTone: "warning", fieldErrors: {} });
+      const next = patchUi(state, action.key, {
+        busy: null,
+        error: null,
+        note: action.note,
+        noteTone: "warning",
+        fieldErrors: {},
+      });
       return action.message ? replaceCardMessage(next, action.message) : next;
     }
     case "card/replaced":
       return replaceCardMessage(state, action.message);
     case "form.open": {
       const key = `f${action.form_id}`;
-      const form = { form_id: action.form_id, bot_id: action.bot_id, channel_id: action.channel_id ?? null, card: action.card };
+      const form = {
+        form_id: action.form_id,
+        bot_id: action.bot_id,
+        channel_id: action.channel_id ?? null,
+        card: action.card,
+      };
       const next = { ...state, form, cardUi: set(state.cardUi, key, {}) };
-      return { ...next, ui: { ...next.ui, dialog: "botform", dialogError: null, switcherOpen: false, confirm: null } };
+      return {
+        ...next,
+        ui: {
+          ...next.ui,
+          dialog: "botform",
+          dialogError: null,
+          switcherOpen: false,
+          confirm: null,
+        },
+      };
     }
     case "form/close": {
       if (!state.form) return state;
@@ -80,17 +137,33 @@ export function reduceCards(state, action) {
       const { [key]: _ui, ...cardUi } = state.cardUi;
       const { [key]: _draft, ...cardDrafts } = state.cardDrafts;
       const closeDialog = state.ui.dialog === "botform";
-      return { ...state, form: null, cardUi, cardDrafts, ui: closeDialog ? { ...state.ui, dialog: null } : state.ui };
+      return {
+        ...state,
+        form: null,
+        cardUi,
+        cardDrafts,
+        ui: closeDialog ? { ...state.ui, dialog: null } : state.ui,
+      };
     }
     case "card/uploading": {
       const uploading = { ...(state.cardUi[action.key]?.uploading || {}) };
-      uploading[action.name] = [...(uploading[action.name] || []), { temp_id: action.temp_id, name: action.file_name }];
-      return clearFieldError(patchUi(state, action.key, { uploading, error: null }), action.key, action.name);
+      uploading[action.name] = [
+        ...(uploading[action.name] || []),
+        { temp_id: action.temp_id, name: action.file_name },
+      ];
+      return clearFieldError(
+        patchUi(state, action.key, { uploading, error: null }),
+        action.key,
+        action.name,
+      );
     }
     case "card/uploaded": {
       const next = finishUpload(state, action);
       const draft = next.cardDrafts[action.key] || {};
-      const ids = [...(Array.isArray(draft[action.name]) ? draft[action.name] : []), action.file.id];
+      const ids = [
+        ...(Array.isArray(draft[action.name]) ? draft[action.name] : []),
+        action.file.id,
+      ];
       return {
         ...next,
         uploads: set(next.uploads, action.file.id, action.file),
@@ -99,7 +172,10 @@ export function reduceCards(state, action) {
     }
     case "card/uploadFailed": {
       const next = finishUpload(state, action);
-      const fieldErrors = { ...(next.cardUi[action.key]?.fieldErrors || {}), [action.name]: action.error };
+      const fieldErrors = {
+        ...(next.cardUi[action.key]?.fieldErrors || {}),
+        [action.name]: action.error,
+      };
       return patchUi(next, action.key, { fieldErrors });
     }
     case "departments/loaded":

@@ -1,7 +1,8 @@
 /**
  * Drafts and the offline outbox in localStorage, so both survive a reload.
  *
- *   saveDraft(localStorage, "12", "half-written");  loadDraft(localStorage, "12") === "half-written"
+ *   saveDraft(localStorage, "12", "half-written");
+ *   loadDraft(localStorage, "12") === "half-written"
  *   saveOutbox(localStorage, personId, outboxToSave(state));  loadOutbox(localStorage, personId)
  */
 
@@ -28,7 +29,9 @@ export function saveDraft(storage, key, text) {
 export function loadOutbox(storage, personId) {
   try {
     const items = JSON.parse(storage?.getItem(OUTBOX + personId) || "[]");
-    return Array.isArray(items) ? items.filter((i) => i && i.client_msg_id && i.channel_id && typeof i.text === "string") : [];
+    return Array.isArray(items)
+      ? items.filter((i) => i?.client_msg_id && i.channel_id && typeof i.text === "string")
+      : [];
   } catch {
     return [];
   }

@@ -76,12 +76,18 @@ function storeMessages(state, list) {
     if (m.thread_root_id == null) {
       const page = messages[m.channel_id];
       if (page && !page.ids.includes(m.id)) {
-        messages = set(messages, m.channel_id, { ...page, ids: sortedIds(byId, [...page.ids, m.id]) });
+        messages = set(messages, m.channel_id, {
+          ...page,
+          ids: sortedIds(byId, [...page.ids, m.id]),
+        });
       }
     } else {
       const thread = threads[m.thread_root_id];
       if (thread && !thread.ids.includes(m.id)) {
-        threads = set(threads, m.thread_root_id, { ...thread, ids: sortedIds(byId, [...thread.ids, m.id]) });
+        threads = set(threads, m.thread_root_id, {
+          ...thread,
+          ids: sortedIds(byId, [...thread.ids, m.id]),
+        });
       }
     }
   }
@@ -100,7 +106,7 @@ function dropConfirmed(pending, list, meId) {
 }
 
 function mentionsMe(text, me) {
-  if (!me || !text || !text.includes("@")) return false;
+  if (!me || !text?.includes("@")) return false;
   const pattern = /(?<![\w@])@([a-z0-9][a-z0-9._-]{0,99})/gi;
   for (const match of text.matchAll(pattern)) {
     if (match[1].toLowerCase() === me.username.toLowerCase()) return true;
@@ -167,19 +173,30 @@ function channelEvent(state, event) {
         }));
       }
       const typingHere = next.typing[channelId];
-      if (typingHere && typingHere[m.sender_id]) {
+      if (typingHere?.[m.sender_id]) {
         const { [m.sender_id]: _gone, ...rest } = typingHere;
         next = { ...next, typing: set(next.typing, channelId, rest) };
       }
       return next;
     }
     case "message.edited":
-      return state.byId[event.message.id] ? { ...next, byId: set(next.byId, event.message.id, event.message) } : storeMessages(next, [event.message]);
+      return state.byId[event.message.id]
+        ? { ...next, byId: set(next.byId, event.message.id, event.message) }
+        : storeMessages(next, [event.message]);
     case "card.updated":
-      // A replayed old update must not undo a newer card we already have (e.g. from a stale answer).
-      return state.byId[event.message.id] ? replaceCardMessage(next, event.message) : storeMessages(next, [event.message]);
+      // A replayed old update must not undo a newer card we already have (e.g. from a stale
+      // answer).
+      return state.byId[event.message.id]
+        ? replaceCardMessage(next, event.message)
+        : storeMessages(next, [event.message]);
     case "message.deleted":
-      return patchMessage(next, event.message_id, (m) => ({ ...m, deleted: true, text: "", card: null, reactions: [] }));
+      return patchMessage(next, event.message_id, (m) => ({
+        ...m,
+        deleted: true,
+        text: "",
+        card: null,
+        reactions: [],
+      }));
     case "reaction.added":
     case "reaction.removed":
       return patchMessage(next, event.message_id, (m) =>
@@ -188,18 +205,34 @@ function channelEvent(state, event) {
     case "member.joined": {
       next = { ...next, people: upsertPeople(next.people, [event.person]) };
       const list = next.members[channelId];
-      if (list && !list.includes(event.person.id)) next = { ...next, members: set(next.members, channelId, [...list, event.person.id]) };
-      if (fresh && channel) next = patchChannel(next, channelId, { member_count: (channel.member_count ?? 0) + 1 });
+      if (list && !list.includes(event.person.id))
+        next = { ...next, members: set(next.members, channelId, [...list, event.person.id]) };
+      if (fresh && channel)
+        next = patchChannel(next, channelId, { member_count: (channel.member_count ?? 0) + 1 });
       return next;
     }
     case "member.left": {
       const list = next.members[channelId];
-      if (list) next = { ...next, members: set(next.members, channelId, list.filter((p) => p !== event.person_id)) };
-      if (fresh && channel) next = patchChannel(next, channelId, { member_count: Math.max(0, (channel.member_count ?? 1) - 1) });
+      if (list)
+        next = {
+          ...next,
+          members: set(
+            next.members,
+            channelId,
+            list.filter((p) => p !== event.person_id),
+          ),
+        };
+      if (fresh && channel)
+        next = patchChannel(next, channelId, {
+          member_count: Math.max(0, (channel.member_count ?? 1) - 1),
+        });
       return next;
     }
     case "channel.updated":
-      return patchChannel(next, channelId, { ...event.channel, last_seq: Math.max(event.seq, channel?.last_seq ?? 0) });
+      return patchChannel(next, channelId, {
+        ...event.channel,
+        last_seq: Math.max(event.seq, channel?.last_seq ?? 0),
+      });
     default:
       return next;
   }
@@ -216,8 +249,15 @@ function patchPending(state, id, patch) {
 }
 
 const CHANNEL_EVENTS = new Set([
-  "message.new", "message.edited", "message.deleted", "reaction.added", "reaction.removed",
-  "card.updated", "member.joined", "member.left", "channel.updated",
+  "message.new",
+  "message.edited",
+  "message.deleted",
+  "reaction.added",
+  "reaction.removed",
+  "card.updated",
+  "member.joined",
+  "member.left",
+  "channel.updated",
 ]);
 
 export function reduce(state, action) {
@@ -226,7 +266,13 @@ export function reduce(state, action) {
   switch (action.type) {
     // ---- session
     case "session/checked":
-      return { ...state, authChecked: true, me: action.me, people: action.me ? upsertPeople(state.people, [action.me]) : state.people, signInError: null };
+      return {
+        ...state,
+        authChecked: true,
+        me: action.me,
+        people: action.me ? upsertPeople(state.people, [action.me]) : state.people,
+        signInError: null,
+      };
     case "session/signInFailed":
       return { ...state, signInError: action.error };
     case "session/signedOut":
@@ -249,13 +295,16 @@ export function reduce(state, action) {
       return { ...state, people: upsertPeople(state.people, [action.person]) };
     case "synced": {
       const cursors = { ...state.cursors };
-      for (const [id, seq] of Object.entries(action.cursors || {})) cursors[id] = Math.max(cursors[id] ?? 0, seq);
+      for (const [id, seq] of Object.entries(action.cursors || {}))
+        cursors[id] = Math.max(cursors[id] ?? 0, seq);
       return { ...state, cursors };
     }
     case "resync_required": {
       const next = { ...state, cursors: set(state.cursors, action.channel_id, action.last_seq) };
       const page = next.messages[action.channel_id];
-      return page ? { ...next, messages: set(next.messages, action.channel_id, { ...page, stale: true }) } : next;
+      return page
+        ? { ...next, messages: set(next.messages, action.channel_id, { ...page, stale: true }) }
+        : next;
     }
 
     // ---- channels
@@ -274,28 +323,54 @@ export function reduce(state, action) {
     case "channel.added": {
       const c = action.channel;
       const old = state.channels[c.id] || {};
-      const merged = { unread_count: 0, mention_count: 0, last_read_seq: c.last_seq, joined: true, ...old, ...c };
+      const merged = {
+        unread_count: 0,
+        mention_count: 0,
+        last_read_seq: c.last_seq,
+        joined: true,
+        ...old,
+        ...c,
+      };
       // A known cursor never jumps ahead: events up to it might still be on their way.
-      const cursors = state.cursors[c.id] == null ? set(state.cursors, c.id, c.last_seq ?? 0) : state.cursors;
-      return { ...state, channels: set(state.channels, c.id, merged), cursors, people: upsertPeople(state.people, c.members) };
+      const cursors =
+        state.cursors[c.id] == null ? set(state.cursors, c.id, c.last_seq ?? 0) : state.cursors;
+      return {
+        ...state,
+        channels: set(state.channels, c.id, merged),
+        cursors,
+        people: upsertPeople(state.people, c.members),
+      };
     }
     case "channel.removed": {
       const { [action.channel_id]: _gone, ...channels } = state.channels;
       const { [action.channel_id]: _cursor, ...cursors } = state.cursors;
       const next = { ...state, channels, cursors };
-      return state.ui.openChannelId === action.channel_id ? ui(next, { openChannelId: null, threadRootId: null }) : next;
+      return state.ui.openChannelId === action.channel_id
+        ? ui(next, { openChannelId: null, threadRootId: null })
+        : next;
     }
     case "browse/loaded":
       return { ...state, browse: action.channels };
     case "people/found":
-      return { ...state, peopleResults: action.people, people: upsertPeople(state.people, action.people) };
+      return {
+        ...state,
+        peopleResults: action.people,
+        people: upsertPeople(state.people, action.people),
+      };
     case "people/loaded":
       return { ...state, people: upsertPeople(state.people, action.people) };
     case "members/loaded":
       return {
         ...state,
-        people: upsertPeople(state.people, action.members.map((m) => m.person)),
-        members: set(state.members, action.channel_id, action.members.map((m) => m.person.id)),
+        people: upsertPeople(
+          state.people,
+          action.members.map((m) => m.person),
+        ),
+        members: set(
+          state.members,
+          action.channel_id,
+          action.members.map((m) => m.person.id),
+        ),
       };
     case "commands/loaded":
       return { ...state, commands: action.commands };
@@ -309,18 +384,29 @@ export function reduce(state, action) {
       for (const m of action.messages) byId[m.id] = m;
       // A latest page replaces the list (no gap after a resync) but keeps what arrived live since.
       const top = action.messages.reduce((max, m) => Math.max(max, m.seq), 0);
-      const keep = !old ? [] : action.older ? old.ids : old.ids.filter((id) => (byId[id]?.seq ?? 0) > top);
+      const keep = !old
+        ? []
+        : action.older
+          ? old.ids
+          : old.ids.filter((id) => (byId[id]?.seq ?? 0) > top);
       const page = {
         ids: sortedIds(byId, [...keep, ...ids]),
         hasMore: action.has_more,
         loading: false,
         stale: false,
       };
-      return { ...state, byId, messages: set(state.messages, action.channel_id, page), pending: dropConfirmed(state.pending, action.messages, state.me?.id) };
+      return {
+        ...state,
+        byId,
+        messages: set(state.messages, action.channel_id, page),
+        pending: dropConfirmed(state.pending, action.messages, state.me?.id),
+      };
     }
     case "messages/loading": {
       const old = state.messages[action.channel_id];
-      return old ? { ...state, messages: set(state.messages, action.channel_id, { ...old, loading: true }) } : state;
+      return old
+        ? { ...state, messages: set(state.messages, action.channel_id, { ...old, loading: true }) }
+        : state;
     }
     case "thread/loaded": {
       const byId = { ...state.byId, [action.root.id]: action.root };
@@ -348,7 +434,9 @@ export function reduce(state, action) {
     }
     case "outbox/restored": {
       let pending = state.pending;
-      for (const item of action.items) if (!pending[item.client_msg_id]) pending = set(pending, item.client_msg_id, { ...item, status: "queued" });
+      for (const item of action.items)
+        if (!pending[item.client_msg_id])
+          pending = set(pending, item.client_msg_id, { ...item, status: "queued" });
       return { ...state, pending };
     }
     case "ack": {
@@ -357,13 +445,25 @@ export function reduce(state, action) {
         const { [action.client_msg_id]: _gone, ...pending } = state.pending;
         return { ...state, pending };
       }
-      return patchPending(state, action.client_msg_id, { status: "acked", seq: action.seq, message_id: action.message_id });
+      return patchPending(state, action.client_msg_id, {
+        status: "acked",
+        seq: action.seq,
+        message_id: action.message_id,
+      });
     }
     case "error":
       // Errors about a send mark it failed; main.js turns the others into notices.
-      return action.client_msg_id ? patchPending(state, action.client_msg_id, { status: "failed", error: action.message }) : state;
+      return action.client_msg_id
+        ? patchPending(state, action.client_msg_id, { status: "failed", error: action.message })
+        : state;
     case "ephemeral":
-      return { ...state, ephemerals: [...state.ephemerals.filter((e) => e.id !== action.id), { ...action, at: action.at }] };
+      return {
+        ...state,
+        ephemerals: [
+          ...state.ephemerals.filter((e) => e.id !== action.id),
+          { ...action, at: action.at },
+        ],
+      };
     case "ephemeral/dismiss":
       return { ...state, ephemerals: state.ephemerals.filter((e) => e.id !== action.id) };
 
@@ -376,13 +476,23 @@ export function reduce(state, action) {
           ? patchChannel(state, action.channel_id, { unread_count: 0, mention_count: 0 })
           : state;
       }
-      return patchChannel(state, action.channel_id, { last_read_seq: action.seq, unread_count: 0, mention_count: 0 });
+      return patchChannel(state, action.channel_id, {
+        last_read_seq: action.seq,
+        unread_count: 0,
+        mention_count: 0,
+      });
     }
 
     // ---- ephemeral presence and typing
     case "typing": {
       if (action.person_id === state.me?.id) return state;
-      const here = { ...(state.typing[action.channel_id] || {}), [action.person_id]: { until: (action.at ?? 0) + 6000, thread_root_id: action.thread_root_id ?? null } };
+      const here = {
+        ...(state.typing[action.channel_id] || {}),
+        [action.person_id]: {
+          until: (action.at ?? 0) + 6000,
+          thread_root_id: action.thread_root_id ?? null,
+        },
+      };
       return { ...state, typing: set(state.typing, action.channel_id, here) };
     }
     case "presence":
@@ -396,10 +506,18 @@ export function reduce(state, action) {
     // ---- UI intents that only change what is shown
     case "ui/openChannel": {
       const ch = state.channels[action.channel_id];
-      const unreadMarker = ch && ch.unread_count > 0
-        ? set(state.ui.unreadMarker, action.channel_id, ch.last_read_seq ?? 0)
-        : set(state.ui.unreadMarker, action.channel_id, null);
-      return ui(state, { openChannelId: action.channel_id, threadRootId: null, editingId: null, drawerOpen: false, switcherOpen: false, unreadMarker });
+      const unreadMarker =
+        ch && ch.unread_count > 0
+          ? set(state.ui.unreadMarker, action.channel_id, ch.last_read_seq ?? 0)
+          : set(state.ui.unreadMarker, action.channel_id, null);
+      return ui(state, {
+        openChannelId: action.channel_id,
+        threadRootId: null,
+        editingId: null,
+        drawerOpen: false,
+        switcherOpen: false,
+        unreadMarker,
+      });
     }
     case "ui/openThread":
       return ui(state, { threadRootId: action.root_id, editingId: null });
@@ -412,9 +530,22 @@ export function reduce(state, action) {
     case "ui/drawer":
       return ui(state, { drawerOpen: action.open });
     case "ui/dialog":
-      return { ...ui(state, { dialog: action.dialog, dialogError: null, switcherOpen: false, confirm: null }), peopleResults: action.dialog ? state.peopleResults : null };
+      return {
+        ...ui(state, {
+          dialog: action.dialog,
+          dialogError: null,
+          switcherOpen: false,
+          confirm: null,
+        }),
+        peopleResults: action.dialog ? state.peopleResults : null,
+      };
     case "ui/confirm":
-      return ui(state, { dialog: "confirm", confirm: action.confirm, dialogError: null, switcherOpen: false });
+      return ui(state, {
+        dialog: "confirm",
+        confirm: action.confirm,
+        dialogError: null,
+        switcherOpen: false,
+      });
     case "ui/dialogError":
       return ui(state, { dialogError: action.error });
     case "ui/switcher":

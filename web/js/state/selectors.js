@@ -11,7 +11,7 @@ const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
 /** A person's name as this reader should see it: `name_en` for an English UI when there is one. */
 export function nameOf(person, locale) {
   if (!person) return "";
-  if (locale && locale.startsWith("en") && person.name_en) return person.name_en;
+  if (locale?.startsWith("en") && person.name_en) return person.name_en;
   return person.display_name || person.username || "";
 }
 
@@ -66,13 +66,15 @@ export function totalUnread(state) {
 
 /** The other person of a one-to-one conversation (for its presence dot). */
 export function directPartner(state, channel) {
-  if (!channel || channel.kind !== "direct") return null;
+  if (channel?.kind !== "direct") return null;
   return (channel.members || []).find((p) => p.id !== state.me?.id) || null;
 }
 
 function pendingFor(state, channelId, threadRootId) {
   return Object.values(state.pending)
-    .filter((p) => p.channel_id === channelId && (p.thread_root_id ?? null) === (threadRootId ?? null))
+    .filter(
+      (p) => p.channel_id === channelId && (p.thread_root_id ?? null) === (threadRootId ?? null),
+    )
     .sort((a, b) => a.queued_at - b.queued_at)
     .map((p) => ({
       id: `pending-${p.client_msg_id}`,
@@ -107,20 +109,41 @@ export function messageRows(state, channelId, { dayKey, minutes = 5 } = {}) {
   for (const message of list) {
     const day = dayKey ? dayKey(message.created_at) : message.created_at.slice(0, 10);
     let dayChanged = false;
-    if (!previous || (dayKey ? dayKey(previous.created_at) : previous.created_at.slice(0, 10)) !== day) {
+    if (
+      !previous ||
+      (dayKey ? dayKey(previous.created_at) : previous.created_at.slice(0, 10)) !== day
+    ) {
       rows.push({ kind: "day", key: `day-${day}`, day, at: message.created_at });
       dayChanged = true;
     }
     let unreadLine = false;
-    if (marker != null && !markerPlaced && !message.pending && message.seq > marker && message.sender_id !== meId) {
+    if (
+      marker != null &&
+      !markerPlaced &&
+      !message.pending &&
+      message.seq > marker &&
+      message.sender_id !== meId
+    ) {
       rows.push({ kind: "unread", key: "unread" });
       markerPlaced = true;
       unreadLine = true;
     }
     const grouped =
-      !dayChanged && !unreadLine && previous != null && !previous.deleted && !message.card && !previous.card &&
-      previous.sender_id === message.sender_id && withinMinutes(previous.created_at, message.created_at, minutes);
-    rows.push({ kind: "message", key: `m-${message.id}`, message, grouped, mine: message.sender_id === meId });
+      !dayChanged &&
+      !unreadLine &&
+      previous != null &&
+      !previous.deleted &&
+      !message.card &&
+      !previous.card &&
+      previous.sender_id === message.sender_id &&
+      withinMinutes(previous.created_at, message.created_at, minutes);
+    rows.push({
+      kind: "message",
+      key: `m-${message.id}`,
+      message,
+      grouped,
+      mine: message.sender_id === meId,
+    });
     previous = message;
   }
   return rows;
@@ -135,19 +158,30 @@ export function threadRows(state, rootId) {
   const root = state.byId[rootId] || null;
   const thread = state.threads[rootId];
   const replies = thread ? thread.ids.map((id) => state.byId[id]).filter(Boolean) : [];
-  return { root, replies: [...replies, ...(root ? pendingFor(state, root.channel_id, rootId) : [])], loaded: Boolean(thread?.loaded) };
+  return {
+    root,
+    replies: [...replies, ...(root ? pendingFor(state, root.channel_id, rootId) : [])],
+    loaded: Boolean(thread?.loaded),
+  };
 }
 
 /** Ephemeral replies ("only visible to you") for a channel or a thread. */
 export function ephemeralsFor(state, channelId, threadRootId = null) {
-  return state.ephemerals.filter((e) => e.channel_id === channelId && (e.thread_root_id ?? null) === threadRootId);
+  return state.ephemerals.filter(
+    (e) => e.channel_id === channelId && (e.thread_root_id ?? null) === threadRootId,
+  );
 }
 
 /** The people typing in a channel (or a thread) at `now` (ms), not counting me. */
 export function typingPeople(state, channelId, threadRootId, now) {
   const here = state.typing[channelId] || {};
   return Object.entries(here)
-    .filter(([id, t]) => t.until > now && (t.thread_root_id ?? null) === (threadRootId ?? null) && Number(id) !== state.me?.id)
+    .filter(
+      ([id, t]) =>
+        t.until > now &&
+        (t.thread_root_id ?? null) === (threadRootId ?? null) &&
+        Number(id) !== state.me?.id,
+    )
     .map(([id]) => state.people[id] || { id: Number(id), display_name: `#${id}` });
 }
 
@@ -181,9 +215,17 @@ export function outboxToSave(state) {
   return Object.values(state.pending)
     .filter((p) => p.status !== "acked")
     .sort((a, b) => a.queued_at - b.queued_at)
-    .map(({ client_msg_id, channel_id, thread_root_id, text, sender_id, created_at, queued_at }) => ({
-      client_msg_id, channel_id, thread_root_id, text, sender_id, created_at, queued_at,
-    }));
+    .map(
+      ({ client_msg_id, channel_id, thread_root_id, text, sender_id, created_at, queued_at }) => ({
+        client_msg_id,
+        channel_id,
+        thread_root_id,
+        text,
+        sender_id,
+        created_at,
+        queued_at,
+      }),
+    );
 }
 
 /** Fuzzy subsequence score: higher is better, -1 when `query` is not in `text` in order. */
@@ -212,20 +254,43 @@ export function switcherItems(state, query, locale, limit = 12) {
   const items = [];
   for (const channel of Object.values(state.channels)) {
     const title = channelTitle(state, channel, locale);
-    items.push({ kind: isDirect(channel) ? "direct" : "channel", id: channel.id, title, search: `${title} ${channel.name || ""}`, channel });
+    items.push({
+      kind: isDirect(channel) ? "direct" : "channel",
+      id: channel.id,
+      title,
+      search: `${title} ${channel.name || ""}`,
+      channel,
+    });
   }
   const directWith = new Set(
-    Object.values(state.channels).filter((c) => c.kind === "direct").flatMap((c) => (c.members || []).map((p) => p.id)),
+    Object.values(state.channels)
+      .filter((c) => c.kind === "direct")
+      .flatMap((c) => (c.members || []).map((p) => p.id)),
   );
   const people = [...Object.values(state.people), ...(state.peopleResults || [])];
   const seen = new Set();
   for (const person of people) {
-    if (seen.has(person.id) || person.id === state.me?.id || directWith.has(person.id) || person.kind === "bot") continue;
+    if (
+      seen.has(person.id) ||
+      person.id === state.me?.id ||
+      directWith.has(person.id) ||
+      person.kind === "bot"
+    )
+      continue;
     seen.add(person.id);
-    items.push({ kind: "person", id: person.id, title: nameOf(person, locale), search: `${person.display_name} ${person.name_en || ""} ${person.username}`, person });
+    items.push({
+      kind: "person",
+      id: person.id,
+      title: nameOf(person, locale),
+      search: `${person.display_name} ${person.name_en || ""} ${person.username}`,
+      person,
+    });
   }
   const scored = items
-    .map((item) => ({ item, score: query ? fuzzyScore(query, item.search) : item.kind === "person" ? -1 : 0 }))
+    .map((item) => ({
+      item,
+      score: query ? fuzzyScore(query, item.search) : item.kind === "person" ? -1 : 0,
+    }))
     .filter((x) => x.score >= 0)
     .sort((a, b) => b.score - a.score || a.item.title.localeCompare(b.item.title));
   return scored.slice(0, limit).map((x) => x.item);
@@ -233,7 +298,10 @@ export function switcherItems(state, query, locale, limit = 12) {
 
 /** @mention candidates: channel members first, then directory results. */
 export function mentionCandidates(state, channelId, query, locale, limit = 8) {
-  const ids = [...(state.members[channelId] || []), ...(state.peopleResults || []).map((p) => p.id)];
+  const ids = [
+    ...(state.members[channelId] || []),
+    ...(state.peopleResults || []).map((p) => p.id),
+  ];
   const seen = new Set();
   const out = [];
   for (const id of ids) {
@@ -241,10 +309,15 @@ export function mentionCandidates(state, channelId, query, locale, limit = 8) {
     seen.add(id);
     const person = state.people[id];
     if (!person || person.id === state.me?.id) continue;
-    const score = query ? fuzzyScore(query, `${person.username} ${person.display_name} ${person.name_en || ""}`) : 0;
+    const score = query
+      ? fuzzyScore(query, `${person.username} ${person.display_name} ${person.name_en || ""}`)
+      : 0;
     if (score >= 0) out.push({ person, score, name: nameOf(person, locale) });
   }
-  return out.sort((a, b) => b.score - a.score).slice(0, limit).map((x) => x.person);
+  return out
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map((x) => x.person);
 }
 
 /** Slash-command candidates for the text typed after "/". */
@@ -256,5 +329,7 @@ export function commandCandidates(state, prefix) {
 /** A person by username, for rendering @mentions. */
 export function personByUsername(state, username) {
   const u = username.toLowerCase();
-  return Object.values(state.people).find((p) => p.username && p.username.toLowerCase() === u) || null;
+  return (
+    Object.values(state.people).find((p) => p.username && p.username.toLowerCase() === u) || null
+  );
 }

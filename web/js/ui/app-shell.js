@@ -37,7 +37,9 @@ const DIALOGS = {
 };
 
 export function mountAppShell(root, store, { timeZone }) {
-  render(root, html`<a class="skip-link" href="#composer-main">${t("app.skipToComposer")}</a>
+  render(
+    root,
+    html`<a class="skip-link" href="#composer-main">${t("app.skipToComposer")}</a>
     <div class="shell">
       <nav id="sidebar" class="sidebar" aria-label="${t("sidebar.label")}"></nav>
       <div class="scrim" data-intent="closeDrawer" aria-hidden="true"></div>
@@ -52,7 +54,9 @@ export function mountAppShell(root, store, { timeZone }) {
     </div>
     <div class="visually-hidden" aria-live="polite" data-testid="announcer"></div>
     <div class="toast" role="alert" hidden></div>
-    <dialog class="dialog" aria-label="${t("app.dialog")}"><div class="dialog-body"></div></dialog>`);
+    <dialog class="dialog"
+      aria-label="${t("app.dialog")}"><div class="dialog-body"></div></dialog>`,
+  );
   const shell = root.querySelector(".shell");
   const announcer = root.querySelector("[data-testid=announcer]");
   const toast = root.querySelector(".toast");
@@ -63,12 +67,26 @@ export function mountAppShell(root, store, { timeZone }) {
     mountSidebar(root.querySelector(".sidebar"), store),
     mountChannelHeader(root.querySelector(".channel-header"), store),
     mountConnectionStatus(root.querySelector(".connection-status"), store),
-    mountMessageList(root.querySelector(".channel-list-region"), store, { mode: "channel", timeZone }),
-    mountTypingIndicator(root.querySelector(".main-typing, .channel-pane > .typing-indicator"), store),
+    mountMessageList(root.querySelector(".channel-list-region"), store, {
+      mode: "channel",
+      timeZone,
+    }),
+    mountTypingIndicator(
+      root.querySelector(".main-typing, .channel-pane > .typing-indicator"),
+      store,
+    ),
     mountComposer(root.querySelector("#composer-main"), store, {
       scope: (state) => {
         const channel = state.channels[state.ui.openChannelId];
-        return channel ? { channelId: channel.id, threadRootId: null, title: channelTitle(state, channel, getLocale()), archived: channel.archived, direct: isDirect(channel) } : null;
+        return channel
+          ? {
+              channelId: channel.id,
+              threadRootId: null,
+              title: channelTitle(state, channel, getLocale()),
+              archived: channel.archived,
+              direct: isDirect(channel),
+            }
+          : null;
       },
     }),
     mountThreadPane(root.querySelector(".thread-pane"), store, { timeZone }),
@@ -101,7 +119,13 @@ export function mountAppShell(root, store, { timeZone }) {
     if (state.ui.notice !== lastNotice) {
       lastNotice = state.ui.notice;
       toast.hidden = !lastNotice;
-      render(toast, lastNotice ? html`<span>${lastNotice}</span><button type="button" class="icon-btn" data-intent="dismissNotice" aria-label="${t("common.close")}">×</button>` : html``);
+      render(
+        toast,
+        lastNotice
+          ? html`<span>${lastNotice}</span><button type="button" class="icon-btn"
+              data-intent="dismissNotice" aria-label="${t("common.close")}">×</button>`
+          : html``,
+      );
     }
   }
 
@@ -110,15 +134,20 @@ export function mountAppShell(root, store, { timeZone }) {
     const lastId = page?.ids[page.ids.length - 1] ?? null;
     const key = `${state.ui.openChannelId}:${lastId}`;
     if (key === lastAnnounced) return;
-    const sameChannel = lastAnnounced && lastAnnounced.startsWith(`${state.ui.openChannelId}:`);
+    const sameChannel = lastAnnounced?.startsWith(`${state.ui.openChannelId}:`);
     lastAnnounced = key;
     const message = state.byId[lastId];
     if (!sameChannel || !message || message.sender_id === state.me?.id) return;
-    const sender = nameOf(state.people[message.sender_id], getLocale()) || t("message.unknownSender");
-    announcer.textContent = t("messages.announce", { name: sender, text: plainText(message.text || message.card?.fallback || "").slice(0, 200) });
+    const sender =
+      nameOf(state.people[message.sender_id], getLocale()) || t("message.unknownSender");
+    announcer.textContent = t("messages.announce", {
+      name: sender,
+      text: plainText(message.text || message.card?.fallback || "").slice(0, 200),
+    });
   }
 
-  const emit = (name, detail = {}) => root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+  const emit = (name, detail = {}) =>
+    root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
   // The state decides which dialog is open; closing asks the state, and update() follows.
   // (Letting Esc close the element itself raced a quick Ctrl+K: its late `close` event shut
   // the switcher that had just opened.)
@@ -141,7 +170,8 @@ export function mountAppShell(root, store, { timeZone }) {
     const target = event.target.closest("[data-intent]");
     if (!target || target.closest(".sidebar, .channel-header, .thread-pane")) return;
     if (target.dataset.intent === "dismissNotice") emit("dismissNotice");
-    else if (target.dataset.intent === "closeDrawer" || target.dataset.intent === "closeDialog") emit(target.dataset.intent);
+    else if (target.dataset.intent === "closeDrawer" || target.dataset.intent === "closeDialog")
+      emit(target.dataset.intent);
   });
   function onKeydown(event) {
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {

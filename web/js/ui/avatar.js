@@ -11,9 +11,12 @@ import { avatarHue, initials, nameOf } from "../state/selectors.js";
 export function avatar(person, { locale, presence = null, size = "md" } = {}) {
   const name = nameOf(person, locale);
   const hue = avatarHue(person?.id ?? 0);
-  return html`<span class="avatar avatar-${size}" style="--hue: ${hue}" aria-hidden="true">${initials(name)}${presence ? presenceDot(presence) : null}</span>`;
+  const dot = presence ? presenceDot(presence) : null;
+  return html`<span class="avatar avatar-${size}" style="--hue: ${hue}"
+    aria-hidden="true">${initials(name)}${dot}</span>`;
 }
 
 export function presenceDot(status) {
-  return html`<span class="presence presence-${status}" role="img" aria-label="${t(`presence.${status}`)}"></span>`;
+  return html`<span class="presence presence-${status}" role="img"
+    aria-label="${t(`presence.${status}`)}"></span>`;
 }

@@ -30,7 +30,13 @@ export function renderCard(message, { state, scope = "c", timeZone, mode = "mess
 
 export function renderFormCard(form, { state, timeZone }) {
   const key = `f${form.form_id}`;
-  return renderCardView(form.card, { ...common(state, key, form.card, timeZone), idPrefix: `form-${form.form_id}`, mode: "form", version: null, canTake: new Set() });
+  return renderCardView(form.card, {
+    ...common(state, key, form.card, timeZone),
+    idPrefix: `form-${form.form_id}`,
+    mode: "form",
+    version: null,
+    canTake: new Set(),
+  });
 }
 
 function common(state, key, card, timeZone) {
@@ -54,7 +60,10 @@ function common(state, key, card, timeZone) {
       peopleResults: state.peopleResults || [],
       searching: ui.searching || null,
       query: ui.query || {},
-      departments: (state.departments || []).map((d) => ({ ...d, name: english && d.name_en ? d.name_en : d.name })),
+      departments: (state.departments || []).map((d) => ({
+        ...d,
+        name: english && d.name_en ? d.name_en : d.name,
+      })),
     },
   };
 }

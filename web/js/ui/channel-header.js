@@ -14,7 +14,13 @@ import { presenceDot } from "./avatar.js";
 export function mountChannelHeader(root, store) {
   // The menu button is made once: re-rendering it on every presence change would take the
   // keyboard focus away from it (and move it under a tapping finger).
-  render(root, html`<button type="button" class="icon-btn menu-btn" data-intent="openDrawer" aria-label="${t("header.openMenu")}" aria-controls="sidebar" data-testid="menu-button">${icon("menu")}<span class="menu-dot" aria-hidden="true" hidden></span></button><div class="header-rest"></div>`);
+  render(
+    root,
+    html`<button type="button" class="icon-btn menu-btn" data-intent="openDrawer"
+      aria-label="${t("header.openMenu")}" aria-controls="sidebar"
+      data-testid="menu-button">${icon("menu")}<span class="menu-dot" aria-hidden="true"
+      hidden></span></button><div class="header-rest"></div>`,
+  );
   const menuDot = root.querySelector(".menu-dot");
   const rest = root.querySelector(".header-rest");
   let last = [];
@@ -28,21 +34,53 @@ export function mountChannelHeader(root, store) {
     const unread = totalUnread(state) - (channel?.unread_count || 0);
     menuDot.hidden = !(unread > 0);
     const partner = directPartner(state, channel);
-    const kindIcon = !channel ? null : channel.kind === "private" ? icon("lock") : channel.kind === "public" ? icon("hash") : null;
-    render(rest, html`
+    const kindIcon = !channel
+      ? null
+      : channel.kind === "private"
+        ? icon("lock")
+        : channel.kind === "public"
+          ? icon("hash")
+          : null;
+    const title = channel ? channelTitle(state, channel, locale) : t("header.noChannel");
+    const dot = partner ? presenceDot(state.presence[partner.id] || "offline") : null;
+    const topic = channel?.topic
+      ? html`<p class="channel-topic" title="${channel.topic}">${channel.topic}</p>`
+      : null;
+    render(
+      rest,
+      html`
       <div class="header-main">
-        <h1 class="channel-title">${kindIcon}<span>${channel ? channelTitle(state, channel, locale) : t("header.noChannel")}</span>${partner ? presenceDot(state.presence[partner.id] || "offline") : null}</h1>
-        ${channel?.topic ? html`<p class="channel-topic" title="${channel.topic}">${channel.topic}</p>` : null}
+        <h1 class="channel-title">${kindIcon}<span>${title}</span>${dot}</h1>
+        ${topic}
       </div>
-      ${channel?.shared ? html`<span class="shared-pill" title="${t("sidebar.sharedWith", { orgs: channel.partner_orgs.join(", ") })}">${icon("globe")}<span>${t("header.shared", { orgs: channel.partner_orgs.join(", ") })}</span></span>` : null}
+      ${channel?.shared ? sharedPill(channel) : null}
       ${channel?.archived ? html`<span class="tag">${t("sidebar.archived")}</span>` : null}
-      ${channel ? html`<button type="button" class="member-count" data-intent="openChannelDetails" data-testid="channel-details" aria-label="${t("channel.details")}" title="${channel.member_count ? t("header.members", { count: channel.member_count }) : t("channel.details")}">${icon("users")}${channel.member_count ? html`<span>${channel.member_count}</span>` : null}</button>` : null}`);
+      ${channel ? membersButton(channel) : null}`,
+    );
   }
   root.addEventListener("click", (event) => {
     const button = event.target.closest("[data-intent]");
-    if (button) root.dispatchEvent(new CustomEvent(button.dataset.intent, { bubbles: true, detail: {} }));
+    if (button)
+      root.dispatchEvent(new CustomEvent(button.dataset.intent, { bubbles: true, detail: {} }));
   });
   const unsubscribe = store.subscribe(update);
   update();
   return { destroy: unsubscribe };
+}
+
+/** "Shared with …" for a channel with people from partner organisations. */
+function sharedPill(channel) {
+  const orgs = channel.partner_orgs.join(", ");
+  const label = html`<span>${t("header.shared", { orgs })}</span>`;
+  return html`<span class="shared-pill"
+    title="${t("sidebar.sharedWith", { orgs })}">${icon("globe")}${label}</span>`;
+}
+
+/** The member count, which opens the channel's details. */
+function membersButton(channel) {
+  const count = channel.member_count;
+  const title = count ? t("header.members", { count }) : t("channel.details");
+  return html`<button type="button" class="member-count" data-intent="openChannelDetails"
+    data-testid="channel-details" aria-label="${t("channel.details")}"
+    title="${title}">${icon("users")}${count ? html`<span>${count}</span>` : null}</button>`;
 }

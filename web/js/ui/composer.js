@@ -17,20 +17,25 @@ import { avatar } from "./avatar.js";
 import { icon } from "./icons.js";
 import { loadDraft, saveDraft } from "../state/drafts.js";
 
-const emit = (el, name, detail) => el.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+const emit = (el, name, detail) =>
+  el.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
 let counter = 0;
 
 export function mountComposer(root, store, { scope, storage = globalThis.localStorage }) {
   const uid = `composer-${++counter}`;
-  render(root, html`<form class="composer" data-testid="composer">
+  render(
+    root,
+    html`<form class="composer" data-testid="composer">
       <div class="composer-box">
         <label class="visually-hidden" for="${uid}-input"></label>
-        <textarea id="${uid}-input" rows="1" autocomplete="off" aria-autocomplete="list" aria-controls="${uid}-list"></textarea>
+        <textarea id="${uid}-input" rows="1" autocomplete="off" aria-autocomplete="list"
+          aria-controls="${uid}-list"></textarea>
         <button type="submit" class="icon-btn send-btn">${icon("send")}</button>
       </div>
       <ul class="autocomplete" id="${uid}-list" role="listbox" hidden></ul>
       <p class="composer-hint muted" aria-hidden="true"></p>
-    </form>`);
+    </form>`,
+  );
   const form = root.querySelector("form");
   const input = root.querySelector("textarea");
   const label = root.querySelector("label");
@@ -54,7 +59,11 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
       return;
     }
     const title = next.title;
-    const placeholder = next.threadRootId ? t("composer.replyPlaceholder") : next.direct ? t("composer.placeholderDirect", { name: title }) : t("composer.placeholder", { name: title });
+    const placeholder = next.threadRootId
+      ? t("composer.replyPlaceholder")
+      : next.direct
+        ? t("composer.placeholderDirect", { name: title })
+        : t("composer.placeholder", { name: title });
     if (!current || key(current) !== key(next)) {
       if (current) saveDraft(storage, key(current), input.value);
       current = next;
@@ -81,7 +90,11 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
     if (!current) return;
     const text = input.value.trim();
     if (!text) return;
-    emit(root, "sendMessage", { channelId: current.channelId, threadRootId: current.threadRootId ?? null, text });
+    emit(root, "sendMessage", {
+      channelId: current.channelId,
+      threadRootId: current.threadRootId ?? null,
+      text,
+    });
     input.value = "";
     saveDraft(storage, key(current), "");
     autosize();
@@ -94,7 +107,13 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
     const command = /^\/([\w-]*)$/.exec(before);
     if (command) return { kind: "command", query: command[1], start: 0, end: caret };
     const mention = /(^|[^\w@])@([\w.\-\u3400-\u9fff]*)$/.exec(before);
-    if (mention) return { kind: "mention", query: mention[2], start: caret - mention[2].length - 1, end: caret };
+    if (mention)
+      return {
+        kind: "mention",
+        query: mention[2],
+        start: caret - mention[2].length - 1,
+        end: caret,
+      };
     return null;
   }
 
@@ -103,25 +122,46 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
     token = findToken();
     if (!token || !current) return closeSuggestions();
     if (token.kind === "command") {
-      suggestions = commandCandidates(state, token.query).map((c) => ({ value: `/${c.name} `, label: `/${c.name}`, takesArgs: Boolean(c.usage), detail: [c.usage, c.description].filter(Boolean).join(" — ") }));
+      suggestions = commandCandidates(state, token.query).map((c) => ({
+        value: `/${c.name} `,
+        label: `/${c.name}`,
+        takesArgs: Boolean(c.usage),
+        detail: [c.usage, c.description].filter(Boolean).join(" — "),
+      }));
     } else {
       if (state.me?.kind !== "guest" && token.query && token.query !== lastSearch) {
         lastSearch = token.query;
         emit(root, "searchPeople", { q: token.query });
       }
-      suggestions = mentionCandidates(state, current.channelId, token.query, getLocale()).map((p) => ({
-        value: `@${p.username} `,
-        label: nameOf(p, getLocale()),
-        detail: `@${p.username}`,
-        person: p,
-      }));
+      suggestions = mentionCandidates(state, current.channelId, token.query, getLocale()).map(
+        (p) => ({
+          value: `@${p.username} `,
+          label: nameOf(p, getLocale()),
+          detail: `@${p.username}`,
+          person: p,
+        }),
+      );
     }
     if (!suggestions.length) return closeSuggestions();
     active = Math.min(active, suggestions.length - 1);
-    render(listbox, html`${suggestions.map((s, i) => html`<li role="option" id="${uid}-opt-${i}" class="${i === active ? "option active" : "option"}" aria-selected="${i === active ? "true" : "false"}" data-index="${i}">
-      ${s.person ? avatar(s.person, { locale: getLocale(), size: "sm" }) : html`<span class="cmd-slash" aria-hidden="true">/</span>`}
-      <span class="option-label">${s.label}</span><span class="option-detail muted">${s.detail}</span></li>`)}`);
-    listbox.setAttribute("aria-label", token.kind === "command" ? t("composer.commands") : t("composer.mentions"));
+    render(
+      listbox,
+      html`${suggestions.map((s, i) => {
+        const lead = s.person
+          ? avatar(s.person, { locale: getLocale(), size: "sm" })
+          : html`<span class="cmd-slash" aria-hidden="true">/</span>`;
+        const detail = html`<span class="option-detail muted">${s.detail}</span>`;
+        return html`<li role="option" id="${uid}-opt-${i}"
+          class="${i === active ? "option active" : "option"}"
+          aria-selected="${i === active ? "true" : "false"}" data-index="${i}">
+      ${lead}
+      <span class="option-label">${s.label}</span>${detail}</li>`;
+      })}`,
+    );
+    listbox.setAttribute(
+      "aria-label",
+      token.kind === "command" ? t("composer.commands") : t("composer.mentions"),
+    );
     listbox.hidden = false;
     input.setAttribute("aria-activedescendant", `${uid}-opt-${active}`);
   }
@@ -152,14 +192,16 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
     if (!listbox.hidden && suggestions.length) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
-        active = (active + (event.key === "ArrowDown" ? 1 : suggestions.length - 1)) % suggestions.length;
+        active =
+          (active + (event.key === "ArrowDown" ? 1 : suggestions.length - 1)) % suggestions.length;
         refreshSuggestions();
         return;
       }
       // A command that takes no arguments, typed out in full, runs on Enter, as people expect
       // of "/help"; one that takes arguments completes so they can be typed. Tab completes.
       const chosen = suggestions[active];
-      const typedInFull = token?.kind === "command" && chosen?.label === `/${token.query}` && !chosen.takesArgs;
+      const typedInFull =
+        token?.kind === "command" && chosen?.label === `/${token.query}` && !chosen.takesArgs;
       if (event.key === "Tab" || (event.key === "Enter" && !typedInFull)) {
         event.preventDefault();
         choose(active);
@@ -187,7 +229,10 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
     const now = Date.now();
     if (input.value.trim() && !input.value.startsWith("/") && now - lastTyping > 2200) {
       lastTyping = now;
-      emit(root, "typing", { channelId: current.channelId, threadRootId: current.threadRootId ?? null });
+      emit(root, "typing", {
+        channelId: current.channelId,
+        threadRootId: current.threadRootId ?? null,
+      });
     }
     refreshSuggestions();
   });
@@ -205,7 +250,13 @@ export function mountComposer(root, store, { scope, storage = globalThis.localSt
   });
 
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.ui !== previous.ui || state.channels !== previous.channels || state.peopleResults !== previous.peopleResults || state.members !== previous.members) applyScope();
+    if (
+      state.ui !== previous.ui ||
+      state.channels !== previous.channels ||
+      state.peopleResults !== previous.peopleResults ||
+      state.members !== previous.members
+    )
+      applyScope();
   });
   applyScope();
   return {

@@ -2,7 +2,9 @@
  * Asks before something that cannot be undone (deleting a message, or a card action
  * with a `confirm`). What to ask and what to do on OK come from `state.ui.confirm`.
  *
- *   emit("askConfirm", { title, text, ok, danger: true, intent: "deleteMessage", detail: { messageId } });
+ *   emit("askConfirm", {
+ *     title, text, ok, danger: true, intent: "deleteMessage", detail: { messageId },
+ *   });
  *   // the shell shows this dialog; OK re-emits `intent` with `detail`, then closeDialog.
  *
  * Intents: the confirmed intent, closeDialog.
@@ -12,15 +14,21 @@ import { t } from "../lib/i18n.js";
 
 export function mountConfirmDialog(root, store) {
   const ask = store.getState().ui.confirm || {};
-  const emit = (name, detail = {}) => root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
-  render(root, html`<div class="dialog-form" data-testid="confirm-dialog">
+  const emit = (name, detail = {}) =>
+    root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+  render(
+    root,
+    html`<div class="dialog-form" data-testid="confirm-dialog">
       <h2 class="dialog-title" id="confirm-title">${ask.title || ""}</h2>
       ${ask.text ? html`<p class="confirm-text">${ask.text}</p>` : null}
       <div class="dialog-actions">
-        <button type="button" class="btn" data-choice="cancel">${ask.cancel || t("common.cancel")}</button>
-        <button type="button" class="${ask.danger ? "btn btn-danger" : "btn btn-primary"}" data-choice="ok">${ask.ok || t("common.ok")}</button>
+        <button type="button" class="btn"
+          data-choice="cancel">${ask.cancel || t("common.cancel")}</button>
+        <button type="button" class="${ask.danger ? "btn btn-danger" : "btn btn-primary"}"
+          data-choice="ok">${ask.ok || t("common.ok")}</button>
       </div>
-    </div>`);
+    </div>`,
+  );
   root.addEventListener("click", onClick);
   function onClick(event) {
     const choice = event.target.closest("[data-choice]")?.dataset.choice;
@@ -29,7 +37,10 @@ export function mountConfirmDialog(root, store) {
     emit("closeDialog");
   }
   // For something destructive the safe answer has the focus, so a stray Enter does no harm.
-  setTimeout(() => root.querySelector(`[data-choice="${ask.danger ? "cancel" : "ok"}"]`)?.focus(), 0);
+  setTimeout(
+    () => root.querySelector(`[data-choice="${ask.danger ? "cancel" : "ok"}"]`)?.focus(),
+    0,
+  );
   return {
     destroy() {
       root.removeEventListener("click", onClick);

@@ -19,7 +19,12 @@ export function mountConnectionStatus(root, store) {
     const status = state.connection;
     root.dataset.status = status;
     root.dataset.testid = "connection-status";
-    render(root, html`<span class="conn-dot" aria-hidden="true"></span><span class="conn-text">${t(`connection.${status}`)}</span>${queued && status !== "live" ? html`<span class="conn-queued">${t("connection.queued", { count: queued })}</span>` : null}`);
+    const text = html`<span class="conn-text">${t(`connection.${status}`)}</span>`;
+    const queuedNote =
+      queued && status !== "live"
+        ? html`<span class="conn-queued">${t("connection.queued", { count: queued })}</span>`
+        : null;
+    render(root, html`<span class="conn-dot" aria-hidden="true"></span>${text}${queuedNote}`);
   }
   const unsubscribe = store.subscribe(update);
   update();

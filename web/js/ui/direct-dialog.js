@@ -10,7 +10,9 @@ import { t } from "../lib/i18n.js";
 import { mountPeoplePicker } from "./people-picker.js";
 
 export function mountDirectDialog(root, store) {
-  render(root, html`<form class="dialog-form" data-testid="direct-form">
+  render(
+    root,
+    html`<form class="dialog-form" data-testid="direct-form">
       <h2 class="dialog-title">${t("direct.title")}</h2>
       <div class="picker-slot"></div>
       <p class="form-error" role="alert"></p>
@@ -18,10 +20,13 @@ export function mountDirectDialog(root, store) {
         <button type="button" class="btn" data-intent="closeDialog">${t("common.cancel")}</button>
         <button type="submit" class="btn btn-primary">${t("direct.submit")}</button>
       </div>
-    </form>`);
+    </form>`,
+  );
   const form = root.querySelector("form");
   const error = root.querySelector(".form-error");
-  const picker = mountPeoplePicker(root.querySelector(".picker-slot"), store, { label: t("direct.people") });
+  const picker = mountPeoplePicker(root.querySelector(".picker-slot"), store, {
+    label: t("direct.people"),
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const personIds = picker.selected();

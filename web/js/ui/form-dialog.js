@@ -22,16 +22,25 @@ export function mountFormDialog(root, store, { timeZone = () => undefined } = {}
   function update() {
     const state = store.getState();
     const form = state.form;
-    const inputs = [form, state.cardUi, state.peopleResults, state.departments, state.people, state.uploads];
+    const inputs = [
+      form,
+      state.cardUi,
+      state.peopleResults,
+      state.departments,
+      state.people,
+      state.uploads,
+    ];
     if (inputs.every((v, i) => v === last[i])) return;
     last = inputs;
     if (!form) return;
     const busy = Boolean(state.cardUi[`f${form.form_id}`]?.busy);
+    const waiting = busy ? html`disabled aria-busy="true"` : null;
     const markup = html`<div class="dialog-form form-dialog" data-testid="form-dialog">
       ${renderFormCard(form, { state, timeZone: timeZone() })}
       <div class="dialog-actions">
         <button type="button" class="btn" data-intent="closeDialog">${t("common.cancel")}</button>
-        <button type="button" class="btn btn-primary${busy ? " is-busy" : ""}" data-form-submit="${form.form_id}" ${busy ? html`disabled aria-busy="true"` : null}>${submitLabel(form.card)}</button>
+        <button type="button" class="btn btn-primary${busy ? " is-busy" : ""}"
+          data-form-submit="${form.form_id}" ${waiting}>${submitLabel(form.card)}</button>
       </div>
     </div>`;
     if (markup.text === lastMarkup) return;
@@ -42,7 +51,8 @@ export function mountFormDialog(root, store, { timeZone = () => undefined } = {}
     const fresh = template.content.firstElementChild;
     if (root.firstElementChild) replaceKeepingFocus(root.firstElementChild, fresh);
     else root.append(fresh);
-    if (first) setTimeout(() => root.querySelector("input:not([disabled]), textarea, select")?.focus(), 0);
+    if (first)
+      setTimeout(() => root.querySelector("input:not([disabled]), textarea, select")?.focus(), 0);
   }
 
   const unsubscribe = store.subscribe(update);

@@ -19,14 +19,22 @@ import { icon } from "./icons.js";
 import { listenToCards } from "../cards/controller.js";
 import { replaceKeepingFocus } from "../lib/dom.js";
 
-const emit = (el, name, detail) => el.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+const emit = (el, name, detail) =>
+  el.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
 
 export function mountMessageList(root, store, { mode = "channel", timeZone }) {
-  render(root, html`<div class="scroller" tabindex="0" data-testid="${mode === "thread" ? "thread-scroller" : "message-scroller"}">
+  const thread = mode === "thread";
+  render(
+    root,
+    html`<div class="scroller" tabindex="0"
+      data-testid="${thread ? "thread-scroller" : "message-scroller"}">
       <div class="history-state"></div>
-      <ul class="messages" aria-label="${mode === "thread" ? t("thread.repliesLabel") : t("messages.label")}"></ul>
+      <ul class="messages"
+        aria-label="${thread ? t("thread.repliesLabel") : t("messages.label")}"></ul>
     </div>
-    <button type="button" class="jump-latest" hidden>${icon("down")}<span>${t("messages.jumpToLatest")}</span></button>`);
+    <button type="button" class="jump-latest"
+      hidden>${icon("down")}<span>${t("messages.jumpToLatest")}</span></button>`,
+  );
   const scroller = root.querySelector(".scroller");
   const list = root.querySelector(".messages");
   const historyState = root.querySelector(".history-state");
@@ -50,20 +58,44 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
     if (mode === "thread") {
       const { root: rootMessage, replies } = threadRows(state, state.ui.threadRootId);
       if (!rootMessage) return [];
-      const rows = [{ kind: "message", key: `m-${rootMessage.id}`, message: rootMessage, grouped: false, mine: rootMessage.sender_id === state.me?.id }];
-      if (rootMessage.reply_count || replies.length) rows.push({ kind: "divider", key: "divider", count: Math.max(rootMessage.reply_count, replies.length) });
+      const rows = [
+        {
+          kind: "message",
+          key: `m-${rootMessage.id}`,
+          message: rootMessage,
+          grouped: false,
+          mine: rootMessage.sender_id === state.me?.id,
+        },
+      ];
+      if (rootMessage.reply_count || replies.length)
+        rows.push({
+          kind: "divider",
+          key: "divider",
+          count: Math.max(rootMessage.reply_count, replies.length),
+        });
       let previous = null;
       for (const m of replies) {
-        const grouped = previous && previous.sender_id === m.sender_id && Date.parse(m.created_at) - Date.parse(previous.created_at) < 300000;
-        rows.push({ kind: "message", key: `m-${m.id}`, message: m, grouped: Boolean(grouped), mine: m.sender_id === state.me?.id });
+        const grouped =
+          previous &&
+          previous.sender_id === m.sender_id &&
+          Date.parse(m.created_at) - Date.parse(previous.created_at) < 300000;
+        rows.push({
+          kind: "message",
+          key: `m-${m.id}`,
+          message: m,
+          grouped: Boolean(grouped),
+          mine: m.sender_id === state.me?.id,
+        });
         previous = m;
       }
-      for (const e of ephemeralsFor(state, rootMessage.channel_id, rootMessage.id)) rows.push({ kind: "ephemeral", key: `eph-${e.id}`, item: e });
+      for (const e of ephemeralsFor(state, rootMessage.channel_id, rootMessage.id))
+        rows.push({ kind: "ephemeral", key: `eph-${e.id}`, item: e });
       return rows;
     }
     const channelId = state.ui.openChannelId;
     const rows = messageRows(state, channelId, { dayKey: (iso) => dayKey(iso, opts) });
-    for (const e of ephemeralsFor(state, channelId, null)) rows.push({ kind: "ephemeral", key: `eph-${e.id}`, item: e });
+    for (const e of ephemeralsFor(state, channelId, null))
+      rows.push({ kind: "ephemeral", key: `eph-${e.id}`, item: e });
     return rows;
   }
 
@@ -71,13 +103,20 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
     const opts = { locale: getLocale(), timeZone: timeZone() };
     switch (row.kind) {
       case "day":
-        return html`<li class="day-separator" data-key="${row.key}"><span>${dayLabel(row.at, new Date(), opts)}</span></li>`;
+        return html`<li class="day-separator"
+          data-key="${row.key}"><span>${dayLabel(row.at, new Date(), opts)}</span></li>`;
       case "unread":
-        return html`<li class="unread-line" data-key="unread" data-testid="unread-line"><span>${t("messages.newMessages")}</span></li>`;
+        return html`<li class="unread-line" data-key="unread"
+          data-testid="unread-line"><span>${t("messages.newMessages")}</span></li>`;
       case "divider":
-        return html`<li class="thread-divider" data-key="divider"><span>${t("message.replies", { count: row.count })}</span></li>`;
+        return html`<li class="thread-divider"
+          data-key="divider"><span>${t("message.replies", { count: row.count })}</span></li>`;
       case "ephemeral":
-        return ephemeralItem(row.item, { state, scope: mode === "thread" ? "t" : "c", timeZone: opts.timeZone });
+        return ephemeralItem(row.item, {
+          state,
+          scope: mode === "thread" ? "t" : "c",
+          timeZone: opts.timeZone,
+        });
       default:
         return messageItem(row, {
           state,
@@ -92,8 +131,27 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
   function update(force = false) {
     const state = store.getState();
     const id = scopeId();
-    // Not cardDrafts: typing into a card must not redraw it (its values are drawn from there when it is).
-    const inputs = [id, state.messages, state.threads, state.byId, state.pending, state.people, state.presence, state.ui.editingId, state.ui.unreadMarker, state.ephemerals, getLocale(), pickerFor, state.cardUi, state.peopleResults, state.departments, state.me, state.uploads];
+    // Not cardDrafts: typing into a card must not redraw it (its values are drawn from there
+    // when it is).
+    const inputs = [
+      id,
+      state.messages,
+      state.threads,
+      state.byId,
+      state.pending,
+      state.people,
+      state.presence,
+      state.ui.editingId,
+      state.ui.unreadMarker,
+      state.ephemerals,
+      getLocale(),
+      pickerFor,
+      state.cardUi,
+      state.peopleResults,
+      state.departments,
+      state.me,
+      state.uploads,
+    ];
     if (!force && inputs.every((v, i) => v === lastInputs[i])) return;
     lastInputs = inputs;
     const switched = shownFor !== id;
@@ -136,7 +194,14 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
     lastKey = newLast;
 
     const page = mode === "channel" ? state.messages[id] : null;
-    render(historyState, page?.loading ? html`<p class="muted">${t("messages.loadingOlder")}</p>` : page && !page.hasMore && page.ids.length ? html`<p class="muted">${t("messages.beginning")}</p>` : html``);
+    render(
+      historyState,
+      page?.loading
+        ? html`<p class="muted">${t("messages.loadingOlder")}</p>`
+        : page && !page.hasMore && page.ids.length
+          ? html`<p class="muted">${t("messages.beginning")}</p>`
+          : html``,
+    );
 
     if (switched) {
       shownFor = id;
@@ -169,7 +234,8 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
     const state = store.getState();
     const id = state.ui.openChannelId;
     const channel = state.channels[id];
-    if (!channel || !state.messages[id] || document.visibilityState === "hidden" || !atBottom()) return;
+    if (!channel || !state.messages[id] || document.visibilityState === "hidden" || !atBottom())
+      return;
     const seq = state.cursors[id] ?? channel.last_seq ?? 0;
     if (seq > (channel.last_read_seq ?? 0) || channel.unread_count > 0) {
       if (seq > markedSeq || channel.unread_count > 0) {
@@ -185,7 +251,8 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
     if (mode === "channel" && scroller.scrollTop < 150) {
       const state = store.getState();
       const page = state.messages[state.ui.openChannelId];
-      if (page && page.hasMore && !page.loading) emit(root, "loadOlder", { channelId: state.ui.openChannelId });
+      if (page?.hasMore && !page.loading)
+        emit(root, "loadOlder", { channelId: state.ui.openChannelId });
     }
   }
 
@@ -194,7 +261,7 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
     if (!button || !root.contains(button)) return;
     const action = button.dataset.action;
     const item = button.closest("[data-testid=message]");
-    const messageId = item && item.dataset.messageId ? Number(item.dataset.messageId) : null;
+    const messageId = item?.dataset.messageId ? Number(item.dataset.messageId) : null;
     const clientMsgId = item ? item.dataset.clientMsgId : null;
     switch (action) {
       case "react":
@@ -257,7 +324,12 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
         event.preventDefault();
         event.stopPropagation();
         emit(root, "cancelEdit", {});
-      } else if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      } else if (
+        event.key === "Enter" &&
+        !event.shiftKey &&
+        !event.isComposing &&
+        event.keyCode !== 229
+      ) {
         event.preventDefault();
         editor.form.requestSubmit();
       }

@@ -1,7 +1,10 @@
 /**
  * Pick people from the directory: a search box, results, and chips for those picked.
  *
- *   const picker = mountPeoplePicker(element, store, { label: t("create.members"), exclude: (id) => false });
+ *   const picker = mountPeoplePicker(element, store, {
+ *     label: t("create.members"),
+ *     exclude: (id) => false,
+ *   });
  *   picker.selected()  // → [personId, ...]
  *
  * Intents: searchPeople {q}.
@@ -17,12 +20,16 @@ let counter = 0;
 export function mountPeoplePicker(root, store, { label, exclude = () => false }) {
   const uid = `picker-${++counter}`;
   const picked = new Map();
-  render(root, html`<div class="people-picker">
+  render(
+    root,
+    html`<div class="people-picker">
       <label for="${uid}">${label}</label>
       <div class="chips" aria-live="polite"></div>
-      <input id="${uid}" type="search" autocomplete="off" placeholder="${t("picker.placeholder")}" data-testid="people-search">
+      <input id="${uid}" type="search" autocomplete="off" placeholder="${t("picker.placeholder")}"
+        data-testid="people-search">
       <ul class="picker-results" aria-label="${t("picker.results")}"></ul>
-    </div>`);
+    </div>`,
+  );
   const input = root.querySelector("input");
   const chips = root.querySelector(".chips");
   const results = root.querySelector(".picker-results");
@@ -33,13 +40,35 @@ export function mountPeoplePicker(root, store, { label, exclude = () => false })
     if (!force && state.peopleResults === last) return;
     last = state.peopleResults;
     const locale = getLocale();
-    const people = (state.peopleResults || []).filter((p) => p.id !== state.me?.id && !picked.has(p.id) && !exclude(p.id));
-    render(results, html`${people.map((p) => html`<li><button type="button" class="person-option" data-person-id="${p.id}">
-      ${avatar(p, { locale, size: "sm" })}<span class="option-label">${nameOf(p, locale)}</span><span class="muted option-detail">${p.title || ""} @${p.username}</span></button></li>`)}`);
-    render(chips, html`${[...picked.values()].map((p) => html`<span class="chip">${nameOf(p, locale)}<button type="button" class="chip-remove" data-remove-id="${p.id}" aria-label="${t("picker.remove", { name: nameOf(p, locale) })}">${icon("close")}</button></span>`)}`);
+    const people = (state.peopleResults || []).filter(
+      (p) => p.id !== state.me?.id && !picked.has(p.id) && !exclude(p.id),
+    );
+    render(
+      results,
+      html`${people.map((p) => {
+        const label = html`<span class="option-label">${nameOf(p, locale)}</span>`;
+        const who = `${p.title || ""} @${p.username}`;
+        const detail = html`<span class="muted option-detail">${who}</span>`;
+        return html`<li><button type="button" class="person-option" data-person-id="${p.id}">
+      ${avatar(p, { locale, size: "sm" })}${label}${detail}</button></li>`;
+      })}`,
+    );
+    render(
+      chips,
+      html`${[...picked.values()].map((p) => {
+        const name = nameOf(p, locale);
+        const label = t("picker.remove", { name });
+        return html`<span class="chip">${name}<button type="button" class="chip-remove"
+          data-remove-id="${p.id}" aria-label="${label}">${icon("close")}</button></span>`;
+      })}`,
+    );
   }
 
-  input.addEventListener("input", () => root.dispatchEvent(new CustomEvent("searchPeople", { bubbles: true, detail: { q: input.value.trim() } })));
+  input.addEventListener("input", () =>
+    root.dispatchEvent(
+      new CustomEvent("searchPeople", { bubbles: true, detail: { q: input.value.trim() } }),
+    ),
+  );
   root.addEventListener("click", (event) => {
     const add = event.target.closest("[data-person-id]");
     const remove = event.target.closest("[data-remove-id]");

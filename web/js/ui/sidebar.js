@@ -13,7 +13,8 @@ import { sidebarSections, channelTitle, directPartner, nameOf } from "../state/s
 import { avatar } from "./avatar.js";
 import { icon } from "./icons.js";
 
-const emit = (el, name, detail = {}) => el.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
+const emit = (el, name, detail = {}) =>
+  el.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
 
 export function mountSidebar(root, store) {
   let last = [];
@@ -24,57 +25,116 @@ export function mountSidebar(root, store) {
     const unread = channel.unread_count || 0;
     const mentions = channel.mention_count || 0;
     const partner = directPartner(state, channel);
-    const lead = channel.kind === "direct" || channel.kind === "group"
-      ? avatar(partner || { id: channel.id, display_name: title }, { locale, size: "xs", presence: partner ? state.presence[partner.id] || "offline" : null })
-      : html`<span class="channel-icon">${icon(channel.kind === "private" ? "lock" : "hash")}</span>`;
-    const label = [title, channel.shared ? t("sidebar.sharedWith", { orgs: channel.partner_orgs.join(", ") }) : "", unread ? t("sidebar.unread", { count: unread }) : "", mentions ? t("sidebar.mentions", { count: mentions }) : "", channel.archived ? t("sidebar.archived") : ""].filter(Boolean).join(", ");
-    return html`<li><button type="button" class="${classes({ "channel-item": true, open, unread: unread > 0, archived: channel.archived })}" data-channel-id="${channel.id}" aria-current="${open ? "page" : "false"}" aria-label="${label}" data-testid="channel-item">
+    const kindIcon = channel.kind === "private" ? "lock" : "hash";
+    const lead =
+      channel.kind === "direct" || channel.kind === "group"
+        ? avatar(partner || { id: channel.id, display_name: title }, {
+            locale,
+            size: "xs",
+            presence: partner ? state.presence[partner.id] || "offline" : null,
+          })
+        : html`<span class="channel-icon">${icon(kindIcon)}</span>`;
+    const sharedWith = channel.shared
+      ? t("sidebar.sharedWith", { orgs: channel.partner_orgs.join(", ") })
+      : "";
+    const label = [
+      title,
+      sharedWith,
+      unread ? t("sidebar.unread", { count: unread }) : "",
+      mentions ? t("sidebar.mentions", { count: mentions }) : "",
+      channel.archived ? t("sidebar.archived") : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
+    const cls = classes({
+      "channel-item": true,
+      open,
+      unread: unread > 0,
+      archived: channel.archived,
+    });
+    const partnerName = channel.shared
+      ? html`<span class="partner-name">${shortOrg(channel.partner_orgs)}</span>`
+      : null;
+    const partnerBadge = channel.shared
+      ? html`<span class="partner-badge"
+          title="${sharedWith}">${icon("globe")}${partnerName}</span>`
+      : null;
+    const badge = mentions
+      ? html`<span class="badge badge-mention" aria-hidden="true">@${mentions}</span>`
+      : unread
+        ? html`<span class="badge" aria-hidden="true">${unread > 99 ? "99+" : unread}</span>`
+        : null;
+    return html`<li><button type="button" class="${cls}" data-channel-id="${channel.id}"
+      aria-current="${open ? "page" : "false"}" aria-label="${label}" data-testid="channel-item">
       ${lead}<span class="channel-text"><span class="channel-name">${title}</span>
-      ${channel.shared ? html`<span class="partner-badge" title="${t("sidebar.sharedWith", { orgs: channel.partner_orgs.join(", ") })}">${icon("globe")}<span class="partner-name">${shortOrg(channel.partner_orgs)}</span></span>` : null}</span>
-      ${mentions ? html`<span class="badge badge-mention" aria-hidden="true">@${mentions}</span>` : unread ? html`<span class="badge" aria-hidden="true">${unread > 99 ? "99+" : unread}</span>` : null}
+      ${partnerBadge}</span>
+      ${badge}
     </button></li>`;
   }
 
   function update() {
     const state = store.getState();
     const locale = getLocale();
-    const inputs = [state.channels, state.ui.openChannelId, state.me, state.people, state.presence, state.connection, locale];
+    const inputs = [
+      state.channels,
+      state.ui.openChannelId,
+      state.me,
+      state.people,
+      state.presence,
+      state.connection,
+      locale,
+    ];
     if (inputs.every((v, i) => v === last[i])) return;
     last = inputs;
     const { channels, directs } = sidebarSections(state, locale);
     const me = state.me;
     const staff = me && me.kind !== "guest";
     const openDetails = root.querySelector("details.settings")?.open;
-    render(root, html`
+    const presence = state.connection === "live" ? "online" : "offline";
+    const switcherLabel = html`${icon("search")}<span>${t("switcher.button")}</span>`;
+    const pressed = (code) => (locale === code ? "true" : "false");
+    render(
+      root,
+      html`
       <header class="sidebar-header">
         <div class="workspace">
           <span class="workspace-name">${me?.org?.name || t("app.name")}</span>
-          <button type="button" class="icon-btn drawer-close" data-intent="closeDrawer" aria-label="${t("sidebar.closeMenu")}">${icon("close")}</button>
+          <button type="button" class="icon-btn drawer-close" data-intent="closeDrawer"
+            aria-label="${t("sidebar.closeMenu")}">${icon("close")}</button>
         </div>
         <div class="me-row">
-          ${avatar(me, { locale, size: "sm", presence: state.connection === "live" ? "online" : "offline" })}
+          ${avatar(me, { locale, size: "sm", presence })}
           <span class="me-name" data-testid="me-name">${nameOf(me, locale)}</span>
           <details class="settings">
-            <summary class="icon-btn" aria-label="${t("settings.open")}" title="${t("settings.open")}">${icon("settings")}</summary>
+            <summary class="icon-btn" aria-label="${t("settings.open")}"
+              title="${t("settings.open")}">${icon("settings")}</summary>
             <div class="menu" role="group" aria-label="${t("settings.title")}">
               <p class="menu-label" id="lang-label">${t("settings.language")}</p>
               <div class="lang-options" role="group" aria-labelledby="lang-label">
-                <button type="button" class="menu-item" data-locale="en" aria-pressed="${locale === "en" ? "true" : "false"}" lang="en">English</button>
-                <button type="button" class="menu-item" data-locale="zh-CN" aria-pressed="${locale === "zh-CN" ? "true" : "false"}" lang="zh-CN">简体中文</button>
+                <button type="button" class="menu-item" data-locale="en"
+                  aria-pressed="${pressed("en")}" lang="en">English</button>
+                <button type="button" class="menu-item" data-locale="zh-CN"
+                  aria-pressed="${pressed("zh-CN")}" lang="zh-CN">简体中文</button>
               </div>
               <hr>
-              <button type="button" class="menu-item" data-intent="signOut">${t("settings.signOut")}</button>
+              <button type="button" class="menu-item"
+                data-intent="signOut">${t("settings.signOut")}</button>
             </div>
           </details>
         </div>
-        <button type="button" class="switcher-btn" data-intent="openSwitcher">${icon("search")}<span>${t("switcher.button")}</span><kbd>Ctrl K</kbd></button>
+        <button type="button" class="switcher-btn"
+          data-intent="openSwitcher">${switcherLabel}<kbd>Ctrl K</kbd></button>
       </header>
       <div class="sidebar-scroll">
         <section class="side-section" aria-labelledby="channels-heading">
           <div class="section-head">
             <h2 id="channels-heading">${t("sidebar.channels")}</h2>
-            ${staff ? html`<button type="button" class="icon-btn" data-dialog="browse" aria-label="${t("sidebar.browse")}" title="${t("sidebar.browse")}">${icon("search")}</button>
-              <button type="button" class="icon-btn" data-dialog="create" aria-label="${t("sidebar.create")}" title="${t("sidebar.create")}">${icon("plus")}</button>` : null}
+            ${
+              staff
+                ? html`${headButton("browse", t("sidebar.browse"), "search")}
+              ${headButton("create", t("sidebar.create"), "plus")}`
+                : null
+            }
           </div>
           <ul class="channel-list">${channels.map((c) => channelItem(state, c, locale))}</ul>
           ${channels.length ? null : html`<p class="muted empty">${t("sidebar.noChannels")}</p>`}
@@ -82,19 +142,21 @@ export function mountSidebar(root, store) {
         <section class="side-section" aria-labelledby="dm-heading">
           <div class="section-head">
             <h2 id="dm-heading">${t("sidebar.directs")}</h2>
-            ${staff ? html`<button type="button" class="icon-btn" data-dialog="direct" aria-label="${t("sidebar.newDirect")}" title="${t("sidebar.newDirect")}">${icon("plus")}</button>` : null}
+            ${staff ? headButton("direct", t("sidebar.newDirect"), "plus") : null}
           </div>
           <ul class="channel-list">${directs.map((c) => channelItem(state, c, locale))}</ul>
           ${directs.length ? null : html`<p class="muted empty">${t("sidebar.noDirects")}</p>`}
         </section>
-      </div>`);
+      </div>`,
+    );
     if (openDetails) root.querySelector("details.settings").open = true;
   }
 
   root.addEventListener("click", (event) => {
     const target = event.target.closest("button");
     if (!target) return;
-    if (target.dataset.channelId) emit(root, "openChannel", { channelId: Number(target.dataset.channelId) });
+    if (target.dataset.channelId)
+      emit(root, "openChannel", { channelId: Number(target.dataset.channelId) });
     else if (target.dataset.dialog) emit(root, "openDialog", { name: target.dataset.dialog });
     else if (target.dataset.locale) {
       root.querySelector("details.settings").open = false;
@@ -123,4 +185,10 @@ function shortOrg(orgs) {
   const match = /^(.*?)\s*\((.*)\)$/.exec(first);
   const name = match ? (getLocale().startsWith("en") ? match[2] : match[1]) : first;
   return orgs.length > 1 ? `${name} +${orgs.length - 1}` : name;
+}
+
+/** An icon button in a section's heading that opens a dialog. */
+function headButton(dialog, label, iconName) {
+  return html`<button type="button" class="icon-btn" data-dialog="${dialog}" aria-label="${label}"
+    title="${label}">${icon(iconName)}</button>`;
 }

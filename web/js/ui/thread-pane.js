@@ -15,23 +15,39 @@ import { mountTypingIndicator } from "./typing-indicator.js";
 import { icon } from "./icons.js";
 
 export function mountThreadPane(root, store, { timeZone }) {
-  render(root, html`<header class="pane-header">
-      <button type="button" class="icon-btn thread-back" data-intent="closeThread" aria-label="${t("thread.close")}">${icon("back")}</button>
-      <div class="header-main"><h2 class="pane-title">${t("thread.title")}</h2><p class="channel-topic thread-channel"></p></div>
-      <button type="button" class="icon-btn thread-close" data-intent="closeThread" aria-label="${t("thread.close")}" title="${t("thread.close")}">${icon("close")}</button>
+  render(
+    root,
+    html`<header class="pane-header">
+      <button type="button" class="icon-btn thread-back" data-intent="closeThread"
+        aria-label="${t("thread.close")}">${icon("back")}</button>
+      <div class="header-main"><h2 class="pane-title">${t("thread.title")}</h2>
+        <p class="channel-topic thread-channel"></p></div>
+      <button type="button" class="icon-btn thread-close" data-intent="closeThread"
+        aria-label="${t("thread.close")}" title="${t("thread.close")}">${icon("close")}</button>
     </header>
     <div class="list-region thread-list"></div>
     <div class="typing-indicator" aria-live="polite"></div>
-    <div class="composer-region"></div>`);
+    <div class="composer-region"></div>`,
+  );
   const channelLine = root.querySelector(".thread-channel");
-  const list = mountMessageList(root.querySelector(".thread-list"), store, { mode: "thread", timeZone });
-  const typing = mountTypingIndicator(root.querySelector(".typing-indicator"), store, { thread: true });
+  const list = mountMessageList(root.querySelector(".thread-list"), store, {
+    mode: "thread",
+    timeZone,
+  });
+  const typing = mountTypingIndicator(root.querySelector(".typing-indicator"), store, {
+    thread: true,
+  });
   const composer = mountComposer(root.querySelector(".composer-region"), store, {
     scope: (state) => {
       const rootMessage = state.byId[state.ui.threadRootId];
       if (!rootMessage) return null;
       const channel = state.channels[rootMessage.channel_id];
-      return { channelId: rootMessage.channel_id, threadRootId: rootMessage.id, title: channelTitle(state, channel, getLocale()), archived: channel?.archived };
+      return {
+        channelId: rootMessage.channel_id,
+        threadRootId: rootMessage.id,
+        title: channelTitle(state, channel, getLocale()),
+        archived: channel?.archived,
+      };
     },
   });
   let lastRoot = null;

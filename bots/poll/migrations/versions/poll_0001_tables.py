@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import hub.models
+import hub.botkit
 
 revision: str = "poll_0001"
 down_revision: str | None = None
@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("options", sa.JSON(), nullable=False),
         sa.Column("locale", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("closed", sa.Boolean(), nullable=False),
-        sa.Column("created_at", hub.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", hub.botkit.UtcDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("message_id"),
     )
@@ -42,7 +42,7 @@ def upgrade() -> None:
         sa.Column("poll_id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("option", sa.Integer(), nullable=False),
-        sa.Column("at", hub.models.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("at", hub.botkit.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["poll_id"], ["poll_poll.id"]),
         sa.PrimaryKeyConstraint("poll_id", "person_id"),
     )

@@ -1,7 +1,7 @@
 """Fresh hub databases for the bench: people, channels and WebSocket tickets.
 
 People are inserted with SQLModel directly; channels and memberships go through the real
-operation (`CreateChannel` on a `GroupCommitter`) so the channel log stays consistent.
+operation (`CreateChannel` on a `Writer`) so the channel log stays consistent.
 Tickets are issued in bulk, the same rows `hub.auth.tokens.issue_token` writes, in one
 transaction instead of one commit per ticket.
 """
@@ -15,11 +15,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from hub.actions.channels import CreateChannel
 from hub.auth.tokens import token_hash
+from hub.bus import EventBus
 from hub.db import create_engine, create_sessionmaker
-from hub.events import LoggedEvent
 from hub.migrate import upgrade
 from hub.models import AuthToken, Org, Person, utcnow
-from hub.writer import GroupCommitter
+from hub.writer import Writer
 
 TICKET_TTL = timedelta(minutes=30)
 
@@ -36,10 +36,6 @@ class Seeded:
             for person_id in members:
                 found.setdefault(person_id, channel_id)
         return found
-
-
-async def _no_publish(events: list[LoggedEvent]) -> None:
-    """Nobody is connected while seeding."""
 
 
 async def seed(url: str, people: int, channel_sizes: list[int]) -> Seeded:
@@ -70,22 +66,22 @@ async def seed(url: str, people: int, channel_sizes: list[int]) -> Seeded:
             ]
             session.add_all(persons)
             await session.commit()
-        committer = GroupCommitter(engine, publish=_no_publish)
-        await committer.start()
+        writer = Writer(engine, EventBus())  # no subscribers: nobody is connected while seeding
+        await writer.start()
         channels: list[tuple[int, list[int]]] = []
         try:
             start = 0
             for number, size in enumerate(channel_sizes):
                 members = persons[start : start + size]
                 start += size
-                out = await committer.submit(
+                out = await writer.submit(
                     CreateChannel(
                         kind="public", creator=members[0], members=members, name=f"bench-{number}"
                     )
                 )
                 channels.append((out.id, [p.id for p in members if p.id is not None]))
         finally:
-            await committer.stop()
+            await writer.stop()
         return Seeded([p.id for p in persons if p.id is not None], channels)
     finally:
         await engine.dispose()

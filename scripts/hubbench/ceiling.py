@@ -8,7 +8,7 @@ divided by this one says how much of the stack's capacity the hub's own work cos
 Tickets carry identity and membership, so the same load generator drives both servers:
 "ceiling:<person_id>:<channel_id>,<channel_id>...".
 
-Run alone: python -m hub.bench.ceiling --port 8765
+Run alone: python -m hubbench.ceiling --port 8765
 """
 
 from __future__ import annotations

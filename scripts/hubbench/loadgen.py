@@ -1,7 +1,7 @@
 """The load generator: client processes that hold connections, send, and count.
 
 Each worker is its own process (multiprocessing "spawn") with its own event loop and lean
-connections (hub.bench.wsclient), so clients never compete with the server for an
+connections (hubbench.wsclient), so clients never compete with the server for an
 interpreter. The orchestrator drives workers with small commands over a pipe, and can
 snapshot their counters while they keep working. Receivers count `message.new` objects
 in the raw frame (a frame may carry several, one per line) without decoding JSON, which
@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hub.bench.wsclient import BenchConnection, WsError
+from hubbench.wsclient import BenchConnection, WsError
 
 NEW = b'"message.new"'
 ACK = b'"ack"'
@@ -418,7 +418,7 @@ def measure_slices(
     On a shared machine, other work comes and goes; the slice where it took least CPU is
     the fairest figure (`quietest`), and all slices are kept in the JSON.
     """
-    from hub.bench.procstat import CpuWindow
+    from hubbench.procstat import CpuWindow
 
     slices = []
     before = gen.call(workers, "snapshot")

@@ -1,11 +1,11 @@
-"""Command line: `python -m hub.bench [--quick] [--only fanout,ceiling,write,memory] ...`."""
+"""Command line: `python -m hubbench [--quick] [--only fanout,ceiling,write,memory] ...`."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from hub.bench.run import SECTIONS, Bench, Options
+from hubbench.run import SECTIONS, Bench, Options
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 

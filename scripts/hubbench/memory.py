@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from hub.bench.loadgen import LoadGen, split
-from hub.bench.procstat import CpuWindow, rss_bytes
-from hub.bench.servers import ServerProcess
+from hubbench.loadgen import LoadGen, split
+from hubbench.procstat import CpuWindow, rss_bytes
+from hubbench.servers import ServerProcess
 
 Progress = Callable[[str], None]
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 BENCH_SECRET = "bench-secret-not-for-production"
+# The folder that holds the `hubbench` package (scripts/): not installed with the hub.
+_BENCH_ROOT = Path(__file__).resolve().parent.parent
 
 
 def free_port() -> int:
@@ -148,5 +150,14 @@ def hub_server(database_url: str, run_dir: Path, ws_impl: str, label: str) -> Se
 
 def ceiling_server(run_dir: Path) -> ServerProcess:
     port = free_port()
-    argv = [sys.executable, "-m", "hub.bench.ceiling", "--port", str(port)]
-    return ServerProcess("ceiling", argv, dict(os.environ), port, run_dir / "server-ceiling.log")
+    argv = [sys.executable, "-m", "hubbench.ceiling", "--port", str(port)]
+    return ServerProcess("ceiling", argv, _bench_env(), port, run_dir / "server-ceiling.log")
+
+
+def _bench_env() -> dict[str, str]:
+    """This environment with `hubbench` findable: a child that runs one of the bench's
+    modules must be told where it is, however this process was started."""
+    env = dict(os.environ)
+    paths = [str(_BENCH_ROOT), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
+    return env

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hub.bench.loadgen import LoadGen, decode_us, measure_slices, percentile, quietest, split
-from hub.bench.procstat import CpuWindow, wait_for_quiet
-from hub.bench.profile import start_profile
-from hub.bench.servers import ServerProcess
+from hubbench.loadgen import LoadGen, decode_us, measure_slices, percentile, quietest, split
+from hubbench.procstat import CpuWindow, wait_for_quiet
+from hubbench.profile import start_profile
+from hubbench.servers import ServerProcess
 
 Progress = Callable[[str], None]
 SLICES = 3  # the saturation window is cut in slices; the one least disturbed by other work counts

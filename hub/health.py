@@ -1,4 +1,4 @@
-"""Operations endpoints: liveness, readiness (database and broker) and Prometheus metrics.
+"""Health endpoints: liveness, readiness (database and broker) and Prometheus metrics.
 
 See docs/operations.md. /healthz says the process answers; /readyz says it can do work,
 so a load balancer stops sending traffic to a process that lost its database or broker.
@@ -15,9 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from hub.api.deps import hub_of, json_response
-from hub.api.openapi import ApiRoute
 from hub.events import Wire
+from hub.http import ApiRoute, hub_of, json_response
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +45,7 @@ async def readyz(request: Request) -> Response:
     checks: dict[str, str] = {}
     try:
         async with hub.engine.connect() as conn:
+            # Raw SQL on purpose: the probe needs an answer from the database, not a table.
             await conn.execute(sa.text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as error:  # a readiness probe reports any failure, it does not raise
@@ -66,7 +66,7 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-ops_routes: list[BaseRoute] = [
+health_routes: list[BaseRoute] = [
     ApiRoute(
         "GET",
         "/healthz",

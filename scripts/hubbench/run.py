@@ -18,13 +18,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from hub.bench import seed
-from hub.bench.ceiling import ceiling_ticket
-from hub.bench.fanout import FanoutPlan, FanoutSettings, measure_fanout
-from hub.bench.memory import MemorySettings, measure_memory
-from hub.bench.report import evaluate, print_table, write_json
-from hub.bench.servers import BENCH_SECRET, ServerProcess, ceiling_server, hub_server
-from hub.bench.writepath import WriteSettings, measure_writes
+from hubbench import seed
+from hubbench.ceiling import ceiling_ticket
+from hubbench.fanout import FanoutPlan, FanoutSettings, measure_fanout
+from hubbench.memory import MemorySettings, measure_memory
+from hubbench.report import evaluate, print_table, write_json
+from hubbench.servers import BENCH_SECRET, ServerProcess, ceiling_server, hub_server
+from hubbench.writepath import WriteSettings, measure_writes
 
 SECTIONS = ("fanout", "ceiling", "write", "memory")
 

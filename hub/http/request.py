@@ -1,4 +1,4 @@
-"""What every HTTP handler needs: the hub's state, the signed-in person, a parsed JSON body.
+"""What every HTTP handler reads from a request: the hub's state, the signed-in person, a parsed JSON body.
 
 Authentication is a session cookie (web client) or `Authorization: Bearer` (API clients).
 A cookie-authenticated request that changes something must come from an allowed Origin,
@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
-from starlette.responses import Response
 
 from hub.auth.tokens import SESSION_COOKIE, resolve_token
 from hub.errors import ErrorCode, HubError
@@ -107,17 +106,3 @@ def describe_validation_error(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "body"
     return f"`{where}`: {first['msg']}."
-
-
-def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    if isinstance(data, BaseModel):
-        body = orjson.dumps(data.model_dump(mode="json"))
-    else:
-        body = orjson.dumps(data, default=_default)
-    return Response(body, status_code=status, media_type="application/json", headers=headers)
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    raise TypeError(f"cannot encode {type(value).__name__} as JSON")

@@ -1,0 +1,81 @@
+"""What fan-out puts on the broker: topic names and the byte format of each kind of message.
+
+Channel topics (`ch.<id>`) carry committed events with a one-line header (seq, type,
+audience, publish time) before the frame, which is already encoded once at commit, so
+a receiving process never parses the frame to route it. Person topics (`u.<id>`) carry
+a channel to follow (a member joined) or a frame for that person's connections only (a
+bot's private reply, a read marker). The format is private to hub.fanout: both ends
+are here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.events import LoggedEvent
+
+EPHEMERAL_SEQ = 0  # typing and the like: never logged, never replayed
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelEnvelope:
+    seq: int
+    type: str
+    audience: tuple[int, ...]  # who joined or left, for membership events
+    stamp: float  # when it was published, for the delivery-latency metric
+    frame: str
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    channel_id: int
+    seq: int  # the member.joined event; the new follower replays from just before it
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalFrame:
+    frame: str
+
+
+def channel_topic(channel_id: int) -> str:
+    return f"ch.{channel_id}"
+
+
+def person_topic(person_id: int) -> str:
+    return f"u.{person_id}"
+
+
+def encode_event(event: LoggedEvent, stamp: float) -> bytes:
+    audience = ",".join(str(pid) for pid in event.audience)
+    return f"{event.seq}|{event.type}|{audience}|{stamp:.6f}\n{event.frame}".encode()
+
+
+def encode_ephemeral(frame: str, stamp: float) -> bytes:
+    return f"{EPHEMERAL_SEQ}|ephemeral||{stamp:.6f}\n{frame}".encode()
+
+
+def decode_channel_message(payload: bytes) -> ChannelEnvelope:
+    header, _, body = payload.partition(b"\n")
+    seq, event_type, audience, stamp = header.decode().split("|")
+    return ChannelEnvelope(
+        seq=int(seq),
+        type=event_type,
+        audience=tuple(int(pid) for pid in audience.split(",") if pid),
+        stamp=float(stamp),
+        frame=body.decode(),
+    )
+
+
+def encode_follow(channel_id: int, seq: int) -> bytes:
+    return f"follow|{channel_id}|{seq}".encode()
+
+
+def encode_personal_frame(frame: str) -> bytes:
+    return b"frame|" + frame.encode()
+
+
+def decode_person_message(payload: bytes) -> Follow | PersonalFrame:
+    if payload.startswith(b"frame|"):
+        return PersonalFrame(payload[len(b"frame|") :].decode())
+    _, channel_id, seq = payload.decode().split("|")
+    return Follow(int(channel_id), int(seq))
