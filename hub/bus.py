@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from hub.events import LoggedEvent
+from hub.wire.server import LoggedEvent
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from hub.events import Wire
 from hub.http import ApiRoute, hub_of, json_response
+from hub.wire.server import Wire
 
 log = logging.getLogger(__name__)
 

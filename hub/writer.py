@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from hub import metrics
 from hub.bus import EventBus
 from hub.errors import ErrorCode, HubError
-from hub.events import LoggedEvent, Wire
 from hub.models import channel_event_table, channel_table, utcnow
+from hub.wire.server import LoggedEvent, Wire
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from hub.bus import EventBus
-from hub.events import LoggedEvent
+from hub.wire.server import LoggedEvent
 
 
 def _event(seq: int) -> LoggedEvent:

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import bots.poll.models  # noqa: F401  (the poll bot's own migration branch)
-import hub.schema  # noqa: F401  (registers the hub's tables)
+import hub.tables  # noqa: F401  (registers the hub's tables)
 from hub.db import create_engine
 from hub.migrate import upgrade
 

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.actions.messages import message_out, reactions_for
 from hub.errors import ErrorCode, HubError, message_not_found
-from hub.events import CardUpdated, LoggedEvent, MessageOut
 from hub.models import card_action_table, message_table, utcnow
 from hub.permissions import check_may_change_card
+from hub.wire.server import CardUpdated, LoggedEvent, MessageOut
 from hub.writer import Outcome, SingleOperation, append_events
 
 

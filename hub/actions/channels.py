@@ -15,14 +15,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.errors import ErrorCode, HubError, channel_not_found
-from hub.events import (
-    ChannelOut,
-    ChannelUpdated,
-    LoggedEvent,
-    MemberJoined,
-    MemberLeft,
-    PersonBrief,
-)
 from hub.models import (
     Person,
     channel_table,
@@ -33,6 +25,14 @@ from hub.models import (
     utcnow,
 )
 from hub.permissions import check_may_add_members
+from hub.wire.server import (
+    ChannelOut,
+    ChannelUpdated,
+    LoggedEvent,
+    MemberJoined,
+    MemberLeft,
+    PersonBrief,
+)
 from hub.writer import Outcome, SingleOperation, append_events
 
 CHANNEL_NAME_MAX = 80

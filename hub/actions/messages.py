@@ -18,16 +18,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.errors import ErrorCode, HubError, message_not_found
-from hub.events import (
-    LoggedEvent,
-    MessageDeleted,
-    MessageEdited,
-    MessageNew,
-    MessageOut,
-    ReactionAdded,
-    ReactionCount,
-    ReactionRemoved,
-)
 from hub.models import (
     Person,
     channel_event_table,
@@ -45,6 +35,16 @@ from hub.permissions import (
     check_may_edit,
     check_may_post,
     check_may_react,
+)
+from hub.wire.server import (
+    LoggedEvent,
+    MessageDeleted,
+    MessageEdited,
+    MessageNew,
+    MessageOut,
+    ReactionAdded,
+    ReactionCount,
+    ReactionRemoved,
 )
 from hub.writer import Operation, Outcome, SingleOperation, allocate_seqs, append_events
 

@@ -19,7 +19,6 @@ from hub.api.people_routes import Profile, profile_of
 from hub.auth.signin import sign_in
 from hub.auth.tokens import SESSION_COOKIE, issue_token, revoke_token
 from hub.errors import ErrorCode
-from hub.events import Wire
 from hub.http import (
     ApiRoute,
     bearer_token,
@@ -31,6 +30,7 @@ from hub.http import (
     json_response,
 )
 from hub.models import utcnow
+from hub.wire.server import Wire
 
 
 class SignInBody(BaseModel):

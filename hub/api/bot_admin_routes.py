@@ -18,9 +18,9 @@ from hub import permissions
 from hub.auth.bot_tokens import bot_person, create_bot_token, list_bot_tokens, revoke_bot_token
 from hub.bots.external import register_external_bot
 from hub.errors import ErrorCode
-from hub.events import Wire
 from hub.http import ApiRoute, current_person, hub_of, json_body, json_response
 from hub.models import Bot, Person, from_row
+from hub.wire.server import Wire
 
 TAG = "bots"
 

@@ -19,8 +19,8 @@ from hub.bots.commands import CommandInfo
 from hub.bots.runtime import BotOutcome
 from hub.cards import actions_for, card_json_schema, validate_card
 from hub.errors import ErrorCode
-from hub.events import Ephemeral, FormOpen, MessageOut, Wire
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
+from hub.wire.server import Ephemeral, FormOpen, MessageOut, Wire
 
 TAG = "bots"
 

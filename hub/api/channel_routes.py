@@ -29,7 +29,6 @@ from hub.actions.channels import (
 from hub.api.channel_views import ChannelView, channel_views
 from hub.db import execute
 from hub.errors import ErrorCode, HubError
-from hub.events import ChannelEventFrame, PersonBrief, Wire
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.models import (
     Person,
@@ -39,6 +38,7 @@ from hub.models import (
     membership_table,
     person_table,
 )
+from hub.wire.server import ChannelEventFrame, PersonBrief, Wire
 
 MAX_GROUP_OTHERS = 8
 

@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from hub.actions.channels import channels_out
-from hub.events import ChannelOut, PersonBrief
 from hub.models import (
     Person,
     from_row,
@@ -26,6 +25,7 @@ from hub.models import (
     message_table,
     person_table,
 )
+from hub.wire.server import ChannelOut, PersonBrief
 
 
 class ChannelView(ChannelOut):

@@ -12,9 +12,9 @@ from starlette.routing import BaseRoute
 
 from hub import permissions
 from hub.errors import ErrorCode
-from hub.events import PersonBrief, Wire
 from hub.http import ApiRoute, current_person, hub_of, json_response
 from hub.models import Department, Person, from_row
+from hub.wire.server import PersonBrief, Wire
 
 
 class DepartmentNode(Wire):

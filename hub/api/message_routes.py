@@ -30,9 +30,9 @@ from hub.actions.messages import (
 from hub.cards import validate_card
 from hub.db import execute
 from hub.errors import ErrorCode, HubError
-from hub.events import MessageOut, Wire
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.models import message_table
+from hub.wire.server import MessageOut, Wire
 
 
 class MessagePage(Wire):

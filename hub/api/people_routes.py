@@ -19,9 +19,9 @@ from starlette.routing import BaseRoute
 
 from hub import permissions
 from hub.errors import ErrorCode, HubError
-from hub.events import PersonBrief, Wire
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.models import Department, Org, Person, from_row
+from hub.wire.server import PersonBrief, Wire
 
 Status = Literal["online", "away", "offline"]
 LOCALES = ("zh-CN", "en")

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from hub.events import MessageOut
+from hub.wire.server import MessageOut
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from hub.events import MessageOut
+from hub.wire.server import MessageOut
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession

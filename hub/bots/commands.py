@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from hub.botkit.bot import localized
 from hub.bots.registry import LoadedBot
 from hub.errors import ErrorCode, HubError
-from hub.events import Wire
+from hub.wire.server import Wire
 
 COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_-]{0,31})(?:\s+(.*))?$", re.DOTALL)
 # People type Chinese or curly quotes around a phrase as often as straight ones.

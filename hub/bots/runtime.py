@@ -47,11 +47,11 @@ from hub.bots.services import BotServices
 from hub.bots.session import BotSession
 from hub.cards import check_values, find_action, may_take, validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
-from hub.events import Ephemeral, FormOpen, LoggedEvent, MessageOut
 from hub.files.attach import attach_uploads
 from hub.models import Person, bot_form_table, membership_table, utcnow
 from hub.tasks import TaskSet
 from hub.timers import DueTimer, TimerService
+from hub.wire.server import Ephemeral, FormOpen, LoggedEvent, MessageOut
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

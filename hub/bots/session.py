@@ -24,9 +24,9 @@ from hub.botkit.context import BotError
 from hub.bots.directory import Directory
 from hub.cards import validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
-from hub.events import Ephemeral, FormOpen, LoggedEvent, MessageOut
 from hub.models import Person, bot_form_table, channel_table, message_table, utcnow
 from hub.timers import cancel_timer, schedule_timer
+from hub.wire.server import Ephemeral, FormOpen, LoggedEvent, MessageOut
 from hub.writer import Outcome
 
 if TYPE_CHECKING:

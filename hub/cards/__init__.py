@@ -6,9 +6,9 @@ Reference for bot authors: docs/cards.md; JSON Schema: docs/card.schema.json.
 from __future__ import annotations
 
 from hub.cards.access import actions_for, find_action, may_take
+from hub.cards.document import CARD_SCHEMA_VERSION
 from hub.cards.fallback import fallback_text
 from hub.cards.json_schema import card_json_schema
-from hub.cards.schema import CARD_SCHEMA_VERSION
 from hub.cards.validation import validate_card
 from hub.cards.values import check_values, input_blocks
 

@@ -1,4 +1,4 @@
-"""The card document as JSON Schema (draft 2020-12), derived from hub.cards.schema.
+"""The card document as JSON Schema (draft 2020-12), derived from hub.cards.document.
 
 Bot authors in other languages validate cards with docs/card.schema.json; it is generated
 here (`python -m hub.cards` rewrites it) and a test fails when the committed file drifts
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from hub.cards.schema import CARD_SCHEMA_VERSION, Card
+from hub.cards.document import CARD_SCHEMA_VERSION, Card
 
 SCHEMA_ID = f"https://hub.example/schemas/card-{CARD_SCHEMA_VERSION}.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"

@@ -1,6 +1,6 @@
 """Validating a card document: the one gate every card passes before it is stored or sent.
 
-`validate_card` checks the shape with the models in hub.cards.schema, then what a schema
+`validate_card` checks the shape with the models in hub.cards.document, then what a schema
 cannot say (unique action ids and input names, unique option values, min <= max, defaults
 that fit their input), and returns the normalised card. A bad card is refused with one
 error naming the first bad element by a path like `blocks[2].actions[0].style`, so a bot
@@ -16,22 +16,22 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from hub.cards import schema
+from hub.cards import document
 from hub.cards.fallback import fallback_text
 from hub.cards.values import ValueProblem, check_input_value, is_empty
 from hub.errors import ErrorCode, HubError
 
 Path = tuple[str | int, ...]
 
-_SCHEMA_HINT = f"this hub understands card schema {schema.CARD_SCHEMA_VERSION}."
+_SCHEMA_HINT = f"this hub understands card schema {document.CARD_SCHEMA_VERSION}."
 _ZONED = "like 2025-03-01T09:30:00+08:00"
 _PATTERN_HINTS = {
-    schema.IDENTIFIER_PATTERN: "must be an identifier: a lowercase letter, then up to 49 "
+    document.IDENTIFIER_PATTERN: "must be an identifier: a lowercase letter, then up to 49 "
     "lowercase letters, digits or underscores (like `approve` or `cost_centre`).",
-    schema.IMAGE_URL_PATTERN: 'must be an https:// URL or a path on the hub starting with "/".',
-    schema.ICON_PATTERN: "must be an emoji (or a short symbol) or an https:// URL.",
-    schema.CURRENCY_PATTERN: "must be a three-letter ISO 4217 code like CNY or USD.",
-    schema.MIME_PATTERN: "must be a MIME type like application/pdf or image/*.",
+    document.IMAGE_URL_PATTERN: 'must be an https:// URL or a path on the hub starting with "/".',
+    document.ICON_PATTERN: "must be an emoji (or a short symbol) or an https:// URL.",
+    document.CURRENCY_PATTERN: "must be a three-letter ISO 4217 code like CNY or USD.",
+    document.MIME_PATTERN: "must be a MIME type like application/pdf or image/*.",
 }
 _TAG_NOUNS = {"type": "block type", "kind": "input kind"}
 _TYPE_NAMES = {
@@ -55,10 +55,10 @@ def validate_card(doc: object) -> dict[str, Any]:
     if "schema" not in doc:
         raise _invalid(("schema",), f"is required; {_SCHEMA_HINT}")
     version = doc["schema"]
-    if type(version) is not int or version != schema.CARD_SCHEMA_VERSION:
-        raise _invalid(("schema",), f"must be {schema.CARD_SCHEMA_VERSION}; {_SCHEMA_HINT}")
+    if type(version) is not int or version != document.CARD_SCHEMA_VERSION:
+        raise _invalid(("schema",), f"must be {document.CARD_SCHEMA_VERSION}; {_SCHEMA_HINT}")
     try:
-        model = schema.Card.model_validate(doc)
+        model = document.Card.model_validate(doc)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         path, node = _clean_loc(first["loc"])
@@ -138,7 +138,7 @@ def _clean_loc(loc: tuple[str | int, ...]) -> tuple[Path, Any]:
     the model that refused it.
     """
     path: list[str | int] = []
-    node: Any = schema.Card
+    node: Any = document.Card
     for segment in loc:
         node, discriminator = _unwrap(node)
         if discriminator is not None:

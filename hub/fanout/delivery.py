@@ -17,13 +17,13 @@ from typing import Any, Protocol
 from hub import metrics
 from hub.broker import Broker
 from hub.db import SessionMaker
-from hub.events import LoggedEvent, Presence, ReadUpdated
 from hub.fanout import topics
 from hub.fanout.feed import ChannelFeed
 from hub.fanout.presence import PRESENCE_TOPIC
 from hub.fanout.topics import ChannelEnvelope, Follow, channel_topic, person_topic
 from hub.permissions import presence_watchers
 from hub.tasks import TaskSet
+from hub.wire.server import LoggedEvent, Presence, ReadUpdated
 
 SWEEP_SECONDS = 60.0
 

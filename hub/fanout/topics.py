@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.events import LoggedEvent
+from hub.wire.server import LoggedEvent
 
 EPHEMERAL_SEQ = 0  # typing and the like: never logged, never replayed
 

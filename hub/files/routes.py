@@ -20,12 +20,12 @@ from starlette.routing import BaseRoute
 
 from hub import permissions
 from hub.errors import ErrorCode, HubError
-from hub.events import Wire
 from hub.files.attach import unattached_bytes
 from hub.files.models import NAME_MAX, Upload, file_url
 from hub.files.storage import file_path, receive, too_large
 from hub.http import ApiRoute, Param, current_person, hub_of, json_response
 from hub.models import from_row
+from hub.wire.server import Wire
 
 TAG = "files"
 NAME = Param(

@@ -27,11 +27,11 @@ from hub.actions.channels import AddMembers
 from hub.actions.messages import CLIENT_MSG_ID, SendMessage, check_text
 from hub.auth.tokens import token_hash
 from hub.errors import ErrorCode, HubError
-from hub.events import MessageOut
 from hub.integrations.models import incoming_webhook_table
 from hub.integrations.slack import from_slack
 from hub.models import Person, person_table, utcnow
 from hub.state import HubState
+from hub.wire.server import MessageOut
 from hub.writer import Outcome, SingleOperation
 
 NAME_MAX = 80

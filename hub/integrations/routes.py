@@ -17,10 +17,10 @@ from starlette.routing import BaseRoute
 from hub import permissions
 from hub.auth.tokens import token_hash
 from hub.errors import ErrorCode, HubError
-from hub.events import Wire
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.integrations import incoming, outgoing
 from hub.models import from_row
+from hub.wire.server import Wire
 
 # Shapes
 

@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from standardwebhooks import Webhook
 
 from hub.config import Settings
-from hub.events import LoggedEvent
 from hub.integrations import outgoing
 from hub.integrations.models import (
     outgoing_webhook_table,
@@ -34,6 +33,7 @@ from hub.integrations.models import (
 )
 from hub.integrations.tailer import tail_channel_logs, watched_cursors
 from hub.models import utcnow
+from hub.wire.server import LoggedEvent
 
 log = logging.getLogger(__name__)
 USER_AGENT = "hub-webhooks/1"

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-import hub.schema  # noqa: F401  (registers the tables on SQLModel.metadata)
+import hub.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from hub.db import create_engine
 
 target_metadata = SQLModel.metadata

@@ -22,9 +22,9 @@ from starlette.websockets import WebSocket, WebSocketState
 from hub import metrics
 from hub.actions.channels import channel_out
 from hub.db import execute
-from hub.events import ChannelAdded, ChannelRemoved, ResyncRequired
 from hub.models import Person, channel_event_table, channel_table
 from hub.tasks import TaskSet
+from hub.wire.server import ChannelAdded, ChannelRemoved, ResyncRequired
 
 if TYPE_CHECKING:
     from hub.state import HubState

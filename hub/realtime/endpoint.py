@@ -19,13 +19,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hub.auth.tokens import SESSION_COOKIE, redeem_ticket, resolve_token
 from hub.errors import ErrorCode, HubError
-from hub.events import ErrorFrame, Hello, PersonBrief
 from hub.http import describe_validation_error
 from hub.models import Person, utcnow
 from hub.realtime.connection import CLOSE_AUTH_FAILED, CLOSE_ORIGIN_REFUSED, Connection
-from hub.realtime.frames import CLIENT_FRAME_TYPES, Auth, client_frame_adapter
 from hub.realtime.handlers import FrameHandlers
 from hub.state import HubState
+from hub.wire.client import CLIENT_FRAME_TYPES, Auth, client_frame_adapter
+from hub.wire.server import ErrorFrame, Hello, PersonBrief
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from hub.actions.messages import (
     check_text,
 )
 from hub.errors import ErrorCode, HubError, channel_not_found
-from hub.events import Ack, ChannelRemoved, ErrorFrame, Pong, Synced, Typing
 from hub.models import utcnow
 from hub.realtime.connection import Connection
-from hub.realtime.frames import (
+from hub.state import HubState
+from hub.wire.client import (
     CardActionFrame,
     CommandFrame,
     Delete,
@@ -38,7 +38,7 @@ from hub.realtime.frames import (
     Sync,
     TypingStart,
 )
-from hub.state import HubState
+from hub.wire.server import Ack, ChannelRemoved, ErrorFrame, Pong, Synced, Typing
 
 log = logging.getLogger(__name__)
 MAX_SENDS_IN_FLIGHT = 256

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from hub.events import ServerFrame
+from hub.wire.server import ServerFrame
 from tests.bots.conftest import SAMPLE_BOT, TestBot
 from tests.support import Seed, count_rows, running_hub, wait_for
 

@@ -1,4 +1,4 @@
-"""Every server frame type is produced by a real action and validates against hub.events."""
+"""Every server frame type is produced by a real action and validates against hub.wire.server."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pydantic import TypeAdapter
 
 from hub.auth.tokens import issue_token
 from hub.db import create_engine, create_sessionmaker
-from hub.events import ServerFrame
+from hub.wire.server import ServerFrame
 from tests.support import SECRET, Client, HubProcess, Seed, ticket_for
 
 server_frame = TypeAdapter(ServerFrame)

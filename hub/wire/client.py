@@ -1,4 +1,6 @@
-"""Frames a client may send, as typed models. docs/protocol.md describes each one."""
+"""Frames a client may send, as typed models: the other half of the wire (hub.wire.server).
+
+docs/protocol.md describes each one."""
 
 from __future__ import annotations
 

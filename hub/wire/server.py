@@ -1,9 +1,10 @@
-"""Every frame the hub sends, as typed models: the one place the wire format is defined.
+"""Every frame the hub sends, as typed models: the one place it is defined (what clients
+send is beside it, in hub.wire.client).
 
 Channel events carry `channel_id` and `seq` and are stored in the channel log (their
 encoded text is the log row, so replay sends the very bytes live delivery sent).
 Ephemeral frames (typing, presence) carry no seq and are never stored.
-docs/protocol.md describes each one; tests/test_events.py produces and validates each.
+docs/protocol.md describes each one; tests/realtime/test_events.py produces and validates each.
 """
 
 from __future__ import annotations
