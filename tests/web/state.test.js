@@ -295,6 +295,28 @@ test("older pages are prepended in seq order", () => {
   assert.equal(s.messages[1].hasMore, false);
 });
 
+test("a page loaded late keeps a newer card that arrived live", () => {
+  let s = ready();
+  s = reduce(s, {
+    type: "card.updated",
+    channel_id: 1,
+    seq: 11,
+    message: message(2, 10, { text: "v2", card: { fallback: "v2" }, card_version: 2 }),
+  });
+  // The page was read before that update committed.
+  const stale = message(2, 10, { text: "v1", card: { fallback: "v1" }, card_version: 1 });
+  s = reduce(s, {
+    type: "messages/loaded",
+    channel_id: 1,
+    messages: [message(1, 9), stale],
+    has_more: false,
+    older: false,
+  });
+  assert.equal(s.byId[2].card_version, 2);
+  assert.equal(s.byId[2].card.fallback, "v2");
+  assert.equal(s.byId[2].text, "v2");
+});
+
 test("resync_required moves the cursor to last_seq and marks the page stale", () => {
   let s = ready();
   s = reduce(s, { type: "resync_required", channel_id: 1, from_seq: 10, last_seq: 5000 });

@@ -51,6 +51,13 @@ export function initialState() {
 const set = (obj, key, value) => ({ ...obj, [key]: value });
 const ui = (state, patch) => ({ ...state, ui: { ...state.ui, ...patch } });
 
+/** A page fetched before a live `card.updated` can arrive after it: the card never goes
+ * back to an older version (its fallback text goes with it). */
+function keepNewerCard(known, loaded) {
+  if (!known || (known.card_version ?? 0) <= (loaded.card_version ?? 0)) return loaded;
+  return { ...loaded, card: known.card, card_version: known.card_version, text: known.text };
+}
+
 function upsertPeople(people, list) {
   let next = people;
   for (const person of list || []) {
@@ -381,7 +388,7 @@ export function reduce(state, action) {
       const ids = action.messages.map((m) => m.id);
       const old = state.messages[action.channel_id];
       const byId = { ...state.byId };
-      for (const m of action.messages) byId[m.id] = m;
+      for (const m of action.messages) byId[m.id] = keepNewerCard(byId[m.id], m);
       // A latest page replaces the list (no gap after a resync) but keeps what arrived live since.
       const top = action.messages.reduce((max, m) => Math.max(max, m.seq), 0);
       const keep = !old
