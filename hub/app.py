@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import uuid
@@ -44,7 +43,6 @@ from hub.realtime.endpoint import websocket_endpoint
 from hub.state import HubState
 from hub.writer import Writer
 
-log = logging.getLogger(__name__)
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 
