@@ -7,6 +7,7 @@ docs/protocol.md for how clients read the log.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import JSON, Column, Field, SQLModel
 
-_Model = TypeVar("_Model", bound=BaseModel)
+_Shape = TypeVar("_Shape")
 
 
 def utcnow() -> datetime:
@@ -282,12 +283,19 @@ upload_table: sa.Table = Upload.__table__  # type: ignore[attr-defined]
 upload_share_table: sa.Table = UploadShare.__table__  # type: ignore[attr-defined]
 
 
-def from_row(model: type[_Model], row: object, **fields: Any) -> _Model:
+def from_row(model: type[_Shape], row: object, **fields: Any) -> _Shape:
     """`model` built from a Core row or an ORM object: every field is read from the row's
     attribute of the same name, except those given in `fields` (counts, computed or
-    renamed values). The one way rows become response models (docs/data-access.md)."""
+    renamed values). The one way rows become response models and the bot API's
+    dataclasses (docs/data-access.md)."""
     source = _RowWithFields(row, fields) if fields else row
-    return model.model_validate(source, from_attributes=True)
+    if dataclasses.is_dataclass(model):
+        names = [field.name for field in dataclasses.fields(model)]
+        return model(**{name: getattr(source, name) for name in names})
+    if issubclass(model, BaseModel):
+        built: _Shape = model.model_validate(source, from_attributes=True)
+        return built
+    raise TypeError(f"from_row builds pydantic models and dataclasses, not {model.__name__}")
 
 
 class _RowWithFields:

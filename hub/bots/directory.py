@@ -14,34 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.botkit.context import DepartmentInfo, FileInfo, PersonInfo
 from hub.files.models import file_url, upload_table
-from hub.models import department_table, person_table
+from hub.models import department_table, from_row, person_table
 
 MAX_DEPTH = 50  # a cycle in imported data must not loop forever
 
 
 def person_info(row: Any) -> PersonInfo:
-    return PersonInfo(
-        id=row.id,
-        username=row.username,
-        display_name=row.display_name,
-        name_en=row.name_en,
-        kind=row.kind,
-        org_id=row.org_id,
-        department_id=row.department_id,
-        manager_id=row.manager_id,
-        title=row.title,
-        roles=tuple(row.roles or ()),
-        locale=row.locale,
-        time_zone=row.time_zone,
-        email=row.email,
-        active=row.active,
-    )
+    return from_row(PersonInfo, row, roles=tuple(row.roles or ()))
 
 
 def _department_info(row: Any) -> DepartmentInfo:
-    return DepartmentInfo(
-        id=row.id, name=row.name, name_en=row.name_en, parent_id=row.parent_id, head_id=row.head_id
-    )
+    return from_row(DepartmentInfo, row)
 
 
 class Directory:
@@ -76,14 +59,7 @@ class Directory:
         ).first()
         if row is None:
             return None
-        return FileInfo(
-            id=row.id,
-            name=row.name,
-            content_type=row.content_type,
-            size=row.size,
-            owner_id=row.owner_id,
-            url=file_url(row.id),
-        )
+        return from_row(FileInfo, row, url=file_url(row.id))
 
     async def department_head(self, department_id: int) -> PersonInfo | None:
         current: int | None = department_id
