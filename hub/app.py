@@ -24,6 +24,7 @@ from hub.bots.registry import enabled_bots, ensure_bot_users
 from hub.bots.runtime import BotRuntime
 from hub.bots.services import BotServices
 from hub.broker import create_broker
+from hub.broker.outage import RedisHealth
 from hub.bus import EventBus
 from hub.config import Settings, get_settings
 from hub.db import create_engine, create_sessionmaker
@@ -76,13 +77,15 @@ async def _running_hub(settings: Settings) -> AsyncIterator[HubState]:
     start them, and stop them in the reverse order (docs/architecture.md)."""
     engine = create_engine(settings.database_url)
     sessions = create_sessionmaker(engine)
-    broker = create_broker(settings.redis_url)
+    # One record of whether Redis answers, for every part that uses it (hub.broker.outage).
+    redis_health = RedisHealth()
+    broker = create_broker(settings.redis_url, redis_health)
     bus = EventBus()
     writer = Writer(engine, bus, settings.group_commit_max_batch)
     delivery = Delivery(sessions, broker)
-    presence = create_presence(settings, broker)
+    presence = create_presence(settings, broker, redis_health)
     send_limiter = create_send_limiter(
-        settings.redis_url, settings.send_rate_per_second, settings.send_rate_burst
+        settings.redis_url, settings.send_rate_per_second, settings.send_rate_burst, redis_health
     )
     loaded = await ensure_bot_users(sessions, enabled_bots(settings), settings)
     bots = BotRuntime(

@@ -5,9 +5,9 @@ and WebSocket) and a bot handler's own transaction (hub.bots.invoke). Both publi
 events of a commit here, in commit order, and only after the commit. The parts that act
 on committed events subscribe once at start-up (hub.app): fan-out to connections first,
 so a slow listener never delays delivery, then bot message listeners, then the webhook
-sender's wake-up. A subscriber that raises does not stop the others (the events are
-already durable in the channel log); the first failure is raised to the publisher once
-every subscriber had its turn, so a failed live delivery is not silent.
+sender's wake-up. A subscriber that raises does not stop the others, and is logged with
+its traceback; it is not raised to the publisher: the events are already durable in the
+channel log, so the writer still acknowledges them, and followers catch up from the log.
 See docs/architecture.md.
 """
 
@@ -36,14 +36,13 @@ class EventBus:
         """Hand one commit's events, in order, to each subscriber in turn."""
         if not events:
             return
-        failure: Exception | None = None
         for name, subscriber in self._subscribers:
             try:
                 await subscriber(events)
-            except Exception as error:  # one consumer's failure must not starve the others
-                log.warning(
-                    "event subscriber %s failed on %d events", name, len(events), exc_info=True
+            except Exception:  # a boundary: one consumer's failure must not starve the others
+                log.exception(
+                    "event subscriber %s failed on %d committed events; they stay in the "
+                    "channel log, so clients get them on resume",
+                    name,
+                    len(events),
                 )
-                failure = failure or error
-        if failure is not None:
-            raise failure

@@ -14,9 +14,11 @@ from pathlib import Path
 import click
 from sqlmodel import select
 
+from hub.auth.deactivation import CLOSE_ACCOUNT_DEACTIVATED
 from hub.cli_bots import bot_group
 from hub.cli_support import (
     database,
+    end_sessions_everywhere,
     is_interactive,
     load_settings,
     run,
@@ -27,6 +29,7 @@ from hub.cli_support import (
 from hub.config import Settings, get_settings
 from hub.migrate import upgrade
 from hub.models import Org, Person
+from hub.wire.inputs import NUL
 
 WS_MAX_SIZE = 1024 * 1024
 
@@ -231,18 +234,34 @@ def user() -> None:
     """Add, deactivate and reset people."""
 
 
+def _stored_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Text the hub stores holds no NUL character, as at every other edge (hub.wire.inputs)."""
+    if value is not None and NUL in value:
+        raise click.BadParameter(
+            "contains a NUL character (\\u0000), which the hub does not store; remove it."
+        )
+    return value
+
+
 @user.command("add")
-@click.argument("username")
-@click.option("--name", "display_name", required=True, help="Display name, e.g. 李娜.")
-@click.option("--name-en", help="English name, e.g. Li Na.")
-@click.option("--email")
-@click.option("--title", help="Job title.")
+@click.argument("username", callback=_stored_text)
+@click.option(
+    "--name", "display_name", required=True, callback=_stored_text, help="Display name, e.g. 李娜."
+)
+@click.option("--name-en", callback=_stored_text, help="English name, e.g. Li Na.")
+@click.option("--email", callback=_stored_text)
+@click.option("--title", callback=_stored_text, help="Job title.")
 @click.option("--password", help="For scripts; prefer --prompt on a terminal.")
 @click.option("--prompt", "prompt_password", is_flag=True, help="Ask for the password (twice).")
 @click.option(
     "--guest", is_flag=True, help="A partner's guest: sees only the shared channels they join."
 )
-@click.option("--org", "org_name", help="The guest's partner organisation (made if new).")
+@click.option(
+    "--org",
+    "org_name",
+    callback=_stored_text,
+    help="The guest's partner organisation (made if new).",
+)
 @click.option(
     "--role", "roles", multiple=True, help="A role such as admin, finance, hr or gm; repeatable."
 )
@@ -307,6 +326,15 @@ def user_add(
     run(work())
 
 
+async def _close_connections(settings: Settings, person_ids: list[int], reason: str) -> None:
+    """Deactivated people's open connections: closed now through Redis, else by each hub's check."""
+    if not await end_sessions_everywhere(settings, person_ids, CLOSE_ACCOUNT_DEACTIVATED, reason):
+        click.echo(
+            "Without Redis the running hub cannot hear of it at once: it closes their open "
+            f"connections within {settings.account_check_seconds:g} s (HUB_ACCOUNT_CHECK_SECONDS)."
+        )
+
+
 @user.command("deactivate")
 @click.argument("username")
 def user_deactivate(username: str) -> None:
@@ -318,9 +346,10 @@ def user_deactivate(username: str) -> None:
 
         async with session_for(settings) as session:
             person = await deactivate_person(session, username)
-            click.echo(
-                f"Deactivated {person.username}: they can no longer sign in, and their sessions have ended."
-            )
+        click.echo(
+            f"Deactivated {person.username}: they can no longer sign in, and their sessions have ended."
+        )
+        await _close_connections(settings, [person.id or 0], "account deactivated")
 
     run(work())
 
@@ -338,8 +367,13 @@ def user_reset_password(username: str, password: str | None) -> None:
         async with session_for(settings) as session:
             await get_person(session, username)  # say "no such person" before asking for a password
             person = await reset_password(session, username, _read_new_password(password, username))
+        click.echo(f"Password changed for {person.username}; their existing sessions have ended.")
+        if not await end_sessions_everywhere(
+            settings, [person.id or 0], CLOSE_ACCOUNT_DEACTIVATED, "password changed: sign in again"
+        ):
             click.echo(
-                f"Password changed for {person.username}; their existing sessions have ended."
+                "Without Redis the running hub cannot hear of it: connections open now stay open "
+                "until they drop (they cannot reconnect). Restart the hub to close them at once."
             )
 
     run(work())
@@ -364,6 +398,8 @@ def import_org_command(files: tuple[Path, ...], dry_run: bool) -> None:
             click.echo(line)
         for line in report.summary():
             click.echo(line)
+        if not dry_run:
+            await _close_connections(settings, report.deactivated_ids, "account deactivated")
         if dry_run:
             click.echo("Dry run: nothing was written. Run again without --dry-run to apply.")
         elif report.without_password:

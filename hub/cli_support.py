@@ -15,14 +15,17 @@ import click
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hub.broker import create_broker
 from hub.config import Settings, get_settings
 from hub.db import create_engine, create_sessionmaker, normalise_url
 from hub.errors import HubError
+from hub.fanout.topics import end_sessions_messages
 from hub.migrate import alembic_config, upgrade
 
 T = TypeVar("T")
@@ -120,3 +123,27 @@ async def database(settings: Settings) -> AsyncIterator[AsyncEngine]:
 async def session_for(settings: Settings) -> AsyncIterator[AsyncSession]:
     async with database(settings) as engine, create_sessionmaker(engine)() as session:
         yield session
+
+
+async def end_sessions_everywhere(
+    settings: Settings, person_ids: list[int], code: int, reason: str
+) -> bool:
+    """Close these people's open WebSockets on every hub process at once, through Redis.
+
+    The CLI is a process of its own: only the broker reaches the running hubs. Returns
+    False when it could not (no Redis configured, or Redis unreachable); each hub then
+    closes a deactivated person's sockets within `account_check_seconds` (docs/operations.md).
+    """
+    if not person_ids:
+        return True
+    if not settings.redis_url:
+        return False
+    broker = create_broker(settings.redis_url)
+    try:
+        await broker.publish(end_sessions_messages(person_ids, code, reason))
+    except (RedisError, OSError) as error:
+        click.echo(f"warning: could not reach Redis to close open connections: {error}", err=True)
+        return False
+    finally:
+        await broker.close()
+    return True

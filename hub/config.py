@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     connection_queue_frames: int = Field(default=2_000, ge=10)
     replay_limit: int = Field(default=2_000, ge=1)
     heartbeat_seconds: float = Field(default=25.0, gt=0)
-    account_check_seconds: float = Field(default=15.0, gt=0)
+    account_check_seconds: float = Field(default=5.0, gt=0)
     group_commit_max_batch: int = Field(default=512, ge=1)
 
     # Bots (docs/bots.md)

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     forbidden = "forbidden"
     origin_not_allowed = "origin_not_allowed"
     not_found = "not_found"
+    method_not_allowed = "method_not_allowed"
     channel_not_found = "channel_not_found"
     message_not_found = "message_not_found"
     person_not_found = "person_not_found"
@@ -53,6 +54,7 @@ _STATUS: dict[ErrorCode, int] = {
     ErrorCode.origin_not_allowed: 403,
     ErrorCode.not_a_member: 403,
     ErrorCode.not_found: 404,
+    ErrorCode.method_not_allowed: 405,
     ErrorCode.channel_not_found: 404,
     ErrorCode.message_not_found: 404,
     ErrorCode.person_not_found: 404,

@@ -148,6 +148,17 @@ def check_may_write(person: Person, channel_id: int, channel: C | None, *, membe
     return channel
 
 
+def check_sender_active(active: bool) -> None:
+    """A sender's account must be active when the message is written: `active` is read in
+    the writing transaction, so a send authenticated before a deactivation (an open
+    socket, a request in flight) that reaches the writer after it is refused."""
+    if not active:
+        raise HubError(
+            ErrorCode.not_authenticated,
+            "This account has been deactivated, so nothing was sent; ask an admin if this is a mistake.",
+        )
+
+
 def check_may_post(sender: Person, channel_id: int, channel: C | None, *, member: bool) -> C:
     """Posting a message: as writing, except that bots post in public channels unasked (a
     reminder, a digest), as Slack apps may. `member` is the sender's membership, or that of
@@ -261,6 +272,7 @@ async def check_post(
     """May `viewer` post a message here (the membership is None for a bot in a public channel)."""
     channel, membership = await _channel_and_membership(session, viewer, channel_id)
     member = membership is not None
+    check_sender_active(viewer.active)
     return check_may_post(viewer, channel_id, channel, member=member), membership
 
 

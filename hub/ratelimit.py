@@ -2,7 +2,9 @@
 
 Sign-in limits live in hub.auth.signin (rows in the database, so every process counts
 the same failures). Send limits sit on the hot path, so with Redis each check is one
-round trip running a small Lua script that refills and takes a token atomically.
+round trip running a small Lua script that refills and takes a token atomically. While
+Redis is away (hub.broker.outage) the same rate is counted in this process instead, so
+sends go on; the shared count resumes when Redis answers.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Protocol
 
 import redis.asyncio as aioredis
 
+from hub.broker.outage import UNREACHABLE, RedisHealth, redis_client
 from hub.errors import ErrorCode, HubError
 
 
@@ -75,26 +78,40 @@ return wait
 class RedisRateLimiter:
     """Buckets shared by every hub process, so a client cannot multiply its rate by connecting twice."""
 
-    def __init__(self, url: str, rate_per_second: float, burst: int) -> None:
-        self._client: aioredis.Redis = aioredis.Redis.from_url(url)
+    def __init__(self, url: str, rate_per_second: float, burst: int, health: RedisHealth) -> None:
+        self._client: aioredis.Redis = redis_client(url)
         self._rate = rate_per_second
         self._burst = burst
         self._script = self._client.register_script(_TAKE_TOKEN)
+        self._health = health
+        self._meanwhile = RateLimiter(rate_per_second, burst)
 
     async def check(self, person_id: int) -> None:
-        wait_ms = int(
-            await self._script(
-                keys=[f"hub:rate:send:{person_id}"], args=[self._rate, self._burst, time.time()]
-            )
-        )
-        if wait_ms > 0:
-            raise _refused(self._rate, wait_ms / 1000)
+        if self._health.worth_trying():
+            try:
+                wait_ms = int(
+                    await self._script(
+                        keys=[f"hub:rate:send:{person_id}"],
+                        args=[self._rate, self._burst, time.time()],
+                    )
+                )
+            except UNREACHABLE as error:
+                self._health.failed(error)
+            else:
+                self._health.answered()
+                if wait_ms > 0:
+                    raise _refused(self._rate, wait_ms / 1000)
+                return
+        await self._meanwhile.check(person_id)
 
     async def close(self) -> None:
         await self._client.aclose()
 
 
-def create_send_limiter(redis_url: str | None, rate_per_second: float, burst: int) -> SendLimiter:
+def create_send_limiter(
+    redis_url: str | None, rate_per_second: float, burst: int, health: RedisHealth
+) -> SendLimiter:
+    """`health` is the one the broker reports to (hub.app), so the log speaks once."""
     if redis_url:
-        return RedisRateLimiter(redis_url, rate_per_second, burst)
+        return RedisRateLimiter(redis_url, rate_per_second, burst, health)
     return RateLimiter(rate_per_second, burst)

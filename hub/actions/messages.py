@@ -35,6 +35,7 @@ from hub.permissions import (
     check_may_edit,
     check_may_post,
     check_may_react,
+    check_sender_active,
 )
 from hub.wire.server import (
     LoggedEvent,
@@ -50,7 +51,8 @@ from hub.writer import Operation, Outcome, SingleOperation, allocate_seqs, appen
 
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._-]{0,99})", re.IGNORECASE)
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-EMOJI = re.compile(r"^[^\s]{1,64}$")
+# Written the same in Python and JSON Schema (ECMA): the two disagree on what `\s` covers.
+EMOJI = re.compile(r"^[^\s\x1c-\x1f\ufeff]{1,64}$")
 
 
 def message_out(row: Any, reactions: list[ReactionCount] | None = None) -> MessageOut:
@@ -291,6 +293,15 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
             )
         )
     } & wanted
+    sender_ids = {op.sender.id for op in ops}
+    active = {
+        row.id
+        for row in await conn.execute(
+            sa.select(person_table.c.id).where(
+                person_table.c.id.in_(sender_ids), person_table.c.active.is_(True)
+            )
+        )
+    }
     root_ids = {op.thread_root_id for op in ops if op.thread_root_id is not None}
     roots = {}
     if root_ids:
@@ -307,6 +318,7 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
         # A bot posting for the person who invoked it posts where that person may.
         member = (op.channel_id, op.on_behalf_of or op.sender.id) in members
         try:
+            check_sender_active(op.sender.id in active)
             check_may_post(op.sender, op.channel_id, channels.get(op.channel_id), member=member)
             if op.thread_root_id is not None:
                 _check_thread_root(op.channel_id, op.thread_root_id, roots.get(op.thread_root_id))

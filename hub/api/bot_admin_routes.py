@@ -15,11 +15,18 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from hub import permissions
-from hub.auth.bot_tokens import bot_person, create_bot_token, list_bot_tokens, revoke_bot_token
-from hub.bots.external import register_external_bot
+from hub.auth.bot_tokens import (
+    TOKEN_ID_LENGTH,
+    bot_person,
+    create_bot_token,
+    list_bot_tokens,
+    revoke_bot_token,
+)
+from hub.bots.external import BOT_USERNAME, register_external_bot
 from hub.errors import ErrorCode
 from hub.http import ApiRoute, current_person, hub_of, json_body, json_response
 from hub.models import Bot, Person, from_row
+from hub.wire.inputs import NOT_BLANK
 from hub.wire.server import Wire
 
 TAG = "bots"
@@ -62,8 +69,13 @@ class NewToken(Wire):
 class NewBotBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(description="Username of the bot user: 2-40 of a-z 0-9 - _.")
-    display_name: str = Field(min_length=1, max_length=200)
+    name: str = Field(
+        description="Username of the bot user: 2-40 of a-z 0-9 - _.",
+        json_schema_extra={"pattern": BOT_USERNAME.pattern},
+    )
+    display_name: str = Field(
+        min_length=1, max_length=200, json_schema_extra={"pattern": NOT_BLANK}
+    )
     description: str = Field(default="", max_length=500)
     avatar: str | None = Field(default=None, max_length=500)
 
@@ -192,5 +204,12 @@ routes: list[BaseRoute] = [
         tag=TAG,
         responses={204: None},
         errors=(ErrorCode.forbidden, ErrorCode.not_found),
+        path_schemas={
+            "token_id": {
+                "type": "string",
+                "minLength": TOKEN_ID_LENGTH,
+                "maxLength": TOKEN_ID_LENGTH,
+            }
+        },
     ),
 ]

@@ -15,11 +15,12 @@ from starlette.routing import BaseRoute
 
 from hub import permissions
 from hub.actions.cards import UpdateCard, load_message
-from hub.bots.commands import CommandInfo
+from hub.bots.commands import COMMAND, CommandInfo
 from hub.bots.runtime import BotOutcome
 from hub.cards import actions_for, card_json_schema, validate_card
 from hub.errors import ErrorCode
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
+from hub.wire.inputs import MessageId, StoredInt
 from hub.wire.server import Ephemeral, FormOpen, MessageOut, Wire
 
 TAG = "bots"
@@ -55,15 +56,19 @@ class CardResponse(Wire):
 class CommandBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(max_length=4000, description='The whole command, e.g. `/poll "Lunch?" A B`.')
-    thread_root_id: int | None = None
+    text: str = Field(
+        max_length=4000,
+        description='The whole command, e.g. `/poll "Lunch?" A B`.',
+        json_schema_extra={"pattern": COMMAND.pattern},
+    )
+    thread_root_id: MessageId | None = None
 
 
 class ActionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action_id: str = Field(max_length=50)
-    version: int = Field(ge=0, description="The card_version you saw; an older one is refused.")
+    version: StoredInt = Field(description="The card_version you saw; an older one is refused.")
     values: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -78,7 +83,7 @@ class CardBody(BaseModel):
 
     card: dict[str, Any]
     text: str | None = None
-    version: int | None = Field(
+    version: StoredInt | None = Field(
         default=None, description="Refuse with card_stale unless the card is at this version."
     )
 
@@ -192,6 +197,7 @@ _ACTION_ERRORS = (
     ErrorCode.forbidden,
     ErrorCode.not_a_member,
     ErrorCode.card_stale,
+    ErrorCode.channel_archived,
     ErrorCode.unknown_action,
     ErrorCode.bot_failed,
     ErrorCode.bot_timeout,
@@ -217,6 +223,7 @@ routes: list[BaseRoute] = [
         responses={200: BotResult},
         errors=(
             ErrorCode.channel_not_found,
+            ErrorCode.message_not_found,
             ErrorCode.not_a_member,
             ErrorCode.channel_archived,
             ErrorCode.unknown_command,

@@ -7,11 +7,11 @@ The channels it returns are built by hub.api.channel_views, in a fixed number of
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import orjson
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -26,6 +26,7 @@ from hub.actions.channels import (
     check_channel_name,
     direct_key,
 )
+from hub.api.changes import ChangeBody
 from hub.api.channel_views import ChannelView, channel_views
 from hub.db import execute
 from hub.errors import ErrorCode, HubError
@@ -38,6 +39,7 @@ from hub.models import (
     membership_table,
     person_table,
 )
+from hub.wire.inputs import PersonId, StoredInt
 from hub.wire.server import ChannelEventFrame, PersonBrief, Wire
 
 MAX_GROUP_OTHERS = 8
@@ -90,24 +92,24 @@ class CreateChannelBody(_Body):
     kind: Literal["public", "private"]
     topic: str = Field(default="", max_length=500)
     shared: bool = False
-    member_ids: list[int] = Field(default_factory=list, max_length=500)
+    member_ids: list[PersonId] = Field(default_factory=list, max_length=500)
 
 
 class DirectBody(_Body):
-    person_ids: list[int] = Field(min_length=1, max_length=MAX_GROUP_OTHERS)
+    person_ids: list[PersonId] = Field(min_length=1, max_length=MAX_GROUP_OTHERS)
 
 
 class InviteBody(_Body):
-    person_ids: list[int] = Field(min_length=1, max_length=500)
+    person_ids: list[PersonId] = Field(min_length=1, max_length=500)
 
 
-class UpdateChannelBody(_Body):
-    topic: str | None = Field(default=None, max_length=500)
-    name: str | None = Field(default=None, min_length=1, max_length=80)
+class UpdateChannelBody(ChangeBody):
+    topic: Annotated[str, Field(max_length=500)] | MISSING = MISSING
+    name: Annotated[str, Field(min_length=1, max_length=80)] | MISSING = MISSING
 
 
 class ReadBody(_Body):
-    seq: int = Field(ge=0)
+    seq: StoredInt
 
 
 async def _one_view(request: Request, viewer: Person, channel_id: int) -> Response:
@@ -330,13 +332,10 @@ async def update_channel(request: Request) -> Response:
     body = await json_body(request, UpdateChannelBody)
     changes: dict[str, Any] = {}
     async with hub.sessions() as session:
-        if body.topic is None and body.name is None:
-            await permissions.check_read_channel(session, viewer, channel_id)
-            raise HubError(ErrorCode.validation_failed, "Give `topic`, `name` or both.")
-        if body.topic is not None:
+        if body.topic is not MISSING:
             await permissions.check_set_topic(session, viewer, channel_id)
             changes["topic"] = body.topic.strip()
-        if body.name is not None:
+        if body.name is not MISSING:
             channel, _ = await permissions.check_manage_channel(session, viewer, channel_id)
             if channel.kind not in ("public", "private"):
                 raise HubError(

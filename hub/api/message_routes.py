@@ -17,6 +17,8 @@ from starlette.routing import BaseRoute
 
 from hub import permissions
 from hub.actions.messages import (
+    CLIENT_MSG_ID,
+    EMOJI,
     ChangeReaction,
     DeleteMessage,
     EditMessage,
@@ -32,6 +34,7 @@ from hub.db import execute
 from hub.errors import ErrorCode, HubError
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.models import message_table
+from hub.wire.inputs import NOT_BLANK, MessageId
 from hub.wire.server import MessageOut, Wire
 
 
@@ -74,10 +77,12 @@ class SendBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str
+    # The pattern is documented; the action checks it with a message that says what to do.
     client_msg_id: str = Field(
-        description="1-64 characters of letters, digits and . _ : -; resending it returns the original."
+        description="1-64 characters of letters, digits and . _ : -; resending it returns the original.",
+        json_schema_extra={"pattern": CLIENT_MSG_ID.pattern},
     )
-    thread_root_id: int | None = None
+    thread_root_id: MessageId | None = None
     card: dict[str, Any] | None = Field(
         default=None, description="A card (docs/cards.md); bots only. `text` may be empty then."
     )
@@ -86,13 +91,13 @@ class SendBody(BaseModel):
 class EditBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str
+    text: str = Field(json_schema_extra={"pattern": NOT_BLANK})
 
 
 class ReactionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    emoji: str
+    emoji: str = Field(json_schema_extra={"pattern": EMOJI.pattern})
 
 
 def _int_param(request: Request, name: str) -> int:

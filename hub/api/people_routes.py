@@ -6,11 +6,11 @@ then not their department, manager or roles: those describe the company, not the
 
 from __future__ import annotations
 
-from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, Field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.requests import Request
@@ -18,9 +18,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from hub import permissions
+from hub.api.changes import ChangeBody
 from hub.errors import ErrorCode, HubError
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.models import Department, Org, Person, from_row
+from hub.wire.inputs import NOT_BLANK
 from hub.wire.server import PersonBrief, Wire
 
 Status = Literal["online", "away", "offline"]
@@ -83,12 +85,22 @@ class PresenceOut(Wire):
     presence: list[PresenceEntry]
 
 
-class MeUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    locale: Literal["zh-CN", "en"] | None = None
-    time_zone: str | None = Field(default=None, max_length=64)
-    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+class MeUpdate(ChangeBody):
+    locale: Literal["zh-CN", "en"] | MISSING = MISSING
+    # Listed from the server's own time-zone database, so a client can offer a choice.
+    time_zone: (
+        Annotated[
+            str,
+            Field(max_length=64, json_schema_extra={"enum": sorted(available_timezones())}),
+        ]
+        | MISSING
+    ) = MISSING
+    display_name: (
+        Annotated[
+            str, Field(min_length=1, max_length=200, json_schema_extra={"pattern": NOT_BLANK})
+        ]
+        | MISSING
+    ) = MISSING
 
 
 async def profile_of(
@@ -126,7 +138,7 @@ async def update_me(request: Request) -> Response:
     hub = hub_of(request)
     me = await current_person(request)
     changes = await json_body(request, MeUpdate)
-    if changes.time_zone is not None:
+    if changes.time_zone is not MISSING:
         try:
             ZoneInfo(changes.time_zone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -134,12 +146,12 @@ async def update_me(request: Request) -> Response:
                 ErrorCode.validation_failed,
                 f"`time_zone`: {changes.time_zone!r} is not an IANA time zone (e.g. Asia/Shanghai).",
             ) from None
-    if changes.display_name is not None and not changes.display_name.strip():
+    if changes.display_name is not MISSING and not changes.display_name.strip():
         raise HubError(ErrorCode.validation_failed, "`display_name` cannot be blank.")
     async with hub.sessions() as session:
         person = await session.get(Person, me.id)
         assert person is not None
-        for name, value in changes.model_dump(exclude_none=True).items():
+        for name, value in changes.model_dump().items():  # only the fields given
             setattr(person, name, value.strip() if name == "display_name" else value)
         session.add(person)
         await session.commit()
@@ -165,7 +177,15 @@ INCLUDE_INACTIVE = Param(
     "include_inactive", "bool", "Admins only: include deactivated people.", default=False
 )
 IDS = Param(
-    "ids", "int_list", "Comma-separated person ids (at most 200).", maximum=200, required=True
+    "ids", "id_list", "Comma-separated person ids (at most 200).", maximum=200, required=True
+)
+PRESENCE_IDS = Param(
+    "ids",
+    "id_list",
+    "Comma-separated person ids (at most 200).",
+    maximum=200,
+    required=True,
+    not_found=ErrorCode.person_not_found,
 )
 
 
@@ -234,7 +254,7 @@ async def get_presence(request: Request) -> Response:
     """Presence of several people; any id you cannot see is answered person_not_found."""
     hub = hub_of(request)
     viewer = await current_person(request)
-    ids: list[int] = IDS.read(request)
+    ids: list[int] = PRESENCE_IDS.read(request)
     async with hub.sessions() as session:
         people = await permissions.check_see_people(session, viewer, ids)
     statuses = await hub.presence.status_of([p.id for p in people if p.id is not None])
@@ -296,7 +316,7 @@ routes: list[BaseRoute] = [
         get_presence,
         summary="Presence of people",
         tag=TAG,
-        query=(IDS,),
+        query=(PRESENCE_IDS,),
         responses={200: PresenceOut},
         errors=(ErrorCode.person_not_found,),
     ),

@@ -1,8 +1,10 @@
 """Deactivation reaches live connections: a deactivated person's sockets are closed.
 
-Deactivation may happen in another process (the CLI, an HR import, another hub), so
-each process checks the people connected to it every `account_check_seconds`: one
-query per round, whoever deactivated them and wherever.
+Deactivation may happen in another process (the CLI, an HR import, another hub). With
+Redis that process tells every hub at once on the broker (hub.fanout.topics, "end
+sessions"); this sweeper is the fallback for when it cannot (no Redis, Redis away): each
+process checks the people connected to it every `account_check_seconds`, one query per
+round, whoever deactivated them and wherever. See docs/operations.md, "How fast access ends".
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from hub.broker.outage import RedisHealth
+
 MessageHandler = Callable[[str, bytes], None]
 
 
@@ -18,7 +20,8 @@ class Broker(Protocol):
         """Begin delivering messages of subscribed topics to `handler` (called in order)."""
 
     async def publish(self, messages: list[tuple[str, bytes]]) -> None:
-        """Publish in order; returns once the broker has them."""
+        """Publish in order; returns once the broker has them. Once started, an unreachable
+        broker does not raise: the messages then reach this process's subscribers only."""
 
     async def subscribe(self, topic: str) -> None:
         """Returns once messages published from now on will be delivered."""
@@ -31,11 +34,12 @@ class Broker(Protocol):
     async def close(self) -> None: ...
 
 
-def create_broker(redis_url: str | None) -> Broker:
+def create_broker(redis_url: str | None, health: RedisHealth | None = None) -> Broker:
+    """`health` is shared with the other users of Redis in the process (hub.app)."""
     if redis_url:
         from hub.broker.redis import RedisBroker
 
-        return RedisBroker(redis_url)
+        return RedisBroker(redis_url, health or RedisHealth())
     from hub.broker.memory import MemoryBroker
 
     return MemoryBroker()

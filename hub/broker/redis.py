@@ -3,6 +3,11 @@
 One pub/sub connection per process reads every subscribed topic in order; a subscribe
 call waits for Redis to confirm, so nothing published after it returns is missed (the
 caller replays from the database what came before).
+
+While Redis is away (hub.broker.outage) a publish reaches this process's own subscribers
+only, so its connections stay live; other processes miss those messages and fill the gap
+from the channel log when the next one arrives, or their clients get them on resume.
+The pub/sub connection re-subscribes by itself when Redis is back.
 """
 
 from __future__ import annotations
@@ -14,15 +19,17 @@ import uuid
 import redis.asyncio as aioredis
 
 from hub.broker import MessageHandler
+from hub.broker.outage import RETRY_SECONDS, UNREACHABLE, RedisHealth, redis_client
 
 log = logging.getLogger(__name__)
 PREFIX = "hub:"
 
 
 class RedisBroker:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, health: RedisHealth) -> None:
         self._url = url
-        self._client: aioredis.Redis = aioredis.Redis.from_url(url)
+        self.health = health
+        self._client: aioredis.Redis = redis_client(url)
         self._pubsub = self._client.pubsub()
         self._handler: MessageHandler | None = None
         self._reader: asyncio.Task[None] | None = None
@@ -44,10 +51,16 @@ class RedisBroker:
                 message = await self._pubsub.get_message(timeout=1.0)
             except asyncio.CancelledError:
                 raise
+            except UNREACHABLE as error:
+                self.health.failed(error)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
             except Exception:
                 log.exception("Redis pub/sub read failed; retrying in 1 s")
-                await asyncio.sleep(1.0)
+                await asyncio.sleep(RETRY_SECONDS)
                 continue
+            # Reading again means the connection is up (and has re-subscribed).
+            self.health.answered()
             if message is None:
                 continue
             kind = message["type"]
@@ -66,10 +79,33 @@ class RedisBroker:
     async def publish(self, messages: list[tuple[str, bytes]]) -> None:
         if not messages:
             return
-        async with self._client.pipeline(transaction=False) as pipe:
-            for topic, payload in messages:
-                pipe.publish(PREFIX + topic, payload)
-            await pipe.execute()
+        started = self._handler is not None
+        if started and not self.health.worth_trying():
+            self._deliver_here(messages)
+            return
+        try:
+            async with self._client.pipeline(transaction=False) as pipe:
+                for topic, payload in messages:
+                    pipe.publish(PREFIX + topic, payload)
+                await pipe.execute()
+        except UNREACHABLE as error:
+            if not started:
+                raise  # a command-line publish: nobody here to deliver to, so say it failed
+            self.health.failed(error)
+            self._deliver_here(messages)
+            return
+        self.health.answered()
+
+    def _deliver_here(self, messages: list[tuple[str, bytes]]) -> None:
+        """Redis is away: this process's subscribers still get what was published here."""
+        handler = self._handler
+        assert handler is not None
+        for topic, payload in messages:
+            if topic in self._subscribed:
+                try:
+                    handler(topic, payload)
+                except Exception:
+                    log.exception("handling a broker message on %s failed", topic)
 
     async def subscribe(self, topic: str) -> None:
         async with self._lock:
@@ -77,7 +113,16 @@ class RedisBroker:
                 return
             future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._confirmations.setdefault(topic, []).append(future)
-            await self._pubsub.subscribe(PREFIX + topic)
+            try:
+                await self._pubsub.subscribe(PREFIX + topic)
+            except UNREACHABLE as error:
+                # Redis is away: publishes from this process still reach the topic (they
+                # fall back to here), and the pub/sub connection subscribes to every name
+                # in `channels` when it reconnects.
+                self.health.failed(error)
+                self._pubsub.channels[(PREFIX + topic).encode()] = None
+                self._subscribed.add(topic)
+                return
             self._subscribed.add(topic)
         await asyncio.wait_for(future, timeout=10)
 
@@ -89,7 +134,12 @@ class RedisBroker:
             await self._pubsub.unsubscribe(PREFIX + topic)
 
     async def ping(self) -> None:
-        await self._client.ping()
+        try:
+            await self._client.ping()
+        except UNREACHABLE as error:
+            self.health.failed(error)
+            raise
+        self.health.answered()
 
     async def close(self) -> None:
         if self._reader is not None:

@@ -20,7 +20,14 @@ from hub.db import SessionMaker
 from hub.fanout import topics
 from hub.fanout.feed import ChannelFeed
 from hub.fanout.presence import PRESENCE_TOPIC
-from hub.fanout.topics import ChannelEnvelope, Follow, channel_topic, person_topic
+from hub.fanout.topics import (
+    ChannelEnvelope,
+    EndSessions,
+    Follow,
+    PersonMessage,
+    channel_topic,
+    person_topic,
+)
 from hub.permissions import presence_watchers
 from hub.tasks import TaskSet
 from hub.wire.server import LoggedEvent, Presence, ReadUpdated
@@ -78,6 +85,10 @@ class Delivery:
         """A frame for one person's connections, on every process (a bot's private reply)."""
         payload = topics.encode_personal_frame(frame)
         await self.broker.publish([(person_topic(person_id), payload)])
+
+    async def end_sessions(self, person_ids: list[int], code: int, reason: str) -> None:
+        """Close these people's connections on every process (deactivated, password reset)."""
+        await self.broker.publish(topics.end_sessions_messages(person_ids, code, reason))
 
     async def tell_read(self, person_id: int, channel_id: int, seq: int) -> None:
         """A read marker moved: every connection of the person (their phone, other tabs)
@@ -170,7 +181,10 @@ class Delivery:
             if self._by_person:
                 self._tasks.spawn(self._tell_presence(int(person_id), status))
 
-    def _on_person_message(self, person_id: int, message: Follow | topics.PersonalFrame) -> None:
+    def _on_person_message(self, person_id: int, message: PersonMessage) -> None:
+        if isinstance(message, EndSessions):
+            self._tasks.spawn(self.close_person(person_id, message.code, message.reason))
+            return
         for connection in list(self.connections_of(person_id)):
             if isinstance(message, Follow):
                 connection.spawn(

@@ -3,7 +3,9 @@
 In one process the counts live in memory. With Redis, each connection is a field of a
 hash per person carrying its status and an expiry that its process keeps refreshing, so
 every process computes the same answer and a crashed process's connections lapse.
-Changes are announced on the broker's `presence` topic (not logged).
+Changes are announced on the broker's `presence` topic (not logged). While Redis is away
+(hub.broker.outage), answers come from this process's own connections, and the refresher
+writes them back when Redis answers again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Literal, Protocol
 import redis.asyncio as aioredis
 
 from hub.broker import Broker
+from hub.broker.outage import UNREACHABLE, RedisHealth, redis_client
 from hub.config import Settings
 
 log = logging.getLogger(__name__)
@@ -77,9 +80,10 @@ class MemoryPresence(_Announcing):
 
 
 class RedisPresence(_Announcing):
-    def __init__(self, broker: Broker, url: str, ttl_seconds: float) -> None:
+    def __init__(self, broker: Broker, url: str, ttl_seconds: float, health: RedisHealth) -> None:
         super().__init__(broker)
-        self._client: aioredis.Redis = aioredis.Redis.from_url(url, decode_responses=True)
+        self._client: aioredis.Redis = redis_client(url, decode_responses=True)
+        self._health = health
         self._ttl = ttl_seconds
         self._local: dict[tuple[int, str], Status] = {}
         self._refresher: asyncio.Task[None] | None = None
@@ -95,8 +99,11 @@ class RedisPresence(_Announcing):
         if self._refresher is not None:
             self._refresher.cancel()
             await asyncio.gather(self._refresher, return_exceptions=True)
-        for person_id, connection_id in list(self._local):
-            await self._client.hdel(self._key(person_id), connection_id)
+        try:
+            for person_id, connection_id in list(self._local):
+                await self._client.hdel(self._key(person_id), connection_id)
+        except UNREACHABLE as error:
+            self._health.failed(error)  # the fields lapse on their own
         await self._client.aclose()
 
     async def _refresh_forever(self) -> None:
@@ -109,12 +116,26 @@ class RedisPresence(_Announcing):
                         pipe.hset(self._key(person_id), connection_id, f"{status}|{expires}")
                         pipe.expire(self._key(person_id), int(self._ttl * 2))
                     await pipe.execute()
+            except UNREACHABLE as error:
+                self._health.failed(error)
             except Exception:
                 log.exception("refreshing presence in Redis failed; retrying")
+            else:
+                self._health.answered()
+
+    def _read_here(self, person_id: int) -> Status:
+        return aggregate([s for (pid, _), s in self._local.items() if pid == person_id])
 
     async def _read(self, person_id: int) -> Status:
+        if not self._health.worth_trying():
+            return self._read_here(person_id)
         now = time.time()
-        fields = await self._client.hgetall(self._key(person_id))
+        try:
+            fields = await self._client.hgetall(self._key(person_id))
+        except UNREACHABLE as error:
+            self._health.failed(error)
+            return self._read_here(person_id)
+        self._health.answered()
         live = []
         for value in fields.values():
             status, _, expires = str(value).partition("|")
@@ -126,24 +147,37 @@ class RedisPresence(_Announcing):
         before = await self._read(person_id)
         if status == "offline":
             self._local.pop((person_id, connection_id), None)
-            await self._client.hdel(self._key(person_id), connection_id)
         else:
             self._local[(person_id, connection_id)] = status
-            await self._client.hset(
-                self._key(person_id), connection_id, f"{status}|{time.time() + self._ttl}"
-            )
-            await self._client.expire(self._key(person_id), int(self._ttl * 2))
+        if self._health.worth_trying():
+            try:
+                await self._store(person_id, connection_id, status)
+            except UNREACHABLE as error:
+                self._health.failed(error)
         after = await self._read(person_id)
         if after != before:
             await self._announce(person_id, after)
+
+    async def _store(self, person_id: int, connection_id: str, status: Status) -> None:
+        if status == "offline":
+            await self._client.hdel(self._key(person_id), connection_id)
+            return
+        await self._client.hset(
+            self._key(person_id), connection_id, f"{status}|{time.time() + self._ttl}"
+        )
+        await self._client.expire(self._key(person_id), int(self._ttl * 2))
 
     async def status_of(self, person_ids: list[int]) -> dict[int, Status]:
         return {pid: await self._read(pid) for pid in person_ids}
 
 
-def create_presence(settings: Settings, broker: Broker) -> PresenceTracker:
+def create_presence(settings: Settings, broker: Broker, health: RedisHealth) -> PresenceTracker:
+    """`health` is the one the broker reports to (hub.app), so the log speaks once."""
     if settings.redis_url:
         return RedisPresence(
-            broker, settings.redis_url, ttl_seconds=max(10.0, settings.heartbeat_seconds * 2)
+            broker,
+            settings.redis_url,
+            ttl_seconds=max(10.0, settings.heartbeat_seconds * 2),
+            health=health,
         )
     return MemoryPresence(broker)

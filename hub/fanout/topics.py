@@ -3,9 +3,11 @@
 Channel topics (`ch.<id>`) carry committed events with a one-line header (seq, type,
 audience, publish time) before the frame, which is already encoded once at commit, so
 a receiving process never parses the frame to route it. Person topics (`u.<id>`) carry
-a channel to follow (a member joined) or a frame for that person's connections only (a
-bot's private reply, a read marker). The format is private to hub.fanout: both ends
-are here.
+a channel to follow (a member joined), a frame for that person's connections only (a
+bot's private reply, a read marker), or the end of their sessions (deactivated, password
+reset): every connection of theirs closes. The format is private to hub.fanout: both
+ends are here (`end_sessions_messages` is what another process, such as the CLI, puts on
+the broker).
 """
 
 from __future__ import annotations
@@ -35,6 +37,17 @@ class Follow:
 @dataclass(frozen=True, slots=True)
 class PersonalFrame:
     frame: str
+
+
+@dataclass(frozen=True, slots=True)
+class EndSessions:
+    """Close every connection of the person, with this WebSocket close code and reason."""
+
+    code: int
+    reason: str
+
+
+PersonMessage = Follow | PersonalFrame | EndSessions
 
 
 def channel_topic(channel_id: int) -> str:
@@ -74,8 +87,21 @@ def encode_personal_frame(frame: str) -> bytes:
     return b"frame|" + frame.encode()
 
 
-def decode_person_message(payload: bytes) -> Follow | PersonalFrame:
+def encode_end_sessions(code: int, reason: str) -> bytes:
+    return f"end|{code}|{reason}".encode()
+
+
+def end_sessions_messages(person_ids: list[int], code: int, reason: str) -> list[tuple[str, bytes]]:
+    """What to publish so every process closes these people's connections."""
+    payload = encode_end_sessions(code, reason)
+    return [(person_topic(person_id), payload) for person_id in person_ids]
+
+
+def decode_person_message(payload: bytes) -> PersonMessage:
     if payload.startswith(b"frame|"):
         return PersonalFrame(payload[len(b"frame|") :].decode())
+    if payload.startswith(b"end|"):
+        _, code, reason = payload.decode().split("|", 2)
+        return EndSessions(int(code), reason)
     _, channel_id, seq = payload.decode().split("|")
     return Follow(int(channel_id), int(seq))

@@ -9,7 +9,6 @@ from hub.http.request import (
     check_origin,
     client_address,
     current_person,
-    describe_validation_error,
     hub_of,
     json_body,
 )
@@ -22,7 +21,6 @@ __all__ = [
     "check_origin",
     "client_address",
     "current_person",
-    "describe_validation_error",
     "hub_of",
     "json_body",
     "json_response",

@@ -19,8 +19,10 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from hub.errors import ErrorCode, HubError
+from hub.wire.inputs import DB_INT_MAX, check_no_nul, not_found_code, unknown_id
 
 ResponseSpec = type[BaseModel] | tuple[type[BaseModel], ...] | None
 _PATH_PARAM = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::([a-z]+))?}")
@@ -28,75 +30,123 @@ _PATH_PARAM = re.compile(r"{([a-zA-Z_][a-zA-Z0-9_]*)(?::([a-z]+))?}")
 
 @dataclass(frozen=True)
 class Param:
-    """A query parameter: its documentation and its parser in one place."""
+    """A query parameter: its documentation and its parser in one place.
+
+    Kinds: `int` (a number stored in the database, so within its INTEGER range unless
+    `maximum` says less), `id` (one id: too large to exist is `not_found`), `id_list`
+    (comma-separated ids: those too large to exist are answered `not_found`, or left out
+    when that is None, as the route treats any unknown id), `str`, `bool`. See hub.wire.inputs.
+    """
 
     name: str
-    kind: Literal["int", "str", "bool", "int_list"]
+    kind: Literal["int", "str", "bool", "id", "id_list"]
     description: str
     default: Any = None
     minimum: int | None = None
     maximum: int | None = None
     required: bool = False
+    not_found: ErrorCode | None = None
+    choices: tuple[str, ...] = ()  # a `str` that must be one of these
+
+    def __post_init__(self) -> None:
+        if self.kind == "id" and self.not_found is None:
+            raise TypeError(
+                f"Param {self.name!r}: an id needs `not_found`, the code for one unknown."
+            )
+
+    @property
+    def _bounds(self) -> tuple[int, int]:
+        low = self.minimum if self.minimum is not None else -DB_INT_MAX - 1
+        high = self.maximum if self.maximum is not None else DB_INT_MAX
+        return low, high
 
     def schema(self) -> dict[str, Any]:
-        if self.kind == "int_list":
+        if self.kind == "id_list":
             return {"type": "string", "pattern": r"^\d+(,\d+)*$"}
+        if self.kind == "id":
+            return {"type": "integer", "minimum": 1}
         schema: dict[str, Any] = {
             "type": {"int": "integer", "str": "string", "bool": "boolean"}[self.kind]
         }
-        if self.minimum is not None:
-            schema["minimum"] = self.minimum
-        if self.maximum is not None:
-            schema["maximum"] = self.maximum
+        if self.kind == "int":
+            schema["minimum"], schema["maximum"] = self._bounds
+        elif self.maximum is not None:
+            schema["maxLength"] = self.maximum
+        if self.kind == "str" and self.required:
+            schema["minLength"] = 1  # an empty value counts as missing
+        if self.choices:
+            schema["enum"] = list(self.choices)
         if self.default is not None:
             schema["default"] = self.default
         return schema
 
     def read(self, request: Request) -> Any:
         raw = request.query_params.get(self.name)
-        if raw is None or raw == "":
+        # An empty value counts as missing, except where only listed values are allowed.
+        if raw is None or (raw == "" and not self.choices):
             if self.required:
                 raise HubError(
                     ErrorCode.validation_failed, f"Query parameter `{self.name}` is required."
                 )
             return self.default
+        check_no_nul(raw, self.name)
         if self.kind == "str":
             if self.maximum is not None and len(raw) > self.maximum:
                 raise HubError(
                     ErrorCode.validation_failed,
                     f"`{self.name}` is at most {self.maximum} characters.",
                 )
+            if self.choices and raw not in self.choices:
+                *first, last = self.choices
+                listed = f"{', '.join(first)} or {last}" if first else last
+                raise HubError(ErrorCode.validation_failed, f"`{self.name}` must be {listed}.")
             return raw
         if self.kind == "bool":
             if raw.lower() not in ("true", "false", "1", "0"):
                 raise HubError(ErrorCode.validation_failed, f"`{self.name}` must be true or false.")
             return raw.lower() in ("true", "1")
-        if self.kind == "int_list":
-            try:
-                values = [int(part) for part in raw.split(",")]
-            except ValueError:
-                raise HubError(
-                    ErrorCode.validation_failed, f"`{self.name}` must be comma-separated integers."
-                ) from None
-            if self.maximum is not None and len(values) > self.maximum:
-                raise HubError(
-                    ErrorCode.validation_failed, f"`{self.name}` names at most {self.maximum} ids."
-                )
-            return values
+        if self.kind == "id_list":
+            return self._read_ids(raw)
         try:
             value = int(raw)
         except ValueError:
             raise HubError(
                 ErrorCode.validation_failed, f"`{self.name}` must be an integer."
             ) from None
-        if (self.minimum is not None and value < self.minimum) or (
-            self.maximum is not None and value > self.maximum
-        ):
+        if self.kind == "id":
+            if value < 1:
+                raise HubError(
+                    ErrorCode.validation_failed, f"`{self.name}` must be an id, 1 or more."
+                )
+            if value > DB_INT_MAX:
+                raise self._unknown(value)
+            return value
+        low, high = self._bounds
+        if not low <= value <= high:
             raise HubError(
-                ErrorCode.validation_failed,
-                f"`{self.name}` must be between {self.minimum} and {self.maximum}.",
+                ErrorCode.validation_failed, f"`{self.name}` must be between {low} and {high}."
             )
         return value
+
+    def _read_ids(self, raw: str) -> list[int]:
+        parts = raw.split(",")
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise HubError(
+                ErrorCode.validation_failed, f"`{self.name}` must be comma-separated ids."
+            )
+        if self.maximum is not None and len(parts) > self.maximum:
+            raise HubError(
+                ErrorCode.validation_failed, f"`{self.name}` names at most {self.maximum} ids."
+            )
+        values = [int(part) for part in parts]
+        beyond = [value for value in values if value > DB_INT_MAX]
+        if beyond and self.not_found is not None:
+            raise self._unknown(beyond[0])
+        return [value for value in values if value <= DB_INT_MAX]
+
+    def _unknown(self, value: int) -> HubError:
+        assert self.not_found is not None
+        return unknown_id(self.not_found, value)
 
 
 class ApiRoute(Route):
@@ -119,6 +169,7 @@ class ApiRoute(Route):
         text_responses: dict[int, str] | None = None,
         raw_body: str | None = None,
         binary_responses: dict[int, str] | None = None,
+        path_schemas: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         super().__init__(path, endpoint, methods=[method])
         self.method = method.upper()
@@ -134,7 +185,25 @@ class ApiRoute(Route):
         # Bytes rather than JSON (file uploads and downloads): a description of what they are.
         self.raw_body = raw_body
         self.binary_responses = binary_responses or {}
+        # A text path parameter's shape, where the route refuses others (e.g. a token id).
+        self.path_schemas = path_schemas or {}
         self.doc = description or (endpoint.__doc__ or "").strip() or summary
+        # Path parameters by name: True for an id (`{channel_id:int}`), False for text.
+        self.path_ids = {name: convertor == "int" for name, convertor in _PATH_PARAM.findall(path)}
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] in (self.methods or ()):  # else Route answers 405 first
+            self._check_path(scope.get("path_params", {}))
+        await super().handle(scope, receive, send)
+
+    def _check_path(self, values: dict[str, Any]) -> None:
+        """The path's ids and text, held to the rules of hub.wire.inputs before the handler runs."""
+        for name, is_id in self.path_ids.items():
+            value = values.get(name)
+            if is_id and isinstance(value, int) and value > DB_INT_MAX:
+                raise unknown_id(not_found_code(name), value)
+            if isinstance(value, str):
+                check_no_nul(value, name)
 
     @property
     def openapi_path(self) -> str:
@@ -142,6 +211,12 @@ class ApiRoute(Route):
 
     def error_codes(self) -> list[ErrorCode]:
         codes = list(self.errors)
+        for name, is_id in self.path_ids.items():
+            codes.append(not_found_code(name) if is_id else ErrorCode.validation_failed)
+        if self.path_ids:
+            # The router's answers when a path value makes the path match no route (an id
+            # that is not a whole number, a `/` in a name) or another route's path.
+            codes += [ErrorCode.not_found, ErrorCode.method_not_allowed]
         if self.auth:
             codes.append(ErrorCode.not_authenticated)
             if self.method not in ("GET", "HEAD"):
@@ -185,7 +260,10 @@ def _error_schema() -> dict[str, Any]:
 def _path_parameters(route: ApiRoute) -> list[dict[str, Any]]:
     params = []
     for name, convertor in _PATH_PARAM.findall(route.path):
-        schema: dict[str, Any] = {"type": "integer"} if convertor == "int" else {"type": "string"}
+        # `{name:int}` matches digits only, so a path id is never negative.
+        schema: dict[str, Any] = route.path_schemas.get(name) or (
+            {"type": "integer", "minimum": 1} if convertor == "int" else {"type": "string"}
+        )
         params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return params
 
@@ -237,7 +315,8 @@ def build_document(routes: Iterable[BaseRoute], *, version: str = "0.1.0") -> di
                 "description": route.raw_body,
                 "content": {
                     "*/*": {
-                        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
+                        # Any bytes of any type: the part's own Content-Type says which.
+                        "schema": {}
                     }
                 },
             }
@@ -248,7 +327,12 @@ def build_document(routes: Iterable[BaseRoute], *, version: str = "0.1.0") -> di
                 "description": text,
                 "content": {
                     "*/*": {
-                        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}
+                        # Never empty: a raw body of no bytes is refused.
+                        "schema": {
+                            "type": "string",
+                            "contentMediaType": "application/octet-stream",
+                            "minLength": 1,
+                        }
                     }
                 },
             }

@@ -1,13 +1,16 @@
 """What every HTTP handler reads from a request: the hub's state, the signed-in person, a parsed JSON body.
 
 Authentication is a session cookie (web client) or `Authorization: Bearer` (API clients).
-A cookie-authenticated request that changes something must come from an allowed Origin,
-so another site cannot make a signed-in browser act (SameSite=Lax covers the rest).
+A cookie-authenticated request that changes something must show it comes from an allowed
+origin (Origin, else Referer; neither is refused), so another site cannot make a signed-in
+browser act (SameSite=Lax covers the rest). Bearer tokens are not sent by browsers on
+their own, so bearer requests are not checked.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -17,6 +20,7 @@ from hub.auth.tokens import SESSION_COOKIE, resolve_token
 from hub.errors import ErrorCode, HubError
 from hub.models import Person
 from hub.state import HubState
+from hub.wire.inputs import input_error, refuse_nul
 
 M = TypeVar("M", bound=BaseModel)
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -39,20 +43,45 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
-def check_origin(request: Request) -> None:
+def check_origin(request: Request, *, required: bool = True) -> None:
+    """Where a browser's request comes from, as OWASP's CSRF guidance checks it: the Origin
+    header, else the origin of the Referer; a header that is there must name an allowed
+    origin. With neither, a cookie-authenticated change is refused (`required`): browsers
+    send Origin on every POST, PATCH and DELETE, so only a stripped request lacks both. A
+    sign-in carries no cookie yet and passes `required=False`, so scripts can sign in."""
     origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        # Browsers send Origin on every cross-site POST; a missing one is not a browser form.
+    if origin is not None:
         if origin == "null":
             raise HubError(
-                ErrorCode.origin_not_allowed, "Requests from an opaque origin are refused."
+                ErrorCode.origin_not_allowed,
+                "Requests from an opaque origin (Origin: null) are refused; send the request from the hub's own pages.",
             )
+        _check_allowed(request, origin.rstrip("/"), "Origin")
         return
-    allowed = hub_of(request).settings.allowed_origins
-    if origin.rstrip("/") not in allowed:
+    referer = request.headers.get("referer")
+    if referer is not None:
+        _check_allowed(request, _origin_of(referer), "The Referer's origin")
+        return
+    if required:
         raise HubError(
             ErrorCode.origin_not_allowed,
-            f"Origin {origin} is not allowed; add it to HUB_ALLOWED_ORIGINS if it is yours.",
+            "A change made with the session cookie needs an Origin or Referer header from an "
+            "allowed origin, and this request has neither. Browsers send one; a script should "
+            'sign in with `"client": "api"` and send `Authorization: Bearer <token>` instead.',
+        )
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2].lower()  # browsers strip credentials; be sure
+    return f"{parts.scheme.lower()}://{host}" if parts.scheme and host else url
+
+
+def _check_allowed(request: Request, origin: str, what: str) -> None:
+    if origin not in hub_of(request).settings.allowed_origins:
+        raise HubError(
+            ErrorCode.origin_not_allowed,
+            f"{what} {origin} is not allowed; add it to HUB_ALLOWED_ORIGINS if it is yours.",
         )
 
 
@@ -96,13 +125,20 @@ async def json_body(request: Request, model: type[M]) -> M:
         data = orjson.loads(raw or b"{}")
     except orjson.JSONDecodeError as error:
         raise HubError(ErrorCode.invalid_json, f"The body is not valid JSON: {error}.") from None
+    refuse_nul(data)
     try:
-        return model.model_validate(data)
+        # Strict: `"shared": 0` or `"seq": "5"` is refused as the document says, not coerced.
+        return model.model_validate(_whole_numbers(data), strict=True)
     except ValidationError as error:
-        raise HubError(ErrorCode.validation_failed, describe_validation_error(error)) from None
+        raise input_error(error) from None
 
 
-def describe_validation_error(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "body"
-    return f"`{where}`: {first['msg']}."
+def _whole_numbers(data: Any) -> Any:
+    """JSON's 5.0 is the integer 5 (as JSON Schema reads it); strict validation needs an int."""
+    if isinstance(data, float) and data.is_integer():
+        return int(data)
+    if isinstance(data, list):
+        return [_whole_numbers(item) for item in data]
+    if isinstance(data, dict):
+        return {key: _whole_numbers(value) for key, value in data.items()}
+    return data

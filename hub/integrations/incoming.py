@@ -31,6 +31,7 @@ from hub.integrations.models import incoming_webhook_table
 from hub.integrations.slack import from_slack
 from hub.models import Person, person_table, utcnow
 from hub.state import HubState
+from hub.wire.inputs import refuse_nul
 from hub.wire.server import MessageOut
 from hub.writer import Outcome, SingleOperation
 
@@ -208,6 +209,7 @@ def parse_payload(raw: bytes, content_type: str) -> dict[str, Any]:
         raise HubError(ErrorCode.invalid_json, f"The body is not valid JSON: {error}.") from None
     if not isinstance(data, dict):
         raise HubError(ErrorCode.validation_failed, "The body must be a JSON object.")
+    refuse_nul(data)
     return data
 
 

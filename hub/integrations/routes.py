@@ -16,10 +16,11 @@ from starlette.routing import BaseRoute
 
 from hub import permissions
 from hub.auth.tokens import token_hash
-from hub.errors import ErrorCode, HubError
+from hub.errors import ErrorCode
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.integrations import incoming, outgoing
 from hub.models import from_row
+from hub.wire.inputs import NOT_BLANK, ChannelId, PersonId
 from hub.wire.server import Wire
 
 # Shapes
@@ -120,10 +121,19 @@ class HookPosted(Wire):
 class OutgoingBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    bot_id: int = Field(description="The bot person of the integration that owns the webhook.")
-    url: str = Field(description="http:// or https:// address that receives the POSTs.")
-    events: list[str] = Field(description="Among message.new, card.action, approval.completed.")
-    channel_ids: list[int] = Field(
+    bot_id: PersonId = Field(description="The bot person of the integration that owns the webhook.")
+    url: str = Field(
+        description="http:// or https:// address that receives the POSTs.",
+        json_schema_extra={
+            "pattern": r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$",
+            "maxLength": outgoing.URL_MAX,
+        },
+    )
+    events: list[str] = Field(
+        description="Among message.new, card.action, approval.completed.",
+        json_schema_extra={"minItems": 1, "items": {"enum": list(outgoing.EVENT_TYPES)}},
+    )
+    channel_ids: list[ChannelId] = Field(
         default_factory=list, description="The channels whose messages message.new sends."
     )
 
@@ -131,8 +141,11 @@ class OutgoingBody(BaseModel):
 class IncomingBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    channel_id: int
-    name: str = Field(description='Shown as the bot\'s display name, e.g. "CI builds".')
+    channel_id: ChannelId
+    name: str = Field(
+        description='Shown as the bot\'s display name, e.g. "CI builds".',
+        json_schema_extra={"pattern": NOT_BLANK, "maxLength": incoming.NAME_MAX},
+    )
 
 
 class HookPayload(BaseModel):
@@ -203,7 +216,12 @@ async def delete_outgoing(request: Request) -> Response:
     return Response(status_code=204)
 
 
-STATUS = Param("status", "str", "Only deliveries in this state: pending, delivered or failed.")
+STATUS = Param(
+    "status",
+    "str",
+    "Only deliveries in this state: pending, delivered or failed.",
+    choices=("pending", "delivered", "failed"),
+)
 LIMIT = Param("limit", "int", "Page size.", default=50, minimum=1, maximum=200)
 
 
@@ -213,10 +231,6 @@ async def list_deliveries(request: Request) -> Response:
     viewer = await current_person(request)
     permissions.check_admin(viewer, _MANAGE)
     status, limit = STATUS.read(request), LIMIT.read(request)
-    if status is not None and status not in ("pending", "delivered", "failed"):
-        raise HubError(
-            ErrorCode.validation_failed, "`status` must be pending, delivered or failed."
-        )
     async with hub.engine.connect() as conn:
         found = await outgoing.list_deliveries(
             conn, request.path_params["webhook_id"], status=status, limit=limit
@@ -267,7 +281,10 @@ async def create_incoming(request: Request) -> Response:
 
 
 CHANNEL = Param(
-    "channel_id", "int", "Only this channel's webhooks (required unless admin).", minimum=1
+    "channel_id",
+    "id",
+    "Only this channel's webhooks (required unless admin).",
+    not_found=ErrorCode.channel_not_found,
 )
 
 

@@ -31,6 +31,7 @@ class ImportReport:
         default_factory=lambda: dict.fromkeys(("created", "updated", "unchanged", "deactivated"), 0)
     )
     without_password: list[str] = field(default_factory=list)
+    deactivated_ids: list[int] = field(default_factory=list)  # their connections are closed
 
     def summary(self) -> list[str]:
         def counts(tally: dict[str, int]) -> str:
@@ -49,6 +50,7 @@ class OrgSync(OrgCheck):
         self._report_departments(report, dept_changes)
         deactivated = self._report_people(report, person_changes)
         await revoke_tokens(self.session, deactivated)
+        report.deactivated_ids = deactivated
         await self.session.flush()
         self._warn_inactive_bosses(report)
 

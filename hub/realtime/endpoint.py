@@ -19,12 +19,12 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from hub.auth.tokens import SESSION_COOKIE, redeem_ticket, resolve_token
 from hub.errors import ErrorCode, HubError
-from hub.http import describe_validation_error
 from hub.models import Person, utcnow
 from hub.realtime.connection import CLOSE_AUTH_FAILED, CLOSE_ORIGIN_REFUSED, Connection
 from hub.realtime.handlers import FrameHandlers
 from hub.state import HubState
 from hub.wire.client import CLIENT_FRAME_TYPES, Auth, client_frame_adapter
+from hub.wire.inputs import input_error, refuse_nul
 from hub.wire.server import ErrorFrame, Hello, PersonBrief
 
 log = logging.getLogger(__name__)
@@ -71,7 +71,9 @@ async def _person_from_auth_frame(websocket: WebSocket, hub: HubState) -> Person
         text = await asyncio.wait_for(
             websocket.receive_text(), timeout=hub.settings.ws_auth_timeout_seconds
         )
-        frame = Auth.model_validate(orjson.loads(text))
+        data = orjson.loads(text)
+        refuse_nul(data)  # a ticket holding NUL cannot be one the hub issued
+        frame = Auth.model_validate(data)
     except TimeoutError:
         await websocket.close(
             CLOSE_AUTH_FAILED, "not authenticated in time: send {type: auth, ticket} first"
@@ -79,7 +81,7 @@ async def _person_from_auth_frame(websocket: WebSocket, hub: HubState) -> Person
         return None
     except (WebSocketDisconnect, RuntimeError):
         return None
-    except (orjson.JSONDecodeError, ValidationError, KeyError):
+    except (orjson.JSONDecodeError, ValidationError, KeyError, HubError):
         await websocket.close(CLOSE_AUTH_FAILED, "the first frame must be {type: auth, ticket}")
         return None
     async with hub.sessions() as session:
@@ -174,13 +176,14 @@ async def _handle_text(text: str, handlers: FrameHandlers, connection: Connectio
         )
         return
     try:
+        refuse_nul(raw)
         frame = client_frame_adapter.validate_python(raw)
+    except HubError as error:
+        connection.push(_error(error.code, error.message, ref, client_msg_id, error.details))
+        return
     except ValidationError as error:
-        connection.push(
-            _error(
-                ErrorCode.validation_failed, describe_validation_error(error), ref, client_msg_id
-            )
-        )
+        refused = input_error(error)
+        connection.push(_error(refused.code, refused.message, ref, client_msg_id))
         return
     try:
         await handlers.handle(frame)

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from hub.wire.inputs import ChannelId, MessageId, StoredInt
+
 
 class _Frame(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -21,46 +23,46 @@ class Auth(_Frame):
 
 class Send(_Frame):
     type: Literal["send"]
-    channel_id: int
+    channel_id: ChannelId
     client_msg_id: str
     text: str
-    thread_root_id: int | None = None
+    thread_root_id: MessageId | None = None
 
 
 class Edit(_Frame):
     type: Literal["edit"]
-    message_id: int
+    message_id: MessageId
     text: str
 
 
 class Delete(_Frame):
     type: Literal["delete"]
-    message_id: int
+    message_id: MessageId
 
 
 class React(_Frame):
     type: Literal["react", "unreact"]
-    message_id: int
+    message_id: MessageId
     emoji: str
 
 
 class TypingStart(_Frame):
     type: Literal["typing"]
-    channel_id: int
-    thread_root_id: int | None = None
+    channel_id: ChannelId
+    thread_root_id: MessageId | None = None
 
 
 class MarkReadFrame(_Frame):
     type: Literal["read"]
-    channel_id: int
-    seq: int = Field(ge=0)
+    channel_id: ChannelId
+    seq: StoredInt
 
 
 class Sync(_Frame):
     type: Literal["sync"]
     # channel id (as a JSON object key) -> the last seq the client holds; channels it
     # does not list start from now.
-    cursors: dict[int, int] = Field(default_factory=dict)
+    cursors: dict[int, StoredInt] = Field(default_factory=dict)
 
 
 class Ping(_Frame):
@@ -76,15 +78,15 @@ class CommandFrame(_Frame):
     """`/name args` typed in a channel; answered by an ack (and the bot's replies) or an error."""
 
     type: Literal["command"]
-    channel_id: int
+    channel_id: ChannelId
     text: str = Field(max_length=4000)
-    thread_root_id: int | None = None
+    thread_root_id: MessageId | None = None
 
 
 class CardActionFrame(_Frame):
     type: Literal["card_action"]
-    message_id: int
-    version: int
+    message_id: MessageId
+    version: StoredInt
     action_id: str = Field(max_length=50)
     values: dict[str, Any] = Field(default_factory=dict)
 

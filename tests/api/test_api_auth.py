@@ -163,6 +163,31 @@ async def test_cookie_writes_need_an_allowed_origin(anon: httpx.AsyncClient) -> 
     assert allowed.status_code == 200
 
 
+async def test_cookie_writes_without_origin_are_checked_by_referer_else_refused(
+    anon: httpx.AsyncClient, bob: httpx.AsyncClient
+) -> None:
+    # OWASP's order: Origin, else the Referer's origin, else refuse (for cookie sessions).
+    signed_in = await anon.post(
+        "/api/v1/auth/sign-in", json={"username": "alice", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 200
+    bare = await anon.post("/api/v1/auth/ws-ticket")
+    assert bare.status_code == 403 and code(bare) == "origin_not_allowed"
+    assert "Authorization: Bearer" in bare.json()["error"]["message"]
+    referred = await anon.post(
+        "/api/v1/auth/ws-ticket", headers={"Referer": f"{ORIGIN}/channels/1?x=y"}
+    )
+    assert referred.status_code == 200
+    foreign = await anon.post(
+        "/api/v1/auth/ws-ticket", headers={"Referer": "https://evil.example/page"}
+    )
+    assert foreign.status_code == 403 and code(foreign) == "origin_not_allowed"
+    assert "https://evil.example" in foreign.json()["error"]["message"]
+    # Reading needs no Origin, and bearer tokens are not sent by browsers on their own.
+    assert (await anon.get("/api/v1/me")).status_code == 200
+    assert (await bob.post("/api/v1/auth/ws-ticket")).status_code == 200
+
+
 async def test_ws_ticket(bob: httpx.AsyncClient, anon: httpx.AsyncClient) -> None:
     response = await bob.post("/api/v1/auth/ws-ticket")
     assert response.status_code == 200

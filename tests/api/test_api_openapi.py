@@ -66,9 +66,23 @@ async def test_health_ready_and_metrics(
         raise ConnectionError("broker gone")
 
     monkeypatch.setattr(app.state.hub.broker, "ping", broker_down)
+    # Without the broker the process still accepts and stores messages: degraded, still ready.
+    degraded = await anon.get("/readyz")
+    assert degraded.status_code == 200
+    assert degraded.json() == {
+        "status": "degraded",
+        "checks": {"database": "ok", "broker": "degraded: ConnectionError"},
+    }
+
+    class DatabaseDown:
+        def connect(self) -> None:
+            raise ConnectionError("database gone")
+
+    monkeypatch.setattr(app.state.hub, "engine", DatabaseDown())
     down = await anon.get("/readyz")
     assert down.status_code == 503
-    assert down.json()["checks"] == {"database": "ok", "broker": "failed: ConnectionError"}
+    assert down.json()["status"] == "unavailable"
+    assert down.json()["checks"]["database"] == "failed: ConnectionError"
 
     metrics = await anon.get("/metrics")
     assert metrics.status_code == 200
