@@ -22,6 +22,16 @@ def require_service(env_name: str, what: str) -> str:
     pytest.skip(message)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database URL, once on SQLite and once on PostgreSQL, for a test to run on both."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"
+    require_service("HUB_TEST_DATABASE_URL", "PostgreSQL")  # skip before making a database
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
 @pytest.fixture
 async def seed(tmp_path: Path) -> Seed:
     return await seed_database(f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}")

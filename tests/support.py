@@ -139,12 +139,19 @@ async def seed_database(url: str, *, members: int = 0) -> Seed:
 
 
 async def ticket_for(url: str, person_id: int) -> str:
+    return await _token_for(url, person_id, "ws_ticket", timedelta(minutes=10))
+
+
+async def bearer_for(seed: Seed, username: str) -> str:
+    """A bearer token for `username`, as an API client gets from signing in."""
+    return await _token_for(seed.url, seed.id(username), "bearer", timedelta(hours=1))
+
+
+async def _token_for(url: str, person_id: int, kind: Any, lifetime: timedelta) -> str:
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine)() as session:
-            return await issue_token(
-                session, SECRET.encode(), person_id, "ws_ticket", timedelta(minutes=10)
-            )
+            return await issue_token(session, SECRET.encode(), person_id, kind, lifetime)
     finally:
         await engine.dispose()
 

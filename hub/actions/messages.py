@@ -37,6 +37,7 @@ from hub.permissions import (
     check_may_react,
     check_sender_active,
 )
+from hub.wire.inputs import SPACE
 from hub.wire.server import (
     LoggedEvent,
     MessageDeleted,
@@ -51,8 +52,7 @@ from hub.writer import Operation, Outcome, SingleOperation, allocate_seqs, appen
 
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._-]{0,99})", re.IGNORECASE)
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-# Written the same in Python and JSON Schema (ECMA): the two disagree on what `\s` covers.
-EMOJI = re.compile(r"^[^\s\x1c-\x1f\ufeff]{1,64}$")
+EMOJI = re.compile(f"^[^{SPACE}]{{1,64}}$")
 
 
 def message_out(row: Any, reactions: list[ReactionCount] | None = None) -> MessageOut:

@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute
 
 from hub import permissions
 from hub.actions.cards import UpdateCard, load_message
-from hub.bots.commands import COMMAND, CommandInfo
+from hub.bots.commands import COMMAND_TEXT, CommandInfo
 from hub.bots.runtime import BotOutcome
 from hub.cards import actions_for, card_json_schema, validate_card
 from hub.errors import ErrorCode
@@ -59,7 +59,7 @@ class CommandBody(BaseModel):
     text: str = Field(
         max_length=4000,
         description='The whole command, e.g. `/poll "Lunch?" A B`.',
-        json_schema_extra={"pattern": COMMAND.pattern},
+        json_schema_extra={"pattern": COMMAND_TEXT},
     )
     thread_root_id: MessageId | None = None
 

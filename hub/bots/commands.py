@@ -10,9 +10,15 @@ from dataclasses import dataclass
 from hub.botkit.bot import localized
 from hub.bots.registry import LoadedBot
 from hub.errors import ErrorCode, HubError
+from hub.wire.inputs import SPACE
 from hub.wire.server import Wire
 
-COMMAND = re.compile(r"^/([A-Za-z][A-Za-z0-9_-]{0,31})(?:\s+(.*))?$", re.DOTALL)
+_NAME = "/([A-Za-z][A-Za-z0-9_-]{0,31})"
+# Matched on the stripped text; `[\s\S]` rather than `.`, which JSON Schema's regexes
+# would not let cross a line break.
+COMMAND = re.compile(f"^{_NAME}(?:[{SPACE}]+([\\s\\S]*))?$")
+# The same as the document says it of the text before stripping.
+COMMAND_TEXT = f"^[{SPACE}]*{_NAME}(?:[{SPACE}]+[\\s\\S]*)?$"
 # People type Chinese or curly quotes around a phrase as often as straight ones.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 

@@ -82,8 +82,9 @@ class Param:
 
     def read(self, request: Request) -> Any:
         raw = request.query_params.get(self.name)
-        # An empty value counts as missing, except where only listed values are allowed.
-        if raw is None or (raw == "" and not self.choices):
+        # An empty text counts as missing (unless only listed values are allowed); an empty
+        # number, id or flag is malformed, as the document's types say.
+        if raw is None or (raw == "" and self.kind == "str" and not self.choices):
             if self.required:
                 raise HubError(
                     ErrorCode.validation_failed, f"Query parameter `{self.name}` is required."

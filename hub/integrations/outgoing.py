@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import re
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -30,6 +31,7 @@ from hub.integrations.models import (
     webhook_delivery_table,
 )
 from hub.models import channel_table, person_table, utcnow
+from hub.wire.inputs import SPACE
 
 EVENT_TYPES = ("message.new", "card.action", "approval.completed")
 MESSAGE_EVENT = "message.new"
@@ -141,18 +143,22 @@ class NewWebhook:
     channel_ids: list[int]
 
 
+# The document states the same pattern (hub.integrations.routes).
+URL_PATTERN = re.compile(f"^https?://[A-Za-z0-9.-]+(:[0-9]{{1,5}})?(/[^{SPACE}]*)?$")
+
+
 def check_webhook_url(url: object) -> str:
     if not isinstance(url, str) or len(url) > URL_MAX:
         raise HubError(
             ErrorCode.validation_failed, f"`url` must be a URL of at most {URL_MAX} characters."
         )
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    parts = urlsplit(url)
+    if not URL_PATTERN.match(url) or parts.scheme not in ("http", "https") or not parts.hostname:
         raise HubError(
             ErrorCode.validation_failed,
             f"`url` must be an http:// or https:// address with a host, like https://hr.example.com/hooks/hub; got {url!r}.",
         )
-    return url.strip()
+    return url
 
 
 def check_event_types(events: Sequence[str]) -> list[str]:

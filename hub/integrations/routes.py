@@ -125,7 +125,7 @@ class OutgoingBody(BaseModel):
     url: str = Field(
         description="http:// or https:// address that receives the POSTs.",
         json_schema_extra={
-            "pattern": r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/\S*)?$",
+            "pattern": outgoing.URL_PATTERN.pattern,
             "maxLength": outgoing.URL_MAX,
         },
     )

@@ -52,9 +52,11 @@ def not_found_code(id_name: str) -> ErrorCode:
     return _ID_CODES.get(id_name, ErrorCode.not_found)
 
 
-# "Not blank" as JSON Schema (ECMA) can say it of Python's `str.strip()`: some character
-# Python does not count as white space. For the document only; the code checks with strip().
-NOT_BLANK = r"[^\s\x1c-\x1f\x85]|\ufeff"
+# White space as Python's `str.isspace()` and `\s` see it, spelled out so a pattern means
+# the same in Python and in the document's JSON Schema (ECMA), whose `\s` differs.
+SPACE = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# "Not blank" as `str.strip()` decides it; for the document (the code checks with strip()).
+NOT_BLANK = f"[^{SPACE}]"
 
 
 def unknown_id(code: ErrorCode, value: int) -> HubError:

@@ -12,12 +12,9 @@ import asyncio
 import os
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
-from hub.auth.tokens import issue_token
-from hub.db import create_engine, create_sessionmaker
-from tests.support import SECRET, Seed, running_hub, seed_database
+from tests.support import Seed, bearer_for, running_hub, seed_database
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 ST = Path(sys.executable).with_name("st")
@@ -25,17 +22,6 @@ EXAMPLES = 30
 SEED = 20261201
 # Signing out would end the run's own token, so every later request would be a 401.
 EXCLUDED = "/api/v1/auth/sign-out"
-
-
-async def _token(seed: Seed, username: str) -> str:
-    engine = create_engine(seed.url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            return await issue_token(
-                session, SECRET.encode(), seed.id(username), "bearer", timedelta(hours=1)
-            )
-    finally:
-        await engine.dispose()
 
 
 async def test_schemathesis_finds_nothing_on_sqlite(seed: Seed, tmp_path: Path) -> None:
@@ -47,7 +33,7 @@ async def test_schemathesis_finds_nothing_on_postgresql(postgres_url: str, tmp_p
 
 
 async def _schemathesis_finds_nothing(any_seed: Seed, tmp_path: Path) -> None:
-    token = await _token(any_seed, "alice")
+    token = await bearer_for(any_seed, "alice")
     async with running_hub(any_seed.url, tmp_path) as hub:
         command = [
             str(ST),

@@ -17,20 +17,10 @@ import sqlalchemy as sa
 from hub.config import Settings
 from hub.db import create_engine
 from tests.api.conftest import World, _seed
-from tests.conftest import require_service
 
 NUL = "a\u0000b"
 BEYOND_INT32 = 2**31
 BEYOND_INT64 = 2**64
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"
-    require_service("HUB_TEST_DATABASE_URL", "PostgreSQL")  # skip before making a database
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
 
 @pytest.fixture

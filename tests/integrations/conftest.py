@@ -7,7 +7,6 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import httpx
 import pytest
@@ -18,12 +17,11 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from hub.actions.channels import AddMembers
-from hub.auth.tokens import issue_token
 from hub.bus import EventBus
 from hub.db import create_engine, create_sessionmaker
 from hub.models import Person
 from hub.writer import Writer
-from tests.support import SECRET, WAIT, Seed, free_port, wait_for
+from tests.support import WAIT, Seed, bearer_for, free_port, wait_for
 
 
 @dataclass
@@ -115,14 +113,7 @@ async def make_bot(seed: Seed, username: str, channels: tuple[int, ...] = ()) ->
 
 async def api_client(seed: Seed, username: str, base: str) -> httpx.AsyncClient:
     """A bearer-token client for `username` against a running hub."""
-    engine = create_engine(seed.url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            token = await issue_token(
-                session, SECRET.encode(), seed.id(username), "bearer", timedelta(hours=1)
-            )
-    finally:
-        await engine.dispose()
+    token = await bearer_for(seed, username)
     return httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"})
 
 

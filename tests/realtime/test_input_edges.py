@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import require_service
 from tests.support import (
     Client,
     HubProcess,
@@ -19,15 +18,6 @@ from tests.support import (
     seed_database,
     ticket_for,
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}"
-    require_service("HUB_TEST_DATABASE_URL", "PostgreSQL")  # skip before making a database
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
 
 @pytest.fixture

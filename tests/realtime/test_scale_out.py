@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
-from hub.auth.tokens import issue_token
-from hub.db import create_engine, create_sessionmaker
-from tests.support import SECRET, Client, Seed, running_hub, seed_database, ticket_for, wait_for
-
-
-async def bearer_for(seed: Seed, username: str) -> str:
-    engine = create_engine(seed.url)
-    try:
-        async with create_sessionmaker(engine)() as session:
-            return await issue_token(
-                session, SECRET.encode(), seed.id(username), "bearer", timedelta(hours=1)
-            )
-    finally:
-        await engine.dispose()
+from tests.support import (
+    Client,
+    bearer_for,
+    running_hub,
+    seed_database,
+    ticket_for,
+    wait_for,
+)
 
 
 async def presence_seen_by(base: str, token: str, person_id: int) -> str:
