@@ -240,9 +240,16 @@ async def world(tmp_path: Path) -> World:
     return await _seed(f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}")
 
 
+def settings_for(world: World, tmp_path: Path, **overrides: Any) -> Settings:
+    """The in-process app's settings; a test module overrides `settings` with what it needs."""
+    return Settings(
+        database_url=world.url, secret_key="test", data_dir=tmp_path, redis_url=None, **overrides
+    )
+
+
 @pytest.fixture
 def settings(world: World, tmp_path: Path) -> Settings:
-    return Settings(database_url=world.url, secret_key="test", data_dir=tmp_path, redis_url=None)
+    return settings_for(world, tmp_path)
 
 
 @pytest.fixture

@@ -8,18 +8,12 @@ import httpx
 import pytest
 
 from hub.config import Settings
-from tests.api.conftest import ClientFactory, World
+from tests.api.conftest import ClientFactory, World, settings_for
 
 
 @pytest.fixture
 def settings(world: World, tmp_path: Any) -> Settings:
-    return Settings(
-        database_url=world.url,
-        secret_key="test",
-        data_dir=tmp_path,
-        redis_url=None,
-        bots=["poll", "tests.bots.samplebot:bot"],
-    )
+    return settings_for(world, tmp_path, bots=["poll", "tests.bots.samplebot:bot"])
 
 
 def code(response: httpx.Response) -> str:

@@ -16,21 +16,14 @@ from hub.files.models import upload_share_table, upload_table
 from hub.files.prune import prune_unshared
 from hub.files.storage import file_path
 from hub.models import utcnow
-from tests.api.conftest import CreateChannel, World
+from tests.api.conftest import CreateChannel, World, settings_for
 
 PDF = b"%PDF-1.4\n% a tiny receipt\n"
 
 
 @pytest.fixture
 def settings(world: World, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=world.url,
-        secret_key="test",
-        data_dir=tmp_path,
-        redis_url=None,
-        max_upload_bytes=4096,
-        unattached_upload_quota_bytes=6000,
-    )
+    return settings_for(world, tmp_path, max_upload_bytes=4096, unattached_upload_quota_bytes=6000)
 
 
 async def upload(

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from hub.config import Settings
 from hub.db import create_engine
-from tests.api.conftest import World, _seed
+from tests.api.conftest import World, _seed, settings_for
 
 NUL = "a\u0000b"
 BEYOND_INT32 = 2**31
@@ -30,13 +30,7 @@ async def world(database_url: str) -> World:
 
 @pytest.fixture
 def settings(world: World, tmp_path: Path) -> Settings:
-    return Settings(
-        database_url=world.url,
-        secret_key="test",
-        data_dir=tmp_path,
-        redis_url=None,
-        bots=["poll", "tests.bots.samplebot:bot"],
-    )
+    return settings_for(world, tmp_path, bots=["poll", "tests.bots.samplebot:bot"])
 
 
 async def rows(world: World, table: str) -> int:

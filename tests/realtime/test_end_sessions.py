@@ -73,15 +73,9 @@ async def still_open(client: Client) -> bool:
     return True
 
 
-@pytest.fixture
-async def sqlite_seed(tmp_path: Path) -> Seed:
-    return await seed_database(f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}")
-
-
 async def test_cli_deactivate_closes_the_socket_at_once(
-    sqlite_seed: Seed, redis_url: str, hub_cli: pytest.MonkeyPatch, tmp_path: Path
+    seed: Seed, redis_url: str, hub_cli: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    seed = sqlite_seed
     async with running_hub(
         seed.url, tmp_path, redis_url=redis_url, account_check_seconds=HOURLY
     ) as hub:
@@ -95,9 +89,8 @@ async def test_cli_deactivate_closes_the_socket_at_once(
 
 
 async def test_cli_reset_password_closes_the_socket_at_once(
-    sqlite_seed: Seed, redis_url: str, hub_cli: pytest.MonkeyPatch, tmp_path: Path
+    seed: Seed, redis_url: str, hub_cli: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    seed = sqlite_seed
     async with running_hub(
         seed.url, tmp_path, redis_url=redis_url, account_check_seconds=HOURLY
     ) as hub:
@@ -116,9 +109,8 @@ async def test_cli_reset_password_closes_the_socket_at_once(
 
 
 async def test_import_deactivating_a_person_closes_their_socket_at_once(
-    sqlite_seed: Seed, redis_url: str, hub_cli: pytest.MonkeyPatch, tmp_path: Path
+    seed: Seed, redis_url: str, hub_cli: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    seed = sqlite_seed
     people = tmp_path / "people.csv"
     people.write_text("username,display_name,active\ncarol,Carol 陈,false\n", encoding="utf-8")
     async with running_hub(
@@ -156,9 +148,9 @@ async def test_cli_deactivate_closes_sockets_on_every_process(
 
 
 async def test_without_redis_the_cli_says_when_sockets_close(
-    sqlite_seed: Seed, hub_cli: pytest.MonkeyPatch
+    seed: Seed, hub_cli: pytest.MonkeyPatch
 ) -> None:
-    result = await run_cli(hub_cli, sqlite_seed.url, None, "user", "deactivate", "bob")
+    result = await run_cli(hub_cli, seed.url, None, "user", "deactivate", "bob")
     assert "within 5 s (HUB_ACCOUNT_CHECK_SECONDS)" in result.output
 
 
