@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from hub.api.routes import api_routes
-from hub.auth.deactivation import DeactivationSweeper
+from hub.auth.access import AccessSweeper
 from hub.bots.registry import enabled_bots, ensure_bot_users
 from hub.bots.runtime import BotRuntime
 from hub.bots.services import BotServices
@@ -106,10 +106,10 @@ async def _running_hub(settings: Settings) -> AsyncIterator[HubState]:
     bus.subscribe("fan-out", delivery.publish)
     bus.subscribe("bots", bots.on_committed)
     bus.subscribe("webhooks", webhooks.on_committed)
-    sweeper = DeactivationSweeper(
+    sweeper = AccessSweeper(
         sessions,
-        connected=delivery.connected_people,
-        close=delivery.close_person,
+        connected=delivery.connected_sessions,
+        close=delivery.close_sessions,
         every_seconds=settings.account_check_seconds,
     )
     pruner = UploadPruner(

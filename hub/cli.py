@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from sqlmodel import select
 
-from hub.auth.deactivation import CLOSE_ACCOUNT_DEACTIVATED
+from hub.auth.access import ACCOUNT_DEACTIVATED, CLOSE_ACCESS_ENDED
 from hub.cli_bots import bot_group
 from hub.cli_support import (
     database,
@@ -327,8 +327,9 @@ def user_add(
 
 
 async def _close_connections(settings: Settings, person_ids: list[int], reason: str) -> None:
-    """Deactivated people's open connections: closed now through Redis, else by each hub's check."""
-    if not await end_sessions_everywhere(settings, person_ids, CLOSE_ACCOUNT_DEACTIVATED, reason):
+    """The open connections of people whose access ended (deactivated, password reset):
+    closed now through Redis, else by each hub's check (hub.auth.access)."""
+    if not await end_sessions_everywhere(settings, person_ids, CLOSE_ACCESS_ENDED, reason):
         click.echo(
             "Without Redis the running hub cannot hear of it at once: it closes their open "
             f"connections within {settings.account_check_seconds:g} s (HUB_ACCOUNT_CHECK_SECONDS)."
@@ -349,7 +350,7 @@ def user_deactivate(username: str) -> None:
         click.echo(
             f"Deactivated {person.username}: they can no longer sign in, and their sessions have ended."
         )
-        await _close_connections(settings, [person.id or 0], "account deactivated")
+        await _close_connections(settings, [person.id or 0], ACCOUNT_DEACTIVATED)
 
     run(work())
 
@@ -368,13 +369,7 @@ def user_reset_password(username: str, password: str | None) -> None:
             await get_person(session, username)  # say "no such person" before asking for a password
             person = await reset_password(session, username, _read_new_password(password, username))
         click.echo(f"Password changed for {person.username}; their existing sessions have ended.")
-        if not await end_sessions_everywhere(
-            settings, [person.id or 0], CLOSE_ACCOUNT_DEACTIVATED, "password changed: sign in again"
-        ):
-            click.echo(
-                "Without Redis the running hub cannot hear of it: connections open now stay open "
-                "until they drop (they cannot reconnect). Restart the hub to close them at once."
-            )
+        await _close_connections(settings, [person.id or 0], "password changed: sign in again")
 
     run(work())
 
@@ -399,7 +394,7 @@ def import_org_command(files: tuple[Path, ...], dry_run: bool) -> None:
         for line in report.summary():
             click.echo(line)
         if not dry_run:
-            await _close_connections(settings, report.deactivated_ids, "account deactivated")
+            await _close_connections(settings, report.deactivated_ids, ACCOUNT_DEACTIVATED)
         if dry_run:
             click.echo("Dry run: nothing was written. Run again without --dry-run to apply.")
         elif report.without_password:

@@ -101,6 +101,9 @@ class AuthToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
     expires_at: datetime = Field(sa_type=UtcDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # A WebSocket ticket's: the session or bearer token that asked for it, so the socket it
+    # opens lives only as long as that session (hub.auth.sessions).
+    parent_hash: str | None = Field(default=None, max_length=64)
 
 
 class LoginFailure(SQLModel, table=True):

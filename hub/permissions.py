@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,7 +31,7 @@ from hub.errors import (
     message_not_found,
     person_not_found,
 )
-from hub.models import Channel, Membership, Message, Person, Upload, UploadShare
+from hub.models import Channel, Membership, Message, Person, Upload, UploadShare, person_table
 
 
 class ChannelFacts(Protocol):
@@ -148,15 +149,24 @@ def check_may_write(person: Person, channel_id: int, channel: C | None, *, membe
     return channel
 
 
-def check_sender_active(active: bool) -> None:
-    """A sender's account must be active when the message is written: `active` is read in
-    the writing transaction, so a send authenticated before a deactivation (an open
-    socket, a request in flight) that reaches the writer after it is refused."""
+def check_account_active(active: bool, *, done: str = "done") -> None:
+    """A person's account must be active when their change is written: `active` is read in
+    the writing transaction, so a send, edit, reaction or card action authenticated before
+    a deactivation (an open socket, a request in flight) that is written after it is refused."""
     if not active:
         raise HubError(
             ErrorCode.not_authenticated,
-            "This account has been deactivated, so nothing was sent; ask an admin if this is a mistake.",
+            f"This account has been deactivated, so nothing was {done}; "
+            "ask an admin if this is a mistake.",
         )
+
+
+async def check_active_in(conn: AsyncConnection, person_id: int) -> None:
+    """check_account_active on the writing transaction's own read of the person."""
+    active = (
+        await conn.execute(sa.select(person_table.c.active).where(person_table.c.id == person_id))
+    ).scalar_one_or_none()
+    check_account_active(bool(active))
 
 
 def check_may_post(sender: Person, channel_id: int, channel: C | None, *, member: bool) -> C:
@@ -272,7 +282,7 @@ async def check_post(
     """May `viewer` post a message here (the membership is None for a bot in a public channel)."""
     channel, membership = await _channel_and_membership(session, viewer, channel_id)
     member = membership is not None
-    check_sender_active(viewer.active)
+    check_account_active(viewer.active, done="sent")
     return check_may_post(viewer, channel_id, channel, member=member), membership
 
 

@@ -2,7 +2,7 @@
 request and socket as `request.app.state.hub`.
 
 Parts that serve a single feature and no request (the timers' scheduler, the webhook
-sender, the upload pruner, the deactivation sweeper) are owned by hub.app's lifespan or by
+sender, the upload pruner, the access sweeper) are owned by hub.app's lifespan or by
 their feature, not kept here.
 """
 

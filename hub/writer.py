@@ -23,6 +23,7 @@ from hub import metrics
 from hub.bus import EventBus
 from hub.errors import ErrorCode, HubError
 from hub.models import channel_event_table, channel_table, utcnow
+from hub.permissions import check_active_in
 from hub.wire.server import LoggedEvent, Wire
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,12 @@ class SingleOperation(Operation[T]):
     @abstractmethod
     async def apply(self, conn: AsyncConnection) -> Outcome[T]: ...
 
+    def actor_id(self) -> int | None:
+        """The person making this change, if a person makes it: their account must still be
+        active when it is written (hub.permissions.check_account_active), however long ago
+        their socket or request was authenticated. None for the hub's own changes."""
+        return None
+
     @classmethod
     async def apply_batch(cls, conn: AsyncConnection, ops: Sequence[Self]) -> list[Outcome[Any]]:
         outcomes: list[Outcome[Any]] = []
@@ -58,6 +65,9 @@ class SingleOperation(Operation[T]):
             try:
                 # A savepoint per op: a refused op (HubError) undoes only its own rows.
                 async with conn.begin_nested():
+                    actor = op.actor_id()
+                    if actor is not None:
+                        await check_active_in(conn, actor)
                     outcomes.append(await op.apply(conn))
             except HubError as error:
                 outcomes.append(Outcome(error=error))

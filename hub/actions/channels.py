@@ -181,6 +181,9 @@ class CreateChannel(SingleOperation[ChannelOut]):
     shared: bool = False
     direct_key: str | None = None
 
+    def actor_id(self) -> int:
+        return self.creator.id or 0
+
     async def apply(self, conn: AsyncConnection) -> Outcome[ChannelOut]:
         if self.direct_key is not None:
             found = (
@@ -222,6 +225,9 @@ class AddMembers(SingleOperation[list[int]]):
     people: list[Person]
     by_id: int | None
 
+    def actor_id(self) -> int | None:
+        return self.by_id
+
     async def apply(self, conn: AsyncConnection) -> Outcome[list[int]]:
         channel = (
             await conn.execute(
@@ -241,6 +247,9 @@ class RemoveMember(SingleOperation[int | None]):
     person_id: int
     by_id: int | None
     reason: Literal["left", "removed", "deactivated"]
+
+    def actor_id(self) -> int | None:
+        return self.by_id
 
     async def apply(self, conn: AsyncConnection) -> Outcome[int | None]:
         deleted = await conn.execute(
@@ -279,6 +288,9 @@ class UpdateChannel(SingleOperation[ChannelOut]):
     channel_id: int
     by_id: int
     changes: dict[str, Any] = field(default_factory=dict)  # topic, name, archived
+
+    def actor_id(self) -> int:
+        return self.by_id
 
     async def apply(self, conn: AsyncConnection) -> Outcome[ChannelOut]:
         await conn.execute(

@@ -31,11 +31,11 @@ from hub.models import (
     utcnow,
 )
 from hub.permissions import (
+    check_account_active,
     check_may_delete,
     check_may_edit,
     check_may_post,
     check_may_react,
-    check_sender_active,
 )
 from hub.wire.inputs import SPACE
 from hub.wire.server import (
@@ -318,7 +318,7 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
         # A bot posting for the person who invoked it posts where that person may.
         member = (op.channel_id, op.on_behalf_of or op.sender.id) in members
         try:
-            check_sender_active(op.sender.id in active)
+            check_account_active(op.sender.id in active, done="sent")
             check_may_post(op.sender, op.channel_id, channels.get(op.channel_id), member=member)
             if op.thread_root_id is not None:
                 _check_thread_root(op.channel_id, op.thread_root_id, roots.get(op.thread_root_id))
@@ -434,6 +434,9 @@ class EditMessage(SingleOperation[MessageOut]):
     editor_id: int
     text: str
 
+    def actor_id(self) -> int:
+        return self.editor_id
+
     async def apply(self, conn: AsyncConnection) -> Outcome[MessageOut]:
         row = await _load_live_message(conn, self.message_id)
         check_may_edit(self.editor_id, row)
@@ -458,6 +461,9 @@ class DeleteMessage(SingleOperation[int]):
     # Who deletes: the transaction checks again that they may (their own message, or any
     # as the channel's owner or an admin), with the same rule as the early check.
     deleter: Person
+
+    def actor_id(self) -> int:
+        return self.deleter.id or 0
 
     async def apply(self, conn: AsyncConnection) -> Outcome[int]:
         row = await _load_live_message(conn, self.message_id)
@@ -492,6 +498,9 @@ class ChangeReaction(SingleOperation[int | None]):
     person_id: int
     emoji: str
     add: bool
+
+    def actor_id(self) -> int:
+        return self.person_id
 
     async def apply(self, conn: AsyncConnection) -> Outcome[int | None]:
         row = await _load_live_message(conn, self.message_id)

@@ -2,7 +2,8 @@
 
 The web client gets an HttpOnly session cookie; API clients ask for a bearer token
 instead (`client: "api"`) and get no cookie. A WebSocket connects with a short-lived,
-single-use ticket, so the long-lived secret never appears in a URL or a log.
+single-use ticket, so the long-lived secret never appears in a URL or a log; the socket
+lives as long as the session that asked for the ticket (hub.auth.access).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from hub.api.people_routes import Profile, profile_of
+from hub.auth.access import CLOSE_ACCESS_ENDED
 from hub.auth.signin import sign_in
-from hub.auth.tokens import SESSION_COOKIE, issue_token, revoke_token
+from hub.auth.tokens import SESSION_COOKIE, issue_token, revoke_all_for, revoke_token, token_hash
 from hub.errors import ErrorCode
 from hub.http import (
     ApiRoute,
@@ -25,6 +27,7 @@ from hub.http import (
     check_origin,
     client_address,
     current_person,
+    current_session_hash,
     hub_of,
     json_body,
     json_response,
@@ -92,7 +95,8 @@ async def sign_in_route(request: Request) -> Response:
 
 
 async def sign_out_route(request: Request) -> Response:
-    """End this session or revoke this bearer token. Signing out twice is not an error."""
+    """End this session or revoke this bearer token, and close the WebSockets it opened, on
+    every hub process. Signing out twice is not an error."""
     hub = hub_of(request)
     token = bearer_token(request)
     if token is None:
@@ -101,7 +105,30 @@ async def sign_out_route(request: Request) -> Response:
             check_origin(request)
     if token:
         async with hub.sessions() as session:
-            await revoke_token(session, hub.secret, token)
+            person_id = await revoke_token(session, hub.secret, token)
+        if person_id is not None:
+            await hub.delivery.end_sessions(
+                [person_id],
+                CLOSE_ACCESS_ENDED,
+                "signed out",
+                session_hash=token_hash(hub.secret, token),
+            )
+    return _without_cookie(request)
+
+
+async def sign_out_everywhere_route(request: Request) -> Response:
+    """End every session and bearer token of the signed-in person (a lost phone, a shared
+    computer) and close all their WebSockets, on every hub process."""
+    hub = hub_of(request)
+    person = await current_person(request)
+    assert person.id is not None
+    async with hub.sessions() as session:
+        await revoke_all_for(session, person.id)
+    await hub.delivery.end_sessions([person.id], CLOSE_ACCESS_ENDED, "signed out everywhere")
+    return _without_cookie(request)
+
+
+def _without_cookie(request: Request) -> Response:
     response = Response(status_code=204)
     response.delete_cookie(
         SESSION_COOKIE,
@@ -121,7 +148,12 @@ async def ws_ticket_route(request: Request) -> Response:
     ttl = hub.settings.ws_ticket_ttl_seconds
     async with hub.sessions() as session:
         ticket = await issue_token(
-            session, hub.secret, person.id, "ws_ticket", timedelta(seconds=ttl)
+            session,
+            hub.secret,
+            person.id,
+            "ws_ticket",
+            timedelta(seconds=ttl),
+            parent_hash=await current_session_hash(request),
         )
     return json_response(WsTicket(ticket=ticket, expires_in=ttl))
 
@@ -153,6 +185,14 @@ routes: list[BaseRoute] = [
         auth=False,
         responses={204: None},
         errors=(ErrorCode.origin_not_allowed,),
+    ),
+    ApiRoute(
+        "POST",
+        "/api/v1/auth/sign-out-everywhere",
+        sign_out_everywhere_route,
+        summary="Sign out everywhere",
+        tag=TAG,
+        responses={204: None},
     ),
     ApiRoute(
         "POST",

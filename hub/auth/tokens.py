@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
@@ -27,8 +28,15 @@ def token_hash(secret: bytes, token: str) -> str:
 
 
 async def issue_token(
-    session: AsyncSession, secret: bytes, person_id: int, kind: TokenKind, ttl: timedelta
+    session: AsyncSession,
+    secret: bytes,
+    person_id: int,
+    kind: TokenKind,
+    ttl: timedelta,
+    *,
+    parent_hash: str | None = None,
 ) -> str:
+    """A new token; `parent_hash` names the session a WebSocket ticket is issued for."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(
@@ -38,6 +46,7 @@ async def issue_token(
             kind=kind,
             created_at=now,
             expires_at=now + ttl,
+            parent_hash=parent_hash,
         )
     )
     await session.commit()
@@ -62,7 +71,15 @@ async def resolve_token(
     return (await session.exec(stmt)).first()
 
 
-async def redeem_ticket(session: AsyncSession, secret: bytes, ticket: str) -> int | None:
+@dataclass(frozen=True)
+class RedeemedTicket:
+    person_id: int
+    session_hash: (
+        str | None
+    )  # the session that asked for the ticket (None: issued by the CLI or a test)
+
+
+async def redeem_ticket(session: AsyncSession, secret: bytes, ticket: str) -> RedeemedTicket | None:
     """Use a WebSocket ticket once: the UPDATE claims it atomically, even across processes."""
     now = utcnow()
     table = auth_token_table
@@ -77,21 +94,25 @@ async def redeem_ticket(session: AsyncSession, secret: bytes, ticket: str) -> in
             table.c.expires_at > now,
         )
         .values(revoked_at=now)
+        .returning(table.c.person_id, table.c.parent_hash)
+    )
+    row = result.first()
+    await session.commit()
+    return RedeemedTicket(row.person_id, row.parent_hash) if row is not None else None
+
+
+async def revoke_token(session: AsyncSession, secret: bytes, token: str) -> int | None:
+    """End one session or bearer token; the person it belonged to, or None if it was not live."""
+    table = auth_token_table
+    result = await (await session.connection()).execute(
+        sa.update(table)
+        .where(table.c.token_hash == token_hash(secret, token), table.c.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
         .returning(table.c.person_id)
     )
     person_id: int | None = result.scalar_one_or_none()
     await session.commit()
     return person_id
-
-
-async def revoke_token(session: AsyncSession, secret: bytes, token: str) -> None:
-    table = auth_token_table
-    await (await session.connection()).execute(
-        sa.update(table)
-        .where(table.c.token_hash == token_hash(secret, token), table.c.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-    await session.commit()
 
 
 async def revoke_all_for(session: AsyncSession, person_id: int) -> None:

@@ -138,6 +138,7 @@ class BotRuntime:
         command = loaded.bot.commands[parsed.name]
 
         async def body(session: BotSession) -> None:
+            await permissions.check_active_in(session.conn, person.id or 0)
             ctx = CommandContext(
                 session,
                 person=person_info(person),
@@ -199,6 +200,7 @@ class BotRuntime:
             )
 
         async def body(session: BotSession) -> MessageOut:
+            await permissions.check_active_in(session.conn, person.id or 0)
             if not await claim_card_version(session.conn, message_id, version):
                 raise Stale()
             await record_card_action(
@@ -305,6 +307,7 @@ class BotRuntime:
         cleaned = check_values(form.card, values if values is not None else {})
 
         async def body(session: BotSession) -> None:
+            await permissions.check_active_in(session.conn, person.id or 0)
             claimed = await session.conn.execute(
                 sa.update(bot_form_table)
                 .where(bot_form_table.c.id == form_id, bot_form_table.c.submitted_at.is_(None))

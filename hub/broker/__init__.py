@@ -13,11 +13,14 @@ from typing import Protocol
 from hub.broker.outage import RedisHealth
 
 MessageHandler = Callable[[str, bytes], None]
+ResumedHandler = Callable[[], None]
 
 
 class Broker(Protocol):
-    async def start(self, handler: MessageHandler) -> None:
-        """Begin delivering messages of subscribed topics to `handler` (called in order)."""
+    async def start(self, handler: MessageHandler, resumed: ResumedHandler | None = None) -> None:
+        """Begin delivering messages of subscribed topics to `handler` (called in order).
+        `resumed` is called when the broker delivers again after an outage: what other
+        processes published meanwhile never arrives, and is to be read from the log."""
 
     async def publish(self, messages: list[tuple[str, bytes]]) -> None:
         """Publish in order; returns once the broker has them. Once started, an unreachable

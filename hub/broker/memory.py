@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.broker import MessageHandler
+from hub.broker import MessageHandler, ResumedHandler
 
 
 class MemoryBroker:
@@ -10,7 +10,8 @@ class MemoryBroker:
         self._handler: MessageHandler | None = None
         self._topics: set[str] = set()
 
-    async def start(self, handler: MessageHandler) -> None:
+    async def start(self, handler: MessageHandler, resumed: ResumedHandler | None = None) -> None:
+        # In process, nothing is ever away: `resumed` is never called.
         self._handler = handler
 
     async def publish(self, messages: list[tuple[str, bytes]]) -> None:

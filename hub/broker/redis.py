@@ -5,9 +5,10 @@ call waits for Redis to confirm, so nothing published after it returns is missed
 caller replays from the database what came before).
 
 While Redis is away (hub.broker.outage) a publish reaches this process's own subscribers
-only, so its connections stay live; other processes miss those messages and fill the gap
-from the channel log when the next one arrives, or their clients get them on resume.
-The pub/sub connection re-subscribes by itself when Redis is back.
+only, so its connections stay live; other processes miss those messages. The pub/sub
+connection re-subscribes by itself when Redis is back, and the first message it reads
+then (the confirmation of that re-subscription) calls `resumed`, so fan-out reads what
+it missed from the channel log at once rather than with the channel's next message.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import uuid
 
 import redis.asyncio as aioredis
 
-from hub.broker import MessageHandler
+from hub.broker import MessageHandler, ResumedHandler
 from hub.broker.outage import RETRY_SECONDS, UNREACHABLE, RedisHealth, redis_client
 
 log = logging.getLogger(__name__)
@@ -32,13 +33,15 @@ class RedisBroker:
         self._client: aioredis.Redis = redis_client(url)
         self._pubsub = self._client.pubsub()
         self._handler: MessageHandler | None = None
+        self._resumed: ResumedHandler | None = None
         self._reader: asyncio.Task[None] | None = None
         self._confirmations: dict[str, list[asyncio.Future[None]]] = {}
         self._lock = asyncio.Lock()
         self._subscribed: set[str] = set()
 
-    async def start(self, handler: MessageHandler) -> None:
+    async def start(self, handler: MessageHandler, resumed: ResumedHandler | None = None) -> None:
         self._handler = handler
+        self._resumed = resumed
         # A topic of our own gives the pub/sub connection something to listen on from the start.
         await self._pubsub.subscribe(f"{PREFIX}process.{uuid.uuid4().hex}")
         self._reader = asyncio.create_task(self._read(), name="redis-broker-reader")
@@ -46,6 +49,7 @@ class RedisBroker:
     async def _read(self) -> None:
         handler = self._handler
         assert handler is not None
+        lost = False  # the pub/sub connection failed, and nothing was read since
         while True:
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
@@ -53,6 +57,7 @@ class RedisBroker:
                 raise
             except UNREACHABLE as error:
                 self.health.failed(error)
+                lost = True
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
             except Exception:
@@ -63,6 +68,11 @@ class RedisBroker:
             self.health.answered()
             if message is None:
                 continue
+            if lost:
+                # Redis confirms the re-subscription of every topic at once: from here on
+                # nothing is missed, so what was published meanwhile can be read back.
+                lost = False
+                self._call_resumed()
             kind = message["type"]
             channel = message["channel"]
             topic = (channel.decode() if isinstance(channel, bytes) else channel)[len(PREFIX) :]
@@ -75,6 +85,13 @@ class RedisBroker:
                 for future in self._confirmations.pop(topic, []):
                     if not future.done():
                         future.set_result(None)
+
+    def _call_resumed(self) -> None:
+        if self._resumed is not None:
+            try:
+                self._resumed()
+            except Exception:
+                log.exception("catching up after Redis came back failed")
 
     async def publish(self, messages: list[tuple[str, bytes]]) -> None:
         if not messages:

@@ -18,7 +18,7 @@ from hub import metrics
 from hub.broker import Broker
 from hub.db import SessionMaker
 from hub.fanout import topics
-from hub.fanout.feed import ChannelFeed
+from hub.fanout.feed import ChannelFeed, channel_last_seqs
 from hub.fanout.presence import PRESENCE_TOPIC
 from hub.fanout.topics import (
     ChannelEnvelope,
@@ -39,6 +39,7 @@ class Follower(Protocol):
     """A live connection as fan-out sees it (hub.realtime.connection.Connection)."""
 
     person_id: int
+    session_hash: str | None  # the session it was opened with (hub.auth.access)
     cursors: dict[int, int]
 
     def push(self, frame: str) -> None: ...
@@ -60,7 +61,7 @@ class Delivery:
         self._tasks = TaskSet("delivery")
 
     async def start(self) -> None:
-        await self.broker.start(self.on_broker_message)
+        await self.broker.start(self.on_broker_message, self._on_broker_resumed)
         self._tasks.spawn(self._sweep_forever(), name="delivery-sweeper")
 
     # Publishing (a subscriber of the event bus, so after every commit)
@@ -86,9 +87,14 @@ class Delivery:
         payload = topics.encode_personal_frame(frame)
         await self.broker.publish([(person_topic(person_id), payload)])
 
-    async def end_sessions(self, person_ids: list[int], code: int, reason: str) -> None:
-        """Close these people's connections on every process (deactivated, password reset)."""
-        await self.broker.publish(topics.end_sessions_messages(person_ids, code, reason))
+    async def end_sessions(
+        self, person_ids: list[int], code: int, reason: str, *, session_hash: str | None = None
+    ) -> None:
+        """Close these people's connections on every process (deactivated, signed out
+        everywhere), or only those one session opened (`session_hash`: signed out)."""
+        await self.broker.publish(
+            topics.end_sessions_messages(person_ids, code, reason, session_hash)
+        )
 
     async def tell_read(self, person_id: int, channel_id: int, seq: int) -> None:
         """A read marker moved: every connection of the person (their phone, other tabs)
@@ -130,16 +136,23 @@ class Delivery:
                 await connection.close(1001, "server shutting down; reconnect and resume")
         await self._tasks.cancel_all()
 
-    def connected_people(self) -> list[int]:
-        return list(self._by_person)
+    def connected_sessions(self) -> list[tuple[int, str | None]]:
+        """Each (person, session) with a connection in this process, for hub.auth.access."""
+        return list(
+            {(c.person_id, c.session_hash) for group in self._by_person.values() for c in group}
+        )
 
     def connections_of(self, person_id: int) -> set[Follower]:
         return self._by_person.get(person_id, set())
 
-    async def close_person(self, person_id: int, code: int, reason: str) -> None:
-        """Close every connection of one person in this process."""
+    async def close_sessions(
+        self, person_id: int, session_hash: str | None, code: int, reason: str
+    ) -> None:
+        """Close one person's connections in this process: every one, or those opened with
+        `session_hash`."""
         for connection in list(self.connections_of(person_id)):
-            await connection.close(code, reason)
+            if session_hash is None or connection.session_hash == session_hash:
+                await connection.close(code, reason)
 
     async def _ensure_subscribed(self, topic: str) -> None:
         future = self._subscriptions.get(topic)
@@ -183,7 +196,9 @@ class Delivery:
 
     def _on_person_message(self, person_id: int, message: PersonMessage) -> None:
         if isinstance(message, EndSessions):
-            self._tasks.spawn(self.close_person(person_id, message.code, message.reason))
+            self._tasks.spawn(
+                self.close_sessions(person_id, message.session_hash, message.code, message.reason)
+            )
             return
         for connection in list(self.connections_of(person_id)):
             if isinstance(message, Follow):
@@ -209,6 +224,30 @@ class Delivery:
     async def _fill_gap(self, channel_id: int, feed: ChannelFeed) -> None:
         for ready in await feed.fill_gap(channel_id, self.sessions):
             self._dispatch(channel_id, ready)
+
+    def _on_broker_resumed(self) -> None:
+        self._tasks.spawn(self._catch_up_after_outage(), name="delivery-catch-up")
+
+    async def _catch_up_after_outage(self) -> None:
+        """The broker is back: what other processes committed while it was away never
+        arrives by it, so each followed channel that moved on meanwhile is read from the log."""
+        followed = {cid: group for cid, group in self._followers.items() if group}
+        if not followed:
+            return
+        async with self.sessions() as session:
+            last_seqs = await channel_last_seqs(session, list(followed))
+        for channel_id, followers in followed.items():
+            feed = self._feeds.get(channel_id)
+            if feed is None:
+                feed = self._feeds[channel_id] = ChannelFeed()
+            # Where this process stands: what the feed dispatched, or else the furthest
+            # back any follower is (each one drops what it already has).
+            after = min(connection.cursors.get(channel_id, 0) for connection in followers)
+            dispatched = feed.next_seq - 1 if feed.next_seq is not None else after
+            if last_seqs.get(channel_id, 0) <= dispatched:
+                continue
+            for ready in await feed.read_missed(channel_id, self.sessions, after=after):
+                self._dispatch(channel_id, ready)
 
     def _dispatch(self, channel_id: int, envelope: ChannelEnvelope) -> None:
         if envelope.type == "member.left":

@@ -41,10 +41,12 @@ class PersonalFrame:
 
 @dataclass(frozen=True, slots=True)
 class EndSessions:
-    """Close every connection of the person, with this WebSocket close code and reason."""
+    """Close the person's connections, with this WebSocket close code and reason: those
+    opened with one session (its token's hash), or every one (`session_hash` None)."""
 
     code: int
     reason: str
+    session_hash: str | None = None
 
 
 PersonMessage = Follow | PersonalFrame | EndSessions
@@ -87,13 +89,16 @@ def encode_personal_frame(frame: str) -> bytes:
     return b"frame|" + frame.encode()
 
 
-def encode_end_sessions(code: int, reason: str) -> bytes:
-    return f"end|{code}|{reason}".encode()
+def encode_end_sessions(code: int, reason: str, session_hash: str | None = None) -> bytes:
+    return f"end|{code}|{session_hash or ''}|{reason}".encode()
 
 
-def end_sessions_messages(person_ids: list[int], code: int, reason: str) -> list[tuple[str, bytes]]:
-    """What to publish so every process closes these people's connections."""
-    payload = encode_end_sessions(code, reason)
+def end_sessions_messages(
+    person_ids: list[int], code: int, reason: str, session_hash: str | None = None
+) -> list[tuple[str, bytes]]:
+    """What to publish so every process closes these people's connections (only those
+    opened with `session_hash`, if given)."""
+    payload = encode_end_sessions(code, reason, session_hash)
     return [(person_topic(person_id), payload) for person_id in person_ids]
 
 
@@ -101,7 +106,7 @@ def decode_person_message(payload: bytes) -> PersonMessage:
     if payload.startswith(b"frame|"):
         return PersonalFrame(payload[len(b"frame|") :].decode())
     if payload.startswith(b"end|"):
-        _, code, reason = payload.decode().split("|", 2)
-        return EndSessions(int(code), reason)
+        _, code, session_hash, reason = payload.decode().split("|", 3)
+        return EndSessions(int(code), reason, session_hash or None)
     _, channel_id, seq = payload.decode().split("|")
     return Follow(int(channel_id), int(seq))

@@ -9,6 +9,7 @@ from hub.http.request import (
     check_origin,
     client_address,
     current_person,
+    current_session_hash,
     hub_of,
     json_body,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "check_origin",
     "client_address",
     "current_person",
+    "current_session_hash",
     "hub_of",
     "json_body",
     "json_response",

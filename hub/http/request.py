@@ -16,7 +16,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
-from hub.auth.tokens import SESSION_COOKIE, resolve_token
+from hub.auth.tokens import SESSION_COOKIE, resolve_token, token_hash
 from hub.errors import ErrorCode, HubError
 from hub.models import Person
 from hub.state import HubState
@@ -111,7 +111,16 @@ async def current_person(request: Request) -> Person:
             "Your session has ended or the token is not valid; sign in again.",
         )
     request.state.person = person
+    request.state.session_hash = token_hash(hub.secret, token)
     return person
+
+
+async def current_session_hash(request: Request) -> str:
+    """The hash of the session cookie or bearer token the signed-in person showed: what a
+    WebSocket ticket is issued for, so the socket ends with that session (hub.auth.access)."""
+    await current_person(request)
+    session_hash: str = request.state.session_hash
+    return session_hash
 
 
 async def json_body(request: Request, model: type[M]) -> M:

@@ -74,6 +74,9 @@ class CreateIncomingWebhook(SingleOperation[CreatedHook]):
     creator: Person
     key_hash: str
 
+    def actor_id(self) -> int:
+        return self.creator.id or 0
+
     async def apply(self, conn: AsyncConnection) -> Outcome[CreatedHook]:
         now = utcnow()
         # Built through the model so every column gets its default, whatever columns people gain.

@@ -41,12 +41,22 @@ COALESCE_MAX_CHARS = 256 * 1024
 
 
 class Connection:
-    def __init__(self, websocket: WebSocket, person: Person, hub: HubState, raw_send: Send) -> None:
+    def __init__(
+        self,
+        websocket: WebSocket,
+        person: Person,
+        hub: HubState,
+        raw_send: Send,
+        *,
+        session_hash: str | None,
+    ) -> None:
         self.id = uuid.uuid4().hex
         self.websocket = websocket
         self._raw_send = raw_send
         self.person = person
         self.person_id: int = person.id or 0
+        # The session this socket was opened with: signing it out closes the socket.
+        self.session_hash = session_hash
         self.hub = hub
         # Channel id -> seq of the last event this client has been sent. A channel is
         # "followed" exactly while it has a cursor here.

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from hub.auth.tokens import SESSION_COOKIE, redeem_ticket, resolve_token
+from hub.auth.tokens import SESSION_COOKIE, redeem_ticket, resolve_token, token_hash
 from hub.errors import ErrorCode, HubError
 from hub.models import Person, utcnow
 from hub.realtime.connection import CLOSE_AUTH_FAILED, CLOSE_ORIGIN_REFUSED, Connection
@@ -48,25 +48,31 @@ async def _session(websocket: WebSocket, raw_send: Send) -> None:
         # Closing before accept answers the handshake with 403.
         await websocket.close(code=CLOSE_ORIGIN_REFUSED, reason="origin not allowed")
         return
-    person = await _person_from_cookie(websocket, hub)
+    signed_in = await _person_from_cookie(websocket, hub)
     await websocket.accept()
-    if person is None:
-        person = await _person_from_auth_frame(websocket, hub)
-        if person is None:
+    if signed_in is None:
+        signed_in = await _person_from_auth_frame(websocket, hub)
+        if signed_in is None:
             return
-    connection = Connection(websocket, person, hub, raw_send)
+    person, session_hash = signed_in
+    connection = Connection(websocket, person, hub, raw_send, session_hash=session_hash)
     await _serve(connection, hub)
 
 
-async def _person_from_cookie(websocket: WebSocket, hub: HubState) -> Person | None:
+# The person, and the hash of the session the socket lives by (hub.auth.access).
+SignedIn = tuple[Person, str | None]
+
+
+async def _person_from_cookie(websocket: WebSocket, hub: HubState) -> SignedIn | None:
     token = websocket.cookies.get(SESSION_COOKIE)
     if not token:
         return None
     async with hub.sessions() as session:
-        return await resolve_token(session, hub.secret, token, ("session",))
+        person = await resolve_token(session, hub.secret, token, ("session",))
+    return (person, token_hash(hub.secret, token)) if person is not None else None
 
 
-async def _person_from_auth_frame(websocket: WebSocket, hub: HubState) -> Person | None:
+async def _person_from_auth_frame(websocket: WebSocket, hub: HubState) -> SignedIn | None:
     try:
         text = await asyncio.wait_for(
             websocket.receive_text(), timeout=hub.settings.ws_auth_timeout_seconds
@@ -85,15 +91,15 @@ async def _person_from_auth_frame(websocket: WebSocket, hub: HubState) -> Person
         await websocket.close(CLOSE_AUTH_FAILED, "the first frame must be {type: auth, ticket}")
         return None
     async with hub.sessions() as session:
-        person_id = await redeem_ticket(session, hub.secret, frame.ticket)
-        person = await session.get(Person, person_id) if person_id is not None else None
-    if person is None or not person.active:
+        redeemed = await redeem_ticket(session, hub.secret, frame.ticket)
+        person = await session.get(Person, redeemed.person_id) if redeemed is not None else None
+    if redeemed is None or person is None or not person.active:
         await websocket.close(
             CLOSE_AUTH_FAILED,
             "ticket unknown, used or expired: get a new one from /api/v1/auth/ws-ticket",
         )
         return None
-    return person
+    return person, redeemed.session_hash
 
 
 async def _serve(connection: Connection, hub: HubState) -> None:

@@ -86,6 +86,39 @@ async def test_api_sign_in_gives_a_bearer_token_and_no_cookie(
     assert (await client.post("/api/v1/auth/sign-out")).status_code == 204
 
 
+async def test_signing_out_everywhere_ends_every_session_and_token(
+    anon: httpx.AsyncClient, make_client: Any
+) -> None:
+    tokens = []
+    for _ in range(2):
+        response = await anon.post(
+            "/api/v1/auth/sign-in",
+            json={"username": "bob", "password": PASSWORD, "client": "api"},
+        )
+        tokens.append(response.json()["token"])
+    web = make_client()
+    signed_in = await web.post(
+        "/api/v1/auth/sign-in", json={"username": "bob", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 200
+    carol = make_client()
+    await carol.post("/api/v1/auth/sign-in", json={"username": "carol", "password": PASSWORD})
+    phone, laptop = (make_client(headers={"Authorization": f"Bearer {t}"}) for t in tokens)
+
+    # A cookie session is a browser's: the change needs its Origin like any other.
+    refused = await web.post("/api/v1/auth/sign-out-everywhere")
+    assert refused.status_code == 403 and code(refused) == "origin_not_allowed"
+    done = await phone.post("/api/v1/auth/sign-out-everywhere")
+    assert done.status_code == 204
+    for client in (phone, laptop, web):
+        after = await client.get("/api/v1/me")
+        assert after.status_code == 401 and code(after) == "not_authenticated"
+    assert (await carol.get("/api/v1/me")).status_code == 200
+    # Signed out, it cannot be asked again: there is no session left to end.
+    again = await phone.post("/api/v1/auth/sign-out-everywhere")
+    assert again.status_code == 401 and code(again) == "not_authenticated"
+
+
 async def test_unauthenticated_requests_get_401(anon: httpx.AsyncClient) -> None:
     response = await anon.get("/api/v1/channels")
     assert response.status_code == 401 and code(response) == "not_authenticated"

@@ -1,6 +1,6 @@
 """The chat web client in a real browser against a real hub (issue 4).
 
-Covers sign-in and sign-out, live messages between two people, a reaction, a thread reply,
+Covers sign-in, sign-out and signing out everywhere, live messages between two people, a reaction, a thread reply,
 a reconnect that neither loses nor doubles a message, the phone layout, switching to Chinese,
 and a guest who sees only the shared channel. Screenshots go to var/screenshots/.
 """
@@ -66,12 +66,32 @@ async def test_sign_in_through_the_form_and_sign_out(open_page: OpenPage) -> Non
     await wait_live(page)
 
     await page.get_by_label("Settings", exact=True).click()
-    await page.get_by_role("button", name="Sign out").click()
+    await page.get_by_role("button", name="Sign out", exact=True).click()
     await expect(form).to_be_visible(timeout=TIMEOUT)
     me = await page.request.get("/api/v1/me")
     assert me.status == 401
     await page.reload()
     await expect(page.get_by_test_id("sign-in-form")).to_be_visible(timeout=TIMEOUT)
+
+
+async def test_signing_out_everywhere_signs_out_the_other_browser_at_once(
+    open_page: OpenPage,
+) -> None:
+    laptop = await open_page("bob")
+    phone = await open_page("bob", phone=True)
+    for page in (laptop, phone):
+        await wait_live(page)
+    await laptop.get_by_label("Settings", exact=True).click()
+    await laptop.get_by_role("button", name="Sign out everywhere").click()
+    dialog = laptop.get_by_test_id("confirm-dialog")
+    await expect(dialog).to_contain_text("Sign out on every device?")
+    # Asked before doing it; Cancel, the safe answer, has the focus.
+    await expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    await dialog.get_by_role("button", name="Sign out everywhere").click()
+    await expect(laptop.get_by_test_id("sign-in-form")).to_be_visible(timeout=TIMEOUT)
+    # The phone was not touched: its socket was closed, and it finds itself signed out.
+    await expect(phone.get_by_test_id("sign-in-form")).to_be_visible(timeout=TIMEOUT)
+    assert (await phone.request.get("/api/v1/me")).status == 401
 
 
 async def test_two_people_chat_live_with_a_reaction_and_a_thread(

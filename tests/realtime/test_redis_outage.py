@@ -1,6 +1,6 @@
 """Sending through a Redis restart: every send is acknowledged and stored, this process's
 followers stay live, /readyz says the broker is degraded, the other process catches up
-when Redis is back, and each hub's log says once that Redis went and once that it came back.
+from the channel log as soon as Redis is back, and each hub's log says once that Redis went and once that it came back.
 
 The test runs its own redis-server on a free port, so stopping it disturbs no other test.
 """
@@ -173,8 +173,11 @@ async def test_sends_through_a_redis_restart_are_all_acknowledged_and_delivered(
                 await client.aclose()
 
         await wait_for(both_hubs_subscribed, what="both hubs to subscribe again to the channel")
+        # What bob missed reaches him as soon as his hub is subscribed again, read from the
+        # channel log, without waiting for the channel's next message.
+        assert await texts_until(bob, general, sent[-1]) == sent
         assert (await send_and_answer(alice, general, "after"))["type"] == "ack"
-        assert await texts_until(bob, general, "after") == [*sent, "after"]
+        assert await texts_until(bob, general, "after") == ["after"]
         # And a client that resumes from its cursors on the other process gets them all too.
         await bob.close()
         bob_again = await Client.connect(

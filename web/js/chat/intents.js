@@ -56,6 +56,29 @@ export function chatIntents({
       }
       session.end();
     },
+    confirmSignOutEverywhere: () =>
+      dispatch({
+        type: "ui/confirm",
+        confirm: {
+          title: t("settings.signOutEverywhereTitle"),
+          text: t("settings.signOutEverywhereText"),
+          ok: t("settings.signOutEverywhere"),
+          danger: true,
+          intent: "signOutEverywhere",
+        },
+      }),
+    async signOutEverywhere() {
+      try {
+        await api.post("/api/v1/auth/sign-out-everywhere");
+      } catch (error) {
+        // Still signed in elsewhere: say so rather than pretend it worked.
+        if (error.status !== 401) {
+          notice(error.message);
+          return;
+        }
+      }
+      session.end();
+    },
     openChannel: ({ channelId }) => {
       dispatch({ type: "ui/dialog", dialog: null });
       openChannel(channelId);

@@ -25,6 +25,10 @@ export default {
   "settings.title": "Settings menu",
   "settings.language": "Language",
   "settings.signOut": "Sign out",
+  "settings.signOutEverywhere": "Sign out everywhere",
+  "settings.signOutEverywhereTitle": "Sign out on every device?",
+  "settings.signOutEverywhereText":
+    "Every browser, phone and API token signed in as you is signed out now, this one too.",
 
   "connection.idle": "Offline",
   "connection.connecting": "Connecting…",

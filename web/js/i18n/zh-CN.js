@@ -25,6 +25,10 @@ export default {
   "settings.title": "设置菜单",
   "settings.language": "语言",
   "settings.signOut": "退出登录",
+  "settings.signOutEverywhere": "退出所有设备",
+  "settings.signOutEverywhereTitle": "在所有设备上退出登录？",
+  "settings.signOutEverywhereText":
+    "以你的身份登录的所有浏览器、手机和 API 令牌都会立即退出，包括当前这个。",
 
   "connection.idle": "离线",
   "connection.connecting": "正在连接…",

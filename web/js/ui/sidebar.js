@@ -5,7 +5,7 @@
  *   const sidebar = mountSidebar(navElement, store);
  *
  * Intents: openChannel {channelId}, openDialog {name: "browse"|"create"|"direct"},
- * openSwitcher, setLocale {locale}, signOut, closeDrawer.
+ * openSwitcher, setLocale {locale}, signOut, confirmSignOutEverywhere, closeDrawer.
  */
 import { html, render, classes } from "../lib/html.js";
 import { t, getLocale } from "../lib/i18n.js";
@@ -119,6 +119,8 @@ export function mountSidebar(root, store) {
               <hr>
               <button type="button" class="menu-item"
                 data-intent="signOut">${t("settings.signOut")}</button>
+              <button type="button" class="menu-item" data-intent="confirmSignOutEverywhere"
+                >${t("settings.signOutEverywhere")}</button>
             </div>
           </details>
         </div>
