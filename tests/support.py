@@ -172,8 +172,17 @@ class HubProcess:
     """`uvicorn hub.app:create_app` in a child process, as it runs in production."""
 
     def __init__(
-        self, database_url: str, data_dir: Path, *, redis_url: str | None = None, **settings: Any
+        self,
+        database_url: str,
+        data_dir: Path,
+        *,
+        redis_url: str | None = None,
+        cwd: Path = ROOT,
+        cli: bool = False,
+        **settings: Any,
     ) -> None:
+        """`cli=True` starts it as `./scripts/serve` does, with the `hub serve` console
+        script (from `cwd`), instead of `python -m uvicorn` from the repository."""
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}/ws"
@@ -191,8 +200,18 @@ class HubProcess:
             env[f"HUB_{key.upper()}"] = str(value)
         self.log_path = data_dir / f"hub-{self.port}.log"
         self._log = self.log_path.open("wb")
+        command = [
+            str(Path(sys.executable).parent / "hub"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         self.process = subprocess.Popen(
-            [
+            command
+            if cli
+            else [
                 sys.executable,
                 "-m",
                 "uvicorn",
@@ -211,7 +230,7 @@ class HubProcess:
                 "--log-level",
                 "warning",
             ],
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+import sys
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
@@ -62,6 +64,12 @@ def _import_bot(path: str) -> Bot:
     """A bot named by import path, "package.module:attribute": for developing a bot before
     it is packaged, and for the hub's own tests."""
     module_name, _, attribute = path.partition(":")
+    # Like `python -m` and uvicorn's --app-dir: a bot in the directory the hub was started
+    # from imports without PYTHONPATH (docs/bots.md's `mybots/standup.py`). The `hub`
+    # console script alone would not look there.
+    here = os.getcwd()
+    if here not in sys.path:
+        sys.path.insert(0, here)
     try:
         bot = getattr(importlib.import_module(module_name), attribute or "bot")
     except (ImportError, AttributeError) as error:

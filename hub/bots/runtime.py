@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from hub import metrics, permissions
 from hub.actions.cards import (
+    UpdateCard,
     action_taken_at,
     card_stale,
     claim_card_version,
@@ -234,12 +235,9 @@ class BotRuntime:
                 )
                 returned = await handler(ctx)
                 new_card = validate_card(returned) if returned is not None else None
-            card = new_card if new_card is not None else before.card
-            text = str(new_card["fallback"]) if new_card is not None else None
-            after, events = await write_card(
-                session.conn, message_id, card, text=text, by_id=person.id, action_id=action_id
+            after = await self._settle_card(
+                session, before, version, new_card, by_id=person.id, action_id=action_id
             )
-            session.events.extend(events)
             payload = _card_action_payload(person, before, action_id, cleaned)
             await self.services.queue_card_action(session.conn, message.sender_id, payload)
             return after
@@ -262,6 +260,39 @@ class BotRuntime:
         return BotOutcome(
             replies=done.replies, forms=done.forms, messages=done.posted, message=after
         )
+
+    async def _settle_card(
+        self,
+        session: BotSession,
+        before: MessageOut,
+        version: int,
+        new_card: dict[str, Any] | None,
+        *,
+        by_id: int | None,
+        action_id: str,
+    ) -> MessageOut:
+        """Write the card the action leaves: the handler's returned card, else the card as it
+        was. A handler that changed the card itself (`ctx.update`) already moved it past the
+        version this action claimed: its change stands, and only a returned card is written
+        after it, as one more version."""
+        current = await load_message(session.conn, before.id)
+        assert current is not None and current.card is not None
+        if current.card_version > version + 1:
+            if new_card is None:
+                return current
+            written: MessageOut = session.keep(
+                await UpdateCard(
+                    before.id, new_card, text=str(new_card["fallback"]), by_id=before.sender_id
+                ).apply(session.conn)
+            )
+            return written
+        card = new_card if new_card is not None else current.card
+        text = str(new_card["fallback"]) if new_card is not None else None
+        after, events = await write_card(
+            session.conn, before.id, card, text=text, by_id=by_id, action_id=action_id
+        )
+        session.events.extend(events)
+        return after
 
     async def _stale_or_duplicate(
         self, person: Person, message_id: int, version: int, action_id: str

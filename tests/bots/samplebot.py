@@ -82,6 +82,27 @@ async def reject(ctx: ActionContext) -> dict[str, Any]:
     return approval_card("rejected", by=ctx.person.username, approvers=[])
 
 
+def counter_card(count: int) -> dict[str, Any]:
+    return {
+        "schema": 1,
+        "header": {"title": f"Count {count}"},
+        "blocks": [{"type": "actions", "actions": [{"id": "bump", "label": "+1"}]}],
+    }
+
+
+@bot.command("counter", description="A card its own action handler updates through ctx.update")
+async def counter(ctx: CommandContext) -> None:
+    await ctx.post(card=counter_card(0))
+
+
+@bot.action("bump")
+async def bump(ctx: ActionContext) -> dict[str, Any] | None:
+    assert ctx.message is not None
+    count = int(ctx.card["header"]["title"].removeprefix("Count "))
+    await ctx.update(ctx.message.id, card=counter_card(count + 1))
+    return None  # the card as ctx.update left it
+
+
 @bot.command("boom", description="Posts, then fails: nothing may be kept")
 async def boom(ctx: CommandContext) -> None:
     await ctx.post(text="half-done")

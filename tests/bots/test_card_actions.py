@@ -162,3 +162,20 @@ async def test_card_actions_over_the_websocket(testbot: TestBot) -> None:
     )
     unknown = await bob.expect("error", ref="c3")
     assert unknown["code"] == "unknown_command"
+
+
+async def test_a_handler_that_updates_its_card_itself_keeps_that_update(testbot: TestBot) -> None:
+    posted = await testbot.command("/counter", as_="alice")
+    card = posted.json()["messages"][0]
+    carol = await testbot.watch("carol")
+    done = await testbot.click(card, "bump", as_="bob")
+    assert done.status_code == 200, done.text
+    assert done.json()["message"]["card"]["header"]["title"] == "Count 1"
+    assert (await testbot.card(card["id"]))["message"]["card"]["header"]["title"] == "Count 1"
+    again = await testbot.click(done.json()["message"], "bump", as_="bob")
+    assert again.json()["message"]["card"]["header"]["title"] == "Count 2"
+    # One change per click, one event each: never the old card again at the same version.
+    seen = [await carol.expect("card.updated")]
+    while seen[-1]["message"]["card"]["header"]["title"] != "Count 2":
+        seen.append(await carol.expect("card.updated"))
+    assert [f["message"]["card"]["header"]["title"] for f in seen] == ["Count 1", "Count 2"]

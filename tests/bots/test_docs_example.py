@@ -26,12 +26,18 @@ async def test_the_documented_bot_works(
 ) -> None:
     code = example_code()
     assert len(code.strip().splitlines()) <= 45
-    package = tmp_path / "docbots"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "standup.py").write_text(code)
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-    async with running_hub(seed.url, tmp_path, bots="poll,docbots.standup:bot") as hub:
+    # Exactly as the guide says: `mybots/standup.py` in the directory the hub is started
+    # from, `HUB_BOTS=poll,mybots.standup:bot`, started with the `hub serve` command that
+    # ./scripts/serve runs, and no PYTHONPATH.
+    assert "put it in `mybots/standup.py`" in DOC.read_text()
+    assert "`HUB_BOTS=poll,mybots.standup:bot ./scripts/serve`" in DOC.read_text()
+    project = tmp_path / "project"
+    (project / "mybots").mkdir(parents=True)
+    (project / "mybots" / "standup.py").write_text(code)
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    async with running_hub(
+        seed.url, tmp_path, bots="poll,mybots.standup:bot", cwd=project, cli=True
+    ) as hub:
         testbot = TestBot(hub, seed)
         try:
             posted = await testbot.command("/standup")
