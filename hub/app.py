@@ -36,7 +36,7 @@ from hub.health import health_routes
 from hub.http import json_response
 from hub.http.errors import exception_handlers
 from hub.http.openapi import build_document
-from hub.integrations.outgoing import enqueue_card_action
+from hub.integrations.outgoing import enqueue_bot_event, enqueue_card_action
 from hub.integrations.routes import routes as integration_routes
 from hub.integrations.sender import WebhookSender
 from hub.ratelimit import create_send_limiter
@@ -98,6 +98,9 @@ async def _running_hub(settings: Settings) -> AsyncIterator[HubState]:
             send_limiter=send_limiter,
             send_to_person=delivery.publish_to_person,
             queue_card_action=enqueue_card_action,
+            queue_bot_event=lambda conn, bot, event_type, data: enqueue_bot_event(
+                conn, bot=bot, event_type=event_type, data=data
+            ),
         ),
         loaded,
     )

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     )
 
 BOT_NAME = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
+# A bot's own webhook event: dotted lowercase words, "approval.completed".
+EMITTED_EVENT = re.compile(r"^[a-z][a-z0-9_]{0,29}(\.[a-z][a-z0-9_]{0,29}){1,3}$")
 COMMAND_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 HANDLER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 EventName = Literal["message"]
@@ -63,6 +65,15 @@ class Command:
     description: Text = ""
 
 
+@dataclass(frozen=True)
+class EmittedEvent:
+    """An event type a bot sends to outgoing webhooks with `ctx.emit` (manifest `[events]`)."""
+
+    name: str
+    description: Text = ""
+    example: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class Bot:
     """A bot's manifest and handlers. `name` is also the username of its bot user."""
@@ -78,6 +89,7 @@ class Bot:
     forms: dict[str, FormHandler] = field(default_factory=dict)
     events: dict[str, list[EventHandler]] = field(default_factory=dict)
     timers: dict[str, TimerHandler] = field(default_factory=dict)
+    emits: dict[str, EmittedEvent] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not BOT_NAME.match(self.name):
@@ -85,6 +97,8 @@ class Bot:
                 f"Bot name {self.name!r} is not valid: use 2-40 lowercase letters, digits, - or _,"
                 " starting with a letter (it becomes the bot's username)."
             )
+        for name in self.emits:
+            _check_emitted_name(name)
         if not self.display_name:
             self.display_name = self.name.title()
 
@@ -98,7 +112,15 @@ class Bot:
             raise FileNotFoundError(
                 f'No bot manifest at {path}; create it with at least `name = "..."`.'
             ) from None
-        allowed = {"name", "display_name", "description", "avatar", "settings", "migrations"}
+        allowed = {
+            "name",
+            "display_name",
+            "description",
+            "avatar",
+            "settings",
+            "migrations",
+            "events",
+        }
         unknown = set(data) - allowed
         if unknown:
             raise ValueError(
@@ -114,7 +136,15 @@ class Bot:
             avatar=data.get("avatar"),
             settings=dict(data.get("settings", {})),
             migrations=(path.parent / migrations) if migrations else None,
+            emits=_emitted_events(path, data.get("events", {})),
         )
+
+    def declare_event(
+        self, name: str, *, description: Text = "", example: dict[str, Any] | None = None
+    ) -> None:
+        """Declare a webhook event this bot emits (what a manifest's `[events]` does)."""
+        _check_emitted_name(name)
+        self.emits[name] = EmittedEvent(name, description, dict(example or {}))
 
     # Decorators
 
@@ -197,3 +227,36 @@ class Bot:
             )
         if name in taken:
             raise ValueError(f"{name!r} is already registered in bot {self.name!r}.")
+
+
+CORE_EVENTS = frozenset({"message.new", "card.action"})
+
+
+def _check_emitted_name(name: str) -> None:
+    if not EMITTED_EVENT.match(name):
+        raise ValueError(
+            f"Event name {name!r} is not valid: dotted lowercase words like"
+            ' "approval.completed" (2-4 parts, letters, digits and _).'
+        )
+    if name in CORE_EVENTS:
+        raise ValueError(
+            f"{name!r} is one of the hub's own events; name the bot's event otherwise."
+        )
+
+
+def _emitted_events(path: Path, table: object) -> dict[str, EmittedEvent]:
+    """`[events."approval.completed"]` tables: a description and an example payload each."""
+    if not isinstance(table, dict):
+        raise ValueError(f'{path}: `events` is a table of event types, [events."name.done"].')
+    found = {}
+    for name, spec in table.items():
+        if not isinstance(spec, dict) or set(spec) - {"description", "example"}:
+            raise ValueError(
+                f"{path}: [events.{name!r}] may have `description` and `example` (a table)."
+            )
+        example = spec.get("example", {})
+        if not isinstance(example, dict):
+            raise ValueError(f"{path}: [events.{name!r}] `example` is a table (the event's data).")
+        _check_emitted_name(name)
+        found[name] = EmittedEvent(name, spec.get("description", ""), example)
+    return found

@@ -183,6 +183,14 @@ class Context:
         """Active staff holding `role` (for example "finance" or "hr")."""
         return await self._session.directory.role_members(role)
 
+    # Events out
+
+    async def emit(self, event_type: str, data: dict[str, Any]) -> int:
+        """Send `event_type` (declared in the manifest's [events]) with `data` to the outgoing
+        webhooks subscribed to it, signed. Queued in this handler's transaction: sent after
+        it commits, never if it fails. Returns how many webhooks it was queued for."""
+        return await self._session.emit(event_type, data)
+
     # Timers
 
     async def schedule(

@@ -53,6 +53,7 @@ async def run_handler(
             invoker_id=invoker.id if invoker else None,
             channel_id=channel_id,
             ref=ref,
+            emits=frozenset(loaded.bot.emits),
         )
         try:
             async with asyncio.timeout(limit):

@@ -27,6 +27,7 @@ from hub.actions.cards import (
     record_card_action,
     write_card,
 )
+from hub.botkit.bot import localized
 from hub.botkit.context import (
     ActionContext,
     CommandContext,
@@ -56,6 +57,14 @@ from hub.wire.server import Ephemeral, FormOpen, LoggedEvent, MessageOut
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DeclaredEvent:
+    type: str
+    bot: str
+    description: dict[str, str]
+    example: dict[str, Any]
 
 
 @dataclass
@@ -91,6 +100,22 @@ class BotRuntime:
 
     def commands(self, locale: str = "en") -> list[CommandInfo]:
         return command_infos(self.bots, locale)
+
+    def declared_events(self) -> list[DeclaredEvent]:
+        """The webhook events the enabled bots emit (their manifests' [events])."""
+        return [
+            DeclaredEvent(
+                type=event.name,
+                bot=loaded.bot.name,
+                description={
+                    "en": localized(event.description, "en"),
+                    "zh-CN": localized(event.description, "zh-CN"),
+                },
+                example=event.example,
+            )
+            for loaded in self.bots
+            for event in loaded.bot.emits.values()
+        ]
 
     # Committed events, whoever wrote them (a subscriber of the event bus)
 

@@ -26,6 +26,10 @@ QueueCardAction = Callable[[AsyncConnection, int, dict[str, Any]], Awaitable[Non
 """Queue the `card.action` webhook (the bot's person id, the payload) in the action's own
 transaction, so it is sent if and only if the action counts."""
 
+QueueBotEvent = Callable[[AsyncConnection, str, str, dict[str, Any]], Awaitable[list[str]]]
+"""Queue a bot's own webhook event (connection, bot name, event type, data) in the
+handler's transaction (`ctx.emit`)."""
+
 
 @dataclass(frozen=True)
 class BotServices:
@@ -37,3 +41,4 @@ class BotServices:
     send_limiter: SendLimiter
     send_to_person: SendToPerson
     queue_card_action: QueueCardAction
+    queue_bot_event: QueueBotEvent

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -46,8 +47,10 @@ class BotSession:
         invoker_id: int | None,
         channel_id: int | None,
         ref: str | None = None,
+        emits: frozenset[str] = frozenset(),
     ) -> None:
         self.services = services
+        self.emits = emits  # the event types the bot declares (manifest [events])
         self.bot_name = bot_name
         self.bot_person = bot_person
         self.conn = conn
@@ -229,6 +232,23 @@ class BotSession:
             self.forms.append(frame)
         self.after_commit.append(lambda: self.services.send_to_person(person_id, frame.encode()))
         return form_id
+
+    # Events out
+
+    async def emit(self, event_type: str, data: dict[str, Any]) -> int:
+        if event_type not in self.emits:
+            names = ", ".join(sorted(self.emits)) or "none yet"
+            raise RuntimeError(
+                f"Bot {self.bot_name!r} emits {event_type!r} without declaring it: add"
+                f' [events."{event_type}"] to its manifest (declared: {names}).'
+            )
+        try:
+            data = orjson.loads(orjson.dumps(data))
+        except TypeError as error:
+            raise RuntimeError(
+                f"The data of {event_type!r} must be JSON (dicts, lists, text, numbers): {error}."
+            ) from None
+        return len(await self.services.queue_bot_event(self.conn, self.bot_name, event_type, data))
 
     # Timers
 

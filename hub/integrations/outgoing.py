@@ -33,7 +33,10 @@ from hub.integrations.models import (
 from hub.models import channel_table, person_table, utcnow
 from hub.wire.inputs import SPACE
 
-EVENT_TYPES = ("message.new", "card.action", "approval.completed")
+# The hub's own events. Bots add theirs (hub.botkit.Bot.emits, from a manifest's [events]),
+# queued with `enqueue_bot_event` when a handler calls `ctx.emit`.
+EVENT_TYPES = ("message.new", "card.action")
+EVENT_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,29}(\.[a-z][a-z0-9_]{0,29}){1,3}$"
 MESSAGE_EVENT = "message.new"
 URL_MAX = 2000
 CHANNELS_MAX = 100
@@ -51,9 +54,18 @@ def new_delivery_id() -> str:
     return "msg_" + uuid.uuid4().hex
 
 
-def event_payload(event_type: str, data: dict[str, Any], at: datetime) -> str:
-    """The exact JSON text a delivery sends, on its first attempt and every retry."""
-    body = {"type": event_type, "timestamp": at.isoformat(timespec="milliseconds"), "data": data}
+def event_payload(
+    event_type: str, data: dict[str, Any], at: datetime, *, bot: str | None = None
+) -> str:
+    """The exact JSON text a delivery sends, on its first attempt and every retry. A bot's
+    own event names the bot that sent it."""
+    body: dict[str, Any] = {
+        "type": event_type,
+        "timestamp": at.isoformat(timespec="milliseconds"),
+        "data": data,
+    }
+    if bot is not None:
+        body["bot"] = bot
     return orjson.dumps(body).decode()
 
 
@@ -101,6 +113,27 @@ async def enqueue_event(
         for hook in await conn.execute(stmt)
         if event_type in hook.events
         and (event_type != MESSAGE_EVENT or channel_id in hook.channel_ids)
+    ]
+    if rows:
+        await conn.execute(sa.insert(webhook_delivery_table), rows)
+        _wake_after_commit(conn)
+    return [row["id"] for row in rows]
+
+
+async def enqueue_bot_event(
+    conn: AsyncConnection, *, bot: str, event_type: str, data: dict[str, Any]
+) -> list[str]:
+    """Queue a bot's own event (`ctx.emit`) for every active webhook subscribed to it, in the
+    handler's transaction: sent after the commit, or never if the handler fails. Whichever
+    integration owns the webhook receives it (the HR system listening for approvals)."""
+    if event_type in EVENT_TYPES:
+        raise ValueError(f"{event_type!r} is the hub's own event; bots emit their own types")
+    w = outgoing_webhook_table
+    payload = event_payload(event_type, data, utcnow(), bot=bot)
+    rows = [
+        delivery_row(hook.id, event_type, payload)
+        for hook in await conn.execute(sa.select(w.c.id, w.c.events).where(w.c.active.is_(True)))
+        if event_type in hook.events
     ]
     if rows:
         await conn.execute(sa.insert(webhook_delivery_table), rows)
@@ -161,17 +194,19 @@ def check_webhook_url(url: object) -> str:
     return url
 
 
-def check_event_types(events: Sequence[str]) -> list[str]:
+def check_event_types(events: Sequence[str], known: Sequence[str]) -> list[str]:
+    """`known`: the hub's own events and those the enabled bots declare."""
     if not events:
         raise HubError(
             ErrorCode.validation_failed,
-            f"`events` must name at least one event: {', '.join(EVENT_TYPES)}.",
+            f"`events` must name at least one event: {', '.join(known)}.",
         )
     for event in events:
-        if event not in EVENT_TYPES:
+        if event not in known:
             raise HubError(
                 ErrorCode.validation_failed,
-                f"Unknown event {event!r} in `events`; the events are {', '.join(EVENT_TYPES)}.",
+                f"Unknown event {event!r} in `events`; the events are {', '.join(known)}"
+                " (GET /api/v1/webhooks/events describes each).",
             )
     return list(dict.fromkeys(events))
 
@@ -182,9 +217,11 @@ async def check_new_webhook(
     url: object,
     events: Sequence[str],
     channel_ids: Sequence[int],
+    *,
+    known: Sequence[str] = EVENT_TYPES,
 ) -> NewWebhook:
     url = check_webhook_url(url)
-    wanted = check_event_types(events)
+    wanted = check_event_types(events, known)
     channels = list(dict.fromkeys(channel_ids))
     if MESSAGE_EVENT in wanted and not channels:
         raise HubError(

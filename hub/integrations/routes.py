@@ -43,6 +43,19 @@ class OutgoingWebhookCreated(Wire):
     secret: str
 
 
+class WebhookEventOut(Wire):
+    type: str
+    bot: str | None = Field(description="The bot that emits it; null for the hub's own events.")
+    description: dict[str, str] = Field(description="What it means, per language (zh-CN, en).")
+    example: dict[str, Any] = Field(description="An example of the event's `data`.")
+
+
+class WebhookEventList(Wire):
+    """The event types a webhook may subscribe to on this hub."""
+
+    events: list[WebhookEventOut]
+
+
 class OutgoingWebhookList(Wire):
     """The active outgoing webhooks (without their secrets)."""
 
@@ -130,8 +143,12 @@ class OutgoingBody(BaseModel):
         },
     )
     events: list[str] = Field(
-        description="Among message.new, card.action, approval.completed.",
-        json_schema_extra={"minItems": 1, "items": {"enum": list(outgoing.EVENT_TYPES)}},
+        description="Among message.new, card.action and the events the enabled bots declare"
+        " (GET /api/v1/webhooks/events).",
+        json_schema_extra={
+            "minItems": 1,
+            "items": {"type": "string", "pattern": outgoing.EVENT_NAME_PATTERN},
+        },
     )
     channel_ids: list[ChannelId] = Field(
         default_factory=list, description="The channels whose messages message.new sends."
@@ -187,12 +204,59 @@ async def create_outgoing(request: Request) -> Response:
     body = await json_body(request, OutgoingBody)
     async with hub.engine.connect() as conn:
         new = await outgoing.check_new_webhook(
-            conn, body.bot_id, body.url, body.events, body.channel_ids
+            conn,
+            body.bot_id,
+            body.url,
+            body.events,
+            body.channel_ids,
+            known=[event.type for event in _event_catalogue(request)],
         )
     row, secret = await outgoing.create_webhook(hub.engine, new, viewer.id or 0)
     return json_response(
         OutgoingWebhookCreated(webhook=from_row(OutgoingWebhookOut, row), secret=secret), status=201
     )
+
+
+_CORE_EVENTS = [
+    WebhookEventOut(
+        type="message.new",
+        bot=None,
+        description={
+            "en": "A message or thread reply in a channel the webhook watches.",
+            "zh-CN": "所关注频道中的新消息或话题回复。",
+        },
+        example={"channel_id": 12, "seq": 340, "message": {"id": 355, "text": "…"}},
+    ),
+    WebhookEventOut(
+        type="card.action",
+        bot=None,
+        description={
+            "en": "Someone acted on a card of the webhook's bot.",
+            "zh-CN": "有人操作了该机器人的卡片。",
+        },
+        example={"message_id": 355, "action_id": "approve", "values": {}, "person": {"id": 3}},
+    ),
+]
+
+
+def _event_catalogue(request: Request) -> list[WebhookEventOut]:
+    declared = [
+        WebhookEventOut(
+            type=event.type,
+            bot=event.bot,
+            description=event.description,
+            example=event.example,
+        )
+        for event in hub_of(request).bots.declared_events()
+    ]
+    return _CORE_EVENTS + declared
+
+
+async def list_event_types(request: Request) -> Response:
+    """The hub's own events and those the enabled bots declare, with an example of each."""
+    viewer = await current_person(request)
+    permissions.check_admin(viewer, _MANAGE)
+    return json_response(WebhookEventList(events=_event_catalogue(request)))
 
 
 async def list_outgoing(request: Request) -> Response:
@@ -356,6 +420,15 @@ routes: list[BaseRoute] = [
         body=OutgoingBody,
         responses={201: OutgoingWebhookCreated},
         errors=(ErrorCode.forbidden, ErrorCode.person_not_found, ErrorCode.channel_not_found),
+    ),
+    ApiRoute(
+        "GET",
+        "/api/v1/webhooks/events",
+        list_event_types,
+        summary="Event types webhooks may subscribe to",
+        tag=TAG,
+        responses={200: WebhookEventList},
+        errors=(ErrorCode.forbidden,),
     ),
     ApiRoute(
         "GET",

@@ -17,6 +17,11 @@ from hub.botkit import (
 )
 
 bot = Bot("sample", display_name={"en": "Sample", "zh-CN": "示例"}, description="Test bot")
+bot.declare_event(
+    "sample.finished",
+    description={"en": "A sample job finished", "zh-CN": "示例任务完成"},
+    example={"job": "report", "ok": True},
+)
 
 
 def approval_card(state: str = "pending", *, by: str = "", approvers: list[int]) -> dict[str, Any]:
@@ -101,6 +106,16 @@ async def bump(ctx: ActionContext) -> dict[str, Any] | None:
     count = int(ctx.card["header"]["title"].removeprefix("Count "))
     await ctx.update(ctx.message.id, card=counter_card(count + 1))
     return None  # the card as ctx.update left it
+
+
+@bot.command("finish", usage="job [fail|undeclared]", description="Emits sample.finished")
+async def finish(ctx: CommandContext) -> None:
+    job, *how = ctx.args
+    event = "sample.undeclared" if how == ["undeclared"] else "sample.finished"
+    queued = await ctx.emit(event, {"job": job, "by": ctx.person.username if ctx.person else None})
+    if how == ["fail"]:
+        raise BotError("Failed after emitting: nothing may be sent.")
+    await ctx.reply_private(f"queued for {queued}")
 
 
 @bot.command("boom", description="Posts, then fails: nothing may be kept")

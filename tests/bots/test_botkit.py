@@ -33,6 +33,28 @@ def test_manifest_mistakes_say_what_to_do(tmp_path: Path) -> None:
         Bot.from_manifest(tmp_path / "manifest.toml")
 
 
+def test_a_manifest_declares_the_events_its_bot_emits(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text(
+        'name = "approvals"\n'
+        '[events."approval.completed"]\n'
+        'description = { en = "A request finished", "zh-CN" = "审批结束" }\n'
+        'example = { request_id = 42, result = "approved" }\n'
+    )
+    event = Bot.from_manifest(manifest).emits["approval.completed"]
+    assert localized(event.description, "zh-CN") == "审批结束"
+    assert event.example == {"request_id": 42, "result": "approved"}
+    for wrong, hint in (
+        ('[events."Approval Done"]', "dotted lowercase"),
+        ('[events."card.action"]', "the hub's own"),
+        ('[events."a.b"]\ncolour = 1', "may have `description` and `example`"),
+        ('[events."a.b"]\nexample = 3', "`example` is a table"),
+    ):
+        manifest.write_text(f'name = "approvals"\n{wrong}\n')
+        with pytest.raises(ValueError, match=hint):
+            Bot.from_manifest(manifest)
+
+
 async def _noop(ctx: Any) -> None:
     return None
 
