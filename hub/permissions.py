@@ -1,7 +1,7 @@
 """Who may see and do what: the one module every transport (HTTP, WebSocket, bots) asks.
 
 Roles: admin, member, guest. A guest sees only the channels they belong to and only the
-people who share one of those channels; they cannot create channels, message anyone
+people who share one of those channels (and the bots that post in them); they cannot create channels, message anyone
 outside them, or list the directory. Anything a viewer may not see is answered exactly
 as if it did not exist, so probing learns nothing.
 
@@ -98,7 +98,14 @@ def visible_people_clause(viewer: Person) -> sa.ColumnElement[bool]:
         return sa.true()
     mine = select(Membership.channel_id).where(Membership.person_id == viewer.id)
     sharing = select(Membership.person_id).where(col(Membership.channel_id).in_(mine))
-    return col(Person.id).in_(sharing)
+    # A bot answers a slash command where the person typed it without being a member: its
+    # messages are in the guest's channel, so the guest may see who it is.
+    posted_here = (
+        select(Message.id)
+        .where(Message.sender_id == Person.id, col(Message.channel_id).in_(mine))
+        .exists()
+    )
+    return sa.or_(col(Person.id).in_(sharing), sa.and_(col(Person.kind) == "bot", posted_here))
 
 
 async def check_see_person(session: AsyncSession, viewer: Person, person_id: int) -> Person:
