@@ -9,6 +9,7 @@ redraw). See docs/cards.md.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -159,3 +160,35 @@ class UpdateCard(SingleOperation[MessageOut]):
             conn, self.message_id, self.card, text=self.text, by_id=self.by_id
         )
         return Outcome(value=message, events=events)
+
+
+@dataclass(frozen=True)
+class CardActionRecord:
+    """One accepted action on a card, from the audit record `card_action`."""
+
+    version: int
+    action_id: str
+    person_id: int
+    values: dict[str, Any]
+    at: datetime
+
+
+async def card_history(conn: AsyncConnection, message_id: int) -> list[CardActionRecord]:
+    """Every action accepted on the card, oldest first (the order they changed it)."""
+    c = card_action_table.c
+    rows = await conn.execute(
+        # `values` is also a method name on columns and rows: index it by name.
+        sa.select(c.version, c.action_id, c.person_id, c["values"], c.at)
+        .where(c.message_id == message_id)
+        .order_by(c.version)
+    )
+    return [
+        CardActionRecord(
+            version=row.version,
+            action_id=row.action_id,
+            person_id=row.person_id,
+            values=dict(row._mapping["values"] or {}),
+            at=row.at,
+        )
+        for row in rows
+    ]

@@ -6,6 +6,7 @@ hub.bots.runtime. See docs/bots.md and docs/cards.md.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,7 +15,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from hub import permissions
-from hub.actions.cards import UpdateCard, load_message
+from hub.actions.cards import UpdateCard, card_history, load_message
 from hub.bots.commands import COMMAND_TEXT, CommandInfo
 from hub.bots.runtime import BotOutcome
 from hub.cards import actions_for, card_json_schema, validate_card
@@ -47,6 +48,20 @@ class CardView(Wire):
 
     message: MessageOut
     actions: list[str]
+
+
+class CardActionOut(Wire):
+    version: int = Field(description="The card version the action was taken on.")
+    action_id: str
+    person_id: int = Field(description="Who took it.")
+    values: dict[str, Any] = Field(description="The card's input values sent with it.")
+    at: datetime
+
+
+class CardHistory(Wire):
+    """Every action accepted on the card, oldest first: who did what, when, with which values."""
+
+    actions: list[CardActionOut]
 
 
 class CardResponse(Wire):
@@ -144,6 +159,30 @@ async def get_card(request: Request) -> Response:
         return json_response(CardView(message=out, actions=[]))
     return json_response(
         CardView(message=out, actions=actions_for(out.card, person.id or 0, person.roles))
+    )
+
+
+async def get_card_history(request: Request) -> Response:
+    """Who did what on a card, when and with which values; for anyone who may read the card."""
+    hub = hub_of(request)
+    person = await current_person(request)
+    message_id = request.path_params["message_id"]
+    async with hub.sessions() as session:
+        await permissions.check_read_message(session, person, message_id)
+        history = await card_history(await session.connection(), message_id)
+    return json_response(
+        CardHistory(
+            actions=[
+                CardActionOut(
+                    version=record.version,
+                    action_id=record.action_id,
+                    person_id=record.person_id,
+                    values=record.values,
+                    at=record.at,
+                )
+                for record in history
+            ]
+        )
     )
 
 
@@ -267,6 +306,15 @@ routes: list[BaseRoute] = [
         body=ActionBody,
         responses={200: BotResult},
         errors=_ACTION_ERRORS,
+    ),
+    ApiRoute(
+        "GET",
+        "/api/v1/messages/{message_id:int}/card/actions",
+        get_card_history,
+        summary="A card's history of actions",
+        tag=TAG,
+        responses={200: CardHistory},
+        errors=(ErrorCode.message_not_found,),
     ),
     ApiRoute(
         "POST",

@@ -8,6 +8,7 @@ from hub.botkit.bot import Bot, Command, localized
 from hub.botkit.context import (
     ActionContext,
     BotError,
+    CardActionInfo,
     CommandContext,
     Context,
     DepartmentInfo,
@@ -16,6 +17,7 @@ from hub.botkit.context import (
     FormContext,
     PersonInfo,
     TimerContext,
+    TimerInfo,
 )
 from hub.models import UtcDateTime, utcnow
 
@@ -23,6 +25,7 @@ __all__ = [
     "ActionContext",
     "Bot",
     "BotError",
+    "CardActionInfo",
     "Command",
     "CommandContext",
     "Context",
@@ -32,6 +35,7 @@ __all__ = [
     "FormContext",
     "PersonInfo",
     "TimerContext",
+    "TimerInfo",
     "UtcDateTime",
     "localized",
     "utcnow",

@@ -72,6 +72,30 @@ class FileInfo:
     """A path on the hub: use it as an `image` block's url, or a link in markdown."""
 
 
+@dataclass(frozen=True)
+class CardActionInfo:
+    """One action accepted on a card (`ctx.card_actions`): the audit trail of a request."""
+
+    version: int
+    action_id: str
+    person_id: int
+    values: dict[str, Any]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TimerInfo:
+    """One of this bot's timers still to fire (`ctx.timers`)."""
+
+    id: int
+    handler: str
+    key: str | None
+    due_at: datetime
+    cron: str | None
+    time_zone: str
+    payload: dict[str, Any]
+
+
 @dataclass
 class Context:
     """What every handler gets. `person` is who acted (None for timers)."""
@@ -115,10 +139,18 @@ class Context:
         )
 
     async def post_direct(
-        self, person_id: int, text: str = "", *, card: dict[str, Any] | None = None
+        self,
+        person_id: int,
+        text: str = "",
+        *,
+        card: dict[str, Any] | None = None,
+        thread_root_id: int | None = None,
     ) -> MessageOut:
-        """Post in the direct conversation between this bot and `person_id` (started if needed)."""
-        return await self._session.post_direct(person_id, text, card=card)
+        """Post in the direct conversation between this bot and `person_id` (started if
+        needed); `thread_root_id` (a message in that conversation) replies in its thread."""
+        return await self._session.post_direct(
+            person_id, text, card=card, thread_root_id=thread_root_id
+        )
 
     async def update(
         self, message_id: int, *, card: dict[str, Any] | None = None, text: str | None = None
@@ -129,6 +161,10 @@ class Context:
     async def delete(self, message_id: int) -> None:
         """Delete one of this bot's messages."""
         await self._session.delete(message_id)
+
+    async def card_actions(self, message_id: int) -> list[CardActionInfo]:
+        """Every action taken on one of this bot's cards, oldest first: who, what, when, values."""
+        return await self._session.card_actions(message_id)
 
     async def reply_private(
         self,
@@ -219,6 +255,11 @@ class Context:
     async def cancel(self, key: str) -> bool:
         """Cancel this bot's pending timer with `key`; False if there was none."""
         return await self._session.cancel(key)
+
+    async def timers(self, *, key_prefix: str | None = None) -> list[TimerInfo]:
+        """This bot's timers still to fire, soonest first; `key_prefix` narrows them
+        ("remind-42-" for one request's reminders)."""
+        return await self._session.timers(key_prefix=key_prefix)
 
     # Time
 

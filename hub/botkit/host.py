@@ -15,7 +15,13 @@ from hub.wire.server import MessageOut
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-    from hub.botkit.context import DepartmentInfo, FileInfo, PersonInfo
+    from hub.botkit.context import (
+        CardActionInfo,
+        DepartmentInfo,
+        FileInfo,
+        PersonInfo,
+        TimerInfo,
+    )
 
 
 class OrgDirectory(Protocol):
@@ -52,7 +58,12 @@ class HandlerSession(Protocol):
     ) -> MessageOut: ...
 
     async def post_direct(
-        self, person_id: int, text: str, *, card: dict[str, Any] | None = None
+        self,
+        person_id: int,
+        text: str,
+        *,
+        card: dict[str, Any] | None = None,
+        thread_root_id: int | None = None,
     ) -> MessageOut: ...
 
     async def update(
@@ -60,6 +71,8 @@ class HandlerSession(Protocol):
     ) -> MessageOut: ...
 
     async def delete(self, message_id: int) -> None: ...
+
+    async def card_actions(self, message_id: int) -> list[CardActionInfo]: ...
 
     async def reply_private(
         self,
@@ -93,5 +106,7 @@ class HandlerSession(Protocol):
     ) -> int: ...
 
     async def cancel(self, key: str) -> bool: ...
+
+    async def timers(self, *, key_prefix: str | None) -> list[TimerInfo]: ...
 
     async def emit(self, event_type: str, data: dict[str, Any]) -> int: ...

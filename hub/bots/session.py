@@ -18,15 +18,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hub.actions.cards import UpdateCard
+from hub.actions.cards import UpdateCard, card_history
 from hub.actions.channels import CreateChannel, direct_key
 from hub.actions.messages import DeleteMessage, EditMessage, SendMessage, check_text
-from hub.botkit.context import BotError
+from hub.botkit.context import BotError, CardActionInfo, TimerInfo
 from hub.bots.directory import Directory
 from hub.cards import validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.models import Person, bot_form_table, channel_table, message_table, utcnow
-from hub.timers import cancel_timer, schedule_timer
+from hub.timers import cancel_timer, pending_timers, schedule_timer
 from hub.wire.server import Ephemeral, FormOpen, LoggedEvent, MessageOut
 from hub.writer import Outcome
 
@@ -110,7 +110,12 @@ class BotSession:
         return message
 
     async def post_direct(
-        self, person_id: int, text: str, *, card: dict[str, Any] | None = None
+        self,
+        person_id: int,
+        text: str,
+        *,
+        card: dict[str, Any] | None = None,
+        thread_root_id: int | None = None,
     ) -> MessageOut:
         person = await self.db.get(Person, person_id)
         if person is None or not person.active:
@@ -128,7 +133,7 @@ class BotSession:
                 ).apply(self.conn)
             )
             found = channel.id
-        return await self.post(found, text, card=card)
+        return await self.post(found, text, card=card, thread_root_id=thread_root_id)
 
     async def _own_message(self, message_id: int) -> Any:
         row = (
@@ -176,6 +181,19 @@ class BotSession:
     async def delete(self, message_id: int) -> None:
         await self._own_message(message_id)
         self.keep(await DeleteMessage(message_id, deleter=self.bot_person).apply(self.conn))
+
+    async def card_actions(self, message_id: int) -> list[CardActionInfo]:
+        await self._own_message(message_id)
+        return [
+            CardActionInfo(
+                version=record.version,
+                action_id=record.action_id,
+                person_id=record.person_id,
+                values=record.values,
+                at=record.at,
+            )
+            for record in await card_history(self.conn, message_id)
+        ]
 
     async def reply_private(
         self,
@@ -285,3 +303,17 @@ class BotSession:
 
     async def cancel(self, key: str) -> bool:
         return await cancel_timer(self.conn, bot=self.bot_name, key=key)
+
+    async def timers(self, *, key_prefix: str | None) -> list[TimerInfo]:
+        return [
+            TimerInfo(
+                id=row.id,
+                handler=row.handler,
+                key=row.key,
+                due_at=row.due_at,
+                cron=row.cron,
+                time_zone=row.time_zone,
+                payload=dict(row.payload or {}),
+            )
+            for row in await pending_timers(self.conn, bot=self.bot_name, key_prefix=key_prefix)
+        ]

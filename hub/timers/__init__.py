@@ -10,7 +10,7 @@ from __future__ import annotations
 from hub.timers.models import DueTimer, Timer, TimerStatus, timer_table
 from hub.timers.schedule import DEFAULT_TIME_ZONE, check_cron, next_fire_after
 from hub.timers.service import FireTimer, TimerService
-from hub.timers.store import cancel_timer, schedule_timer
+from hub.timers.store import cancel_timer, pending_timers, schedule_timer
 
 __all__ = [
     "DEFAULT_TIME_ZONE",
@@ -22,6 +22,7 @@ __all__ = [
     "cancel_timer",
     "check_cron",
     "next_fire_after",
+    "pending_timers",
     "schedule_timer",
     "timer_table",
 ]

@@ -135,6 +135,16 @@ async def cancel_timer(
     return result.rowcount == 1
 
 
+async def pending_timers(
+    conn: AsyncConnection, *, bot: str, key_prefix: str | None = None, limit: int = 1000
+) -> list[Any]:
+    """The bot's timers still to fire (pending, or firing now), soonest first."""
+    stmt = sa.select(timer_table).where(_t.bot == bot, _t.status.in_(("pending", "running")))
+    if key_prefix:
+        stmt = stmt.where(_t.key.startswith(key_prefix, autoescape=True))
+    return list(await conn.execute(stmt.order_by(_t.due_at, _t.id).limit(limit)))
+
+
 @dataclass(frozen=True)
 class Candidate:
     """A row the sweep saw as due, with the values its claim must still match."""

@@ -118,6 +118,26 @@ async def finish(ctx: CommandContext) -> None:
     await ctx.reply_private(f"queued for {queued}")
 
 
+@bot.command("history", usage="message-id", description="Lists the actions on a card")
+async def history(ctx: CommandContext) -> None:
+    actions = await ctx.card_actions(int(ctx.args[0]))
+    await ctx.reply_private(
+        "; ".join(f"v{a.version} {a.action_id} by {a.person_id} {a.values}" for a in actions)
+    )
+
+
+@bot.command("followup", description="DMs a thread, schedules follow-ups and lists them")
+async def followup(ctx: CommandContext) -> None:
+    assert ctx.person is not None
+    root = await ctx.post_direct(ctx.person.id, "request 申请")
+    await ctx.post_direct(ctx.person.id, "update 进展", thread_root_id=root.id)
+    for hours in (48, 24):
+        await ctx.schedule("remind", after=timedelta(hours=hours), key=f"fu-{root.id}-{hours}")
+    await ctx.schedule("remind", after=timedelta(hours=1), key="other")
+    timers = await ctx.timers(key_prefix=f"fu-{root.id}-")
+    await ctx.reply_private(" ".join(f"{t.key}@{t.handler}" for t in timers))
+
+
 @bot.command("boom", description="Posts, then fails: nothing may be kept")
 async def boom(ctx: CommandContext) -> None:
     await ctx.post(text="half-done")

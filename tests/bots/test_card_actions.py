@@ -179,3 +179,22 @@ async def test_a_handler_that_updates_its_card_itself_keeps_that_update(testbot:
     while seen[-1]["message"]["card"]["header"]["title"] != "Count 2":
         seen.append(await carol.expect("card.updated"))
     assert [f["message"]["card"]["header"]["title"] for f in seen] == ["Count 1", "Count 2"]
+
+
+async def test_a_cards_history_says_who_did_what_with_which_values(testbot: TestBot) -> None:
+    card = await post_expense(testbot, "bob")
+    done = await testbot.click(card, "approve", as_="bob", values={"comment": "同意 ok"})
+    assert done.status_code == 200, done.text
+    carol = await testbot.as_("carol")
+    history = await carol.get(f"/api/v1/messages/{card['id']}/card/actions")
+    assert history.status_code == 200, history.text
+    (action,) = history.json()["actions"]
+    assert action["version"] == 1 and action["action_id"] == "approve"
+    assert action["person_id"] == testbot.seed.id("bob")
+    assert action["values"] == {"comment": "同意 ok"} and action["at"]
+    gina = await testbot.as_("gina")
+    assert (await gina.get(f"/api/v1/messages/{card['id']}/card/actions")).status_code == 404
+    # The bot reads the same trail with ctx.card_actions.
+    told = await testbot.command(f"/history {card['id']}", as_="alice")
+    bob_id = testbot.seed.id("bob")
+    assert told.json()["replies"][0]["text"] == f"v1 approve by {bob_id} {{'comment': '同意 ok'}}"

@@ -187,6 +187,19 @@ async def test_bots_edit_replace_delete_and_message_directly(testbot: TestBot) -
     assert channel["kind"] == "direct"
 
 
+async def test_a_bot_replies_in_a_direct_thread_and_lists_its_own_timers(
+    testbot: TestBot,
+) -> None:
+    answer = await testbot.command("/followup", as_="carol")
+    assert answer.status_code == 200, answer.text
+    root, reply = answer.json()["messages"]
+    assert reply["thread_root_id"] == root["id"] and reply["channel_id"] == root["channel_id"]
+    # Only this request's follow-ups, soonest first; not the bot's other timer.
+    assert answer.json()["replies"][0]["text"] == (
+        f"fu-{root['id']}-24@remind fu-{root['id']}-48@remind"
+    )
+
+
 async def test_commands_and_clicks_share_the_senders_rate_limit(seed: Seed, tmp_path: Path) -> None:
     async with running_hub(
         seed.url, tmp_path, bots=SAMPLE_BOT, send_rate_burst=3, send_rate_per_second=0.2
