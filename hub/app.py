@@ -42,6 +42,7 @@ from hub.integrations.sender import WebhookSender
 from hub.ratelimit import create_send_limiter
 from hub.realtime.endpoint import websocket_endpoint
 from hub.state import HubState
+from hub.workdays import calendar_from_settings
 from hub.writer import Writer
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -100,6 +101,9 @@ async def _running_hub(settings: Settings) -> AsyncIterator[HubState]:
             queue_card_action=enqueue_card_action,
             queue_bot_event=lambda conn, bot, event_type, data: enqueue_bot_event(
                 conn, bot=bot, event_type=event_type, data=data
+            ),
+            calendar=calendar_from_settings(
+                settings.workdays_country, settings.company_days_off, settings.company_workdays
             ),
         ),
         loaded,

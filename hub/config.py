@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -66,6 +67,12 @@ class Settings(BaseSettings):
     bots: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["poll"])
     bot_settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
     bot_handler_timeout_seconds: float = Field(default=5.0, gt=0)
+
+    # Working days (hub.workdays): "CN" is the official Chinese calendar with its adjusted
+    # days; another ISO country code uses its public holidays and Monday to Friday.
+    workdays_country: str = Field(default="CN", pattern=r"^[A-Za-z]{2}$")
+    company_days_off: list[date] = Field(default_factory=list)
+    company_workdays: list[date] = Field(default_factory=list)
 
     # Timers
     timer_poll_seconds: float = Field(default=1.0, gt=0)

@@ -10,11 +10,13 @@ See docs/bots.md for the whole API with examples.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from hub.wire.server import MessageOut
+
+Day = TypeVar("Day", date, datetime)
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
@@ -215,6 +217,14 @@ class Context:
         """The person's manager, that manager's manager, and so on (up to `levels`)."""
         return await self._session.directory.managers(person_id, levels=levels)
 
+    async def manager(self, person_id: int, *, levels_up: int = 1) -> PersonInfo | None:
+        """The manager `levels_up` levels above the person (1: their manager, 2: that
+        manager's manager); None where the chain ends sooner."""
+        if levels_up < 1:
+            raise ValueError("levels_up counts from 1 (the person's own manager).")
+        chain = await self._session.directory.managers(person_id, levels=levels_up)
+        return chain[levels_up - 1] if len(chain) >= levels_up else None
+
     async def role_members(self, role: str) -> list[PersonInfo]:
         """Active staff holding `role` (for example "finance" or "hr")."""
         return await self._session.directory.role_members(role)
@@ -260,6 +270,20 @@ class Context:
         """This bot's timers still to fire, soonest first; `key_prefix` narrows them
         ("remind-42-" for one request's reminders)."""
         return await self._session.timers(key_prefix=key_prefix)
+
+    # Working days (the official Chinese calendar by default; docs/bots.md)
+
+    def is_workday(self, day: date | datetime) -> bool:
+        """Whether `day` is a working day: 调休 Saturdays are, public holidays are not."""
+        return self._session.calendar.is_workday(day)
+
+    def workdays(self, start: date | datetime, end: date | datetime) -> int:
+        """Working days in [start, end): how long a request has waited, in working days."""
+        return self._session.calendar.workdays(start, end)
+
+    def add_workdays(self, start: Day, n: int) -> Day:
+        """`n` working days after `start`, at the same time of day (escalate after 3)."""
+        return self._session.calendar.add_workdays(start, n)
 
     # Time
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hub.wire.server import MessageOut
+from hub.workdays import WorkCalendar
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
@@ -47,6 +48,8 @@ class HandlerSession(Protocol):
     def now(self) -> datetime: ...
     @property
     def directory(self) -> OrgDirectory: ...
+    @property
+    def calendar(self) -> WorkCalendar: ...
 
     async def post(
         self,

@@ -9,7 +9,7 @@ runs their scheduler (hub.timers.TimerService) itself.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -18,6 +18,7 @@ from hub.bus import EventBus
 from hub.config import Settings
 from hub.db import SessionMaker
 from hub.ratelimit import SendLimiter
+from hub.workdays import WorkCalendar
 
 SendToPerson = Callable[[int, str], Awaitable[None]]
 """Push an encoded frame to one person's live connections on every process."""
@@ -42,3 +43,4 @@ class BotServices:
     send_to_person: SendToPerson
     queue_card_action: QueueCardAction
     queue_bot_event: QueueBotEvent
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)

@@ -56,6 +56,7 @@ class BotSession:
         self.conn = conn
         self.db = AsyncSession(bind=conn, expire_on_commit=False)
         self.directory = Directory(conn)
+        self.calendar = services.calendar
         self.invoker_id = invoker_id
         self.channel_id = channel_id
         self.ref = ref

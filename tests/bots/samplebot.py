@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from hub.botkit import (
@@ -136,6 +136,21 @@ async def followup(ctx: CommandContext) -> None:
     await ctx.schedule("remind", after=timedelta(hours=1), key="other")
     timers = await ctx.timers(key_prefix=f"fu-{root.id}-")
     await ctx.reply_private(" ".join(f"{t.key}@{t.handler}" for t in timers))
+
+
+@bot.command("due", usage="YYYY-MM-DD n", description="Working days from a date")
+async def due(ctx: CommandContext) -> None:
+    start, n = date.fromisoformat(ctx.args[0]), int(ctx.args[1])
+    end = ctx.add_workdays(start, n)
+    await ctx.reply_private(f"{end} {ctx.workdays(start, end)} {ctx.is_workday(start)}")
+
+
+@bot.command("boss", usage="username levels", description="The manager N levels up")
+async def boss(ctx: CommandContext) -> None:
+    person = await ctx.find_person(ctx.args[0])
+    assert person is not None
+    found = await ctx.manager(person.id, levels_up=int(ctx.args[1]))
+    await ctx.reply_private(found.username if found else "none")
 
 
 @bot.command("boom", description="Posts, then fails: nothing may be kept")

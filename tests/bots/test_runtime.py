@@ -170,6 +170,11 @@ async def test_org_chart_lookups(testbot: TestBot) -> None:
     assert answer.json()["replies"][0]["text"] == (
         "bob: managers=['carol', 'alice'] head=alice admins=['alice']"
     )
+    levels = [
+        (await testbot.command(f"/boss bob {n}", as_="carol")).json()["replies"][0]["text"]
+        for n in (1, 2, 3)
+    ]
+    assert levels == ["carol", "alice", "none"]
 
 
 async def test_bots_edit_replace_delete_and_message_directly(testbot: TestBot) -> None:
@@ -198,6 +203,22 @@ async def test_a_bot_replies_in_a_direct_thread_and_lists_its_own_timers(
     assert answer.json()["replies"][0]["text"] == (
         f"fu-{root['id']}-24@remind fu-{root['id']}-48@remind"
     )
+
+
+async def test_bots_count_working_days_on_the_configured_calendar(
+    seed: Seed, tmp_path: Path
+) -> None:
+    # 国庆 2025: 1-8 October off, Saturday 11 October worked; the company also closes on the 9th.
+    async with running_hub(
+        seed.url, tmp_path, bots=SAMPLE_BOT, company_days_off='["2025-10-09"]'
+    ) as hub:
+        driver = TestBot(hub, seed)
+        try:
+            answer = await driver.command("/due 2025-09-30 3")
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["replies"][0]["text"] == "2025-10-13 3 True"
+        finally:
+            await driver.close()
 
 
 async def test_commands_and_clicks_share_the_senders_rate_limit(seed: Seed, tmp_path: Path) -> None:
