@@ -34,8 +34,24 @@ BOT_NAME = re.compile(r"^[a-z][a-z0-9_-]{1,39}$")
 EMITTED_EVENT = re.compile(r"^[a-z][a-z0-9_]{0,29}(\.[a-z][a-z0-9_]{0,29}){1,3}$")
 COMMAND_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 HANDLER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
-EventName = Literal["message"]
-EVENT_NAMES: frozenset[str] = frozenset({"message"})
+EventName = Literal[
+    "message",
+    "reaction.added",
+    "reaction.removed",
+    "member.joined",
+    "member.left",
+    "person.deactivated",
+]
+EVENT_NAMES: frozenset[str] = frozenset(
+    {
+        "message",
+        "reaction.added",
+        "reaction.removed",
+        "member.joined",
+        "member.left",
+        "person.deactivated",
+    }
+)
 Text = str | Mapping[str, str]  # plain, or per language: {"en": ..., "zh-CN": ...}
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
@@ -189,7 +205,9 @@ class Bot:
         return mark
 
     def on(self, event: EventName) -> Callable[[F], F]:
-        """Events: "message" (in channels the bot is in, and direct messages to it)."""
+        """Events: "message" (in channels the bot is in, and direct messages to it),
+        "reaction.added" / "reaction.removed" and "member.joined" / "member.left" in those
+        channels, and "person.deactivated" anywhere in the organisation."""
         if event not in EVENT_NAMES:
             raise ValueError(f"Unknown event {event!r}; bots can listen to {sorted(EVENT_NAMES)}.")
 

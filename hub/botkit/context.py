@@ -340,10 +340,13 @@ class FormContext(Context):
 
 @dataclass
 class EventContext(Context):
-    """An event: for "message", the message (never one of a bot's own)."""
+    """An event (`@bot.on`): `person` is who did it; for "message" the message (never one of a
+    bot's own), for reactions the message reacted to; `data` is the event as published
+    (emoji, reason, person_id... see docs/protocol.md)."""
 
     event: str = ""
     message: MessageOut | None = None
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -14,7 +14,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import orjson
 import sqlalchemy as sa
 
 from hub import metrics, permissions
@@ -43,6 +42,7 @@ from hub.bots.commands import (
     unknown_command,
 )
 from hub.bots.directory import person_info
+from hub.bots.heard import CHANNEL_EVENTS, Heard, heard_events
 from hub.bots.invoke import Stale, run_handler, run_without_bot
 from hub.bots.registry import LoadedBot
 from hub.bots.services import BotServices
@@ -86,7 +86,7 @@ class BotRuntime:
         self._by_person = {loaded.person_id: loaded for loaded in bots}
         self._commands = {name: loaded for loaded in bots for name in loaded.bot.commands}
         # Decided once: with no bot listening for messages, publishing costs nothing extra.
-        self._message_listeners = [loaded for loaded in bots if loaded.bot.events.get("message")]
+        self._listened = {name for loaded in bots for name in loaded.bot.events}
         self._tasks = TaskSet("bot events")
         settings = services.settings
         self.timers = TimerService(
@@ -120,8 +120,8 @@ class BotRuntime:
     # Committed events, whoever wrote them (a subscriber of the event bus)
 
     async def on_committed(self, events: list[LoggedEvent]) -> None:
-        if self._message_listeners and any(event.type == "message.new" for event in events):
-            self._tasks.spawn(self._notice_messages(events))
+        if self._listened:
+            self._tasks.spawn(self._notice(events))
 
     async def start(self) -> None:
         await self.timers.start()
@@ -432,46 +432,49 @@ class BotRuntime:
 
     # Events
 
-    async def _notice_messages(self, events: list[LoggedEvent]) -> None:
-        messages = []
-        for event in events:
-            if event.type != "message.new":
-                continue
-            message = orjson.loads(event.frame)["message"]
-            if message["sender_id"] in self._by_person or message.get("card") is not None:
-                continue  # bots do not hear bots (no loops), nor cards
-            messages.append(message)
-        listeners = self._message_listeners
-        if not messages:
+    async def _notice(self, events: list[LoggedEvent]) -> None:
+        heard = [h for h in heard_events(events, set(self._by_person)) if h.name in self._listened]
+        if not heard:
             return
+        listeners = [loaded for loaded in self.bots if loaded.bot.events]
+        channels = {h.channel_id for h in heard if h.channel_id is not None}
         async with self.services.engine.connect() as conn:
             rows = await conn.execute(
                 sa.select(membership_table.c.channel_id, membership_table.c.person_id).where(
-                    membership_table.c.channel_id.in_({m["channel_id"] for m in messages}),
+                    membership_table.c.channel_id.in_(channels),
                     membership_table.c.person_id.in_([loaded.person_id for loaded in listeners]),
                 )
             )
             members = {(row.channel_id, row.person_id) for row in rows}
-        for message in messages:
+        for one in heard:
             for loaded in listeners:
-                if (message["channel_id"], loaded.person_id) in members:
-                    self._tasks.spawn(
-                        self._deliver_message(loaded, MessageOut.model_validate(message))
-                    )
+                if not loaded.bot.events.get(one.name):
+                    continue
+                # A bot hears channel events where it is a member; a member who just left
+                # is told of it too (the channel is theirs until now).
+                if one.name in CHANNEL_EVENTS and (one.channel_id, loaded.person_id) not in members:
+                    continue
+                self._tasks.spawn(self._deliver(loaded, one))
 
-    async def _deliver_message(self, loaded: LoadedBot, message: MessageOut) -> None:
+    async def _deliver(self, loaded: LoadedBot, heard: Heard) -> None:
         async with self.services.sessions() as session:
-            sender = await session.get(Person, message.sender_id)
-        for handler in loaded.bot.events.get("message", []):
+            actor = await session.get(Person, heard.person_id) if heard.person_id else None
+            message = None
+            if heard.name == "message":
+                message = MessageOut.model_validate(heard.data["message"])
+            elif heard.name.startswith("reaction."):
+                message = await load_message(await session.connection(), heard.data["message_id"])
+        for handler in loaded.bot.events.get(heard.name, []):
 
             async def body(session: BotSession, handler: Any = handler) -> None:
                 ctx = EventContext(
                     session,
-                    person=person_info(sender) if sender else None,
-                    channel_id=message.channel_id,
+                    person=person_info(actor) if actor else None,
+                    channel_id=heard.channel_id,
                     settings=loaded.settings,
-                    event="message",
+                    event=heard.name,
                     message=message,
+                    data=heard.data,
                 )
                 await handler(ctx)
 
@@ -479,12 +482,12 @@ class BotRuntime:
                 await self._invoke(
                     loaded,
                     body,
-                    what="message event",
-                    invoker=sender,
-                    channel_id=message.channel_id,
+                    what=f"{heard.name} event",
+                    invoker=actor,
+                    channel_id=heard.channel_id,
                 )
             except HubError as error:
-                log.warning("bot %s on message %s: %s", loaded.bot.name, message.id, error.message)
+                log.warning("bot %s on %s: %s", loaded.bot.name, heard.name, error.message)
 
     # Running a handler
 

@@ -228,6 +228,19 @@ async def whois(ctx: CommandContext) -> None:
     )
 
 
+@bot.on("reaction.added")
+async def on_reaction(ctx: EventContext) -> None:
+    assert ctx.message is not None and ctx.person is not None
+    if ctx.data["emoji"] == "✅":
+        await ctx.post(text=f"{ctx.person.username} ticked “{ctx.message.text}”")
+
+
+@bot.on("member.left")
+async def on_left(ctx: EventContext) -> None:
+    assert ctx.person is not None
+    await ctx.post(text=f"{ctx.person.username} left ({ctx.data['reason']})")
+
+
 @bot.on("message")
 async def on_message(ctx: EventContext) -> None:
     assert ctx.message is not None
