@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute
 
 from hub import permissions
 from hub.actions.cards import UpdateCard, card_history, load_message
-from hub.bots.commands import COMMAND_TEXT, CommandInfo
+from hub.bots.commands import COMMAND_TEXT, CommandInfo, ShortcutInfo
 from hub.bots.runtime import BotOutcome
 from hub.cards import actions_for, card_json_schema, validate_card
 from hub.errors import ErrorCode
@@ -31,6 +31,19 @@ class CommandList(Wire):
     """Every slash command, for autocomplete."""
 
     commands: list[CommandInfo]
+
+
+class ShortcutList(Wire):
+    """The bots' entries for a message's menu ("Make this a task")."""
+
+    shortcuts: list[ShortcutInfo]
+
+
+class ShortcutBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bot: str = Field(max_length=40, description="The bot's name, from GET /api/v1/shortcuts.")
+    shortcut: str = Field(max_length=50, description="The shortcut's name.")
 
 
 class BotResult(Wire):
@@ -121,6 +134,24 @@ async def list_commands(request: Request) -> Response:
     person = await current_person(request)
     locale = LOCALE.read(request) or person.locale
     return json_response(CommandList(commands=hub_of(request).bots.commands(locale)))
+
+
+async def list_shortcuts(request: Request) -> Response:
+    """Every bot's message shortcut, labelled in the asker's language."""
+    person = await current_person(request)
+    locale = LOCALE.read(request) or person.locale
+    return json_response(ShortcutList(shortcuts=hub_of(request).bots.shortcuts(locale)))
+
+
+async def run_shortcut(request: Request) -> Response:
+    """Run a bot's shortcut on a message you can read; the bot gets the message."""
+    hub = hub_of(request)
+    person = await current_person(request)
+    body = await json_body(request, ShortcutBody)
+    outcome = await hub.bots.run_shortcut(
+        person, request.path_params["message_id"], body.bot, body.shortcut
+    )
+    return json_response(_result(outcome))
 
 
 async def run_command(request: Request) -> Response:
@@ -267,6 +298,31 @@ routes: list[BaseRoute] = [
             ErrorCode.channel_archived,
             ErrorCode.unknown_command,
             ErrorCode.bad_request,
+            ErrorCode.rate_limited,
+            ErrorCode.bot_failed,
+            ErrorCode.bot_timeout,
+        ),
+    ),
+    ApiRoute(
+        "GET",
+        "/api/v1/shortcuts",
+        list_shortcuts,
+        summary="Message shortcuts",
+        tag=TAG,
+        query=(LOCALE,),
+        responses={200: ShortcutList},
+    ),
+    ApiRoute(
+        "POST",
+        "/api/v1/messages/{message_id:int}/shortcuts",
+        run_shortcut,
+        summary="Run a message shortcut",
+        tag=TAG,
+        body=ShortcutBody,
+        responses={200: BotResult},
+        errors=(
+            ErrorCode.message_not_found,
+            ErrorCode.unknown_action,
             ErrorCode.rate_limited,
             ErrorCode.bot_failed,
             ErrorCode.bot_timeout,

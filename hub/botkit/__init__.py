@@ -4,7 +4,7 @@ See docs/bots.md for a working bot in about 30 lines and the whole context API. 
 own tables use `UtcDateTime` for times and `utcnow` for their defaults, like the hub's.
 """
 
-from hub.botkit.bot import Bot, Command, localized
+from hub.botkit.bot import Bot, Command, Shortcut, localized
 from hub.botkit.context import (
     ActionContext,
     BotError,
@@ -16,6 +16,7 @@ from hub.botkit.context import (
     FileInfo,
     FormContext,
     PersonInfo,
+    ShortcutContext,
     TimerContext,
     TimerInfo,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "BotError",
     "CardActionInfo",
     "Command",
+    "Shortcut",
     "CommandContext",
     "Context",
     "DepartmentInfo",
@@ -34,6 +36,7 @@ __all__ = [
     "FileInfo",
     "FormContext",
     "PersonInfo",
+    "ShortcutContext",
     "TimerContext",
     "TimerInfo",
     "UtcDateTime",

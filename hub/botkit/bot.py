@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         CommandContext,
         EventContext,
         FormContext,
+        ShortcutContext,
         TimerContext,
     )
 
@@ -60,6 +61,7 @@ ActionHandler = Callable[["ActionContext"], Awaitable[dict[str, Any] | None]]
 FormHandler = Callable[["FormContext"], Awaitable[Any]]
 EventHandler = Callable[["EventContext"], Awaitable[Any]]
 TimerHandler = Callable[["TimerContext"], Awaitable[Any]]
+ShortcutHandler = Callable[["ShortcutContext"], Awaitable[Any]]
 
 
 def localized(text: Text, locale: str = "en") -> str:
@@ -90,6 +92,15 @@ class EmittedEvent:
     example: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Shortcut:
+    """An entry in a message's menu ("Make this a task"); its handler receives the message."""
+
+    name: str
+    handler: ShortcutHandler
+    label: Text
+
+
 @dataclass
 class Bot:
     """A bot's manifest and handlers. `name` is also the username of its bot user."""
@@ -106,6 +117,7 @@ class Bot:
     events: dict[str, list[EventHandler]] = field(default_factory=dict)
     timers: dict[str, TimerHandler] = field(default_factory=dict)
     emits: dict[str, EmittedEvent] = field(default_factory=dict)
+    shortcuts: dict[str, Shortcut] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not BOT_NAME.match(self.name):
@@ -213,6 +225,19 @@ class Bot:
 
         def mark(handler: F) -> F:
             self.events.setdefault(event, []).append(handler)
+            return handler
+
+        return mark
+
+    def shortcut(self, name: str, *, label: Text) -> Callable[[F], F]:
+        """An entry in every message's menu, labelled `label` ("Make this a task" /
+        "转为任务"); the handler gets the message as `ctx.message`."""
+        self._check_handler_name(name, self.shortcuts)
+        if not label:
+            raise ValueError(f"Shortcut {name!r} needs a label people read in the message menu.")
+
+        def mark(handler: F) -> F:
+            self.shortcuts[name] = Shortcut(name, handler, label)
             return handler
 
         return mark

@@ -350,6 +350,14 @@ class EventContext(Context):
 
 
 @dataclass
+class ShortcutContext(Context):
+    """A person chose this bot's entry in a message's menu: `message` is that message."""
+
+    shortcut: str = ""
+    message: MessageOut | None = None
+
+
+@dataclass
 class TimerContext(Context):
     """A timer that came due. `late` is true when it fired well after its time (the hub was down)."""
 

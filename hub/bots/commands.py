@@ -23,6 +23,14 @@ COMMAND_TEXT = f"^[{SPACE}]*{_NAME}(?:[{SPACE}]+[\\s\\S]*)?$"
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 
 
+class ShortcutInfo(Wire):
+    """A bot's entry in every message's menu, labelled in the asker's language."""
+
+    bot: str
+    name: str
+    label: str
+
+
 class CommandInfo(Wire):
     """One slash command, for the client's autocomplete and for /help."""
 

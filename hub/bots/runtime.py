@@ -32,10 +32,12 @@ from hub.botkit.context import (
     CommandContext,
     EventContext,
     FormContext,
+    ShortcutContext,
     TimerContext,
 )
 from hub.bots.commands import (
     CommandInfo,
+    ShortcutInfo,
     command_infos,
     help_text,
     parse_command,
@@ -333,6 +335,56 @@ class BotRuntime:
             return BotOutcome(message=current, duplicate=True)
         metrics.card_actions.labels(outcome="stale").inc()
         raise card_stale(current)
+
+    # Message shortcuts
+
+    def shortcuts(self, locale: str = "en") -> list[ShortcutInfo]:
+        return [
+            ShortcutInfo(bot=loaded.bot.name, name=s.name, label=localized(s.label, locale))
+            for loaded in self.bots
+            for s in loaded.bot.shortcuts.values()
+        ]
+
+    async def run_shortcut(
+        self, person: Person, message_id: int, bot_name: str, name: str
+    ) -> BotOutcome:
+        await self.services.send_limiter.check(person.id or 0)
+        async with self.services.sessions() as session:
+            message, channel = await permissions.check_read_message(session, person, message_id)
+        loaded = self._by_name.get(bot_name)
+        shortcut = loaded.bot.shortcuts.get(name) if loaded else None
+        if loaded is None or shortcut is None:
+            raise HubError(
+                ErrorCode.unknown_action,
+                f"There is no shortcut `{name}` of a bot `{bot_name}`; GET /api/v1/shortcuts lists them.",
+            )
+        if message.deleted_at is not None:
+            raise message_not_found(message_id)
+        seen = await self._message_out(message_id)
+
+        async def body(session: BotSession) -> None:
+            await permissions.check_active_in(session.conn, person.id or 0)
+            ctx = ShortcutContext(
+                session,
+                person=person_info(person),
+                channel_id=channel.id,
+                settings=loaded.settings,
+                shortcut=name,
+                message=seen,
+            )
+            await shortcut.handler(ctx)
+
+        _, done = await self._invoke(
+            loaded, body, what=f"shortcut {name}", invoker=person, channel_id=channel.id
+        )
+        return BotOutcome(replies=done.replies, forms=done.forms, messages=done.posted)
+
+    async def _message_out(self, message_id: int) -> MessageOut:
+        async with self.services.engine.connect() as conn:
+            found = await load_message(conn, message_id)
+        if found is None:
+            raise message_not_found(message_id)
+        return found
 
     # Forms
 

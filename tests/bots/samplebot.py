@@ -13,6 +13,7 @@ from hub.botkit import (
     CommandContext,
     EventContext,
     FormContext,
+    ShortcutContext,
     TimerContext,
 )
 
@@ -226,6 +227,13 @@ async def whois(ctx: CommandContext) -> None:
         f"{person.username}: managers={[m.username for m in managers]} "
         f"head={head.username if head else None} admins={[a.username for a in admins]}"
     )
+
+
+@bot.shortcut("remember", label={"en": "Remember this", "zh-CN": "记住这条"})
+async def remember(ctx: ShortcutContext) -> None:
+    assert ctx.message is not None and ctx.person is not None
+    await ctx.post_direct(ctx.person.id, f"you asked me to remember: {ctx.message.text}")
+    await ctx.reply_private("noted 已记下")
 
 
 @bot.on("reaction.added")

@@ -61,3 +61,32 @@ def test_a_deactivation_is_heard_once_and_bots_never_hear_themselves() -> None:
         ("person.deactivated", None, 7),
         ("member.left", 2, 7),
     ]
+
+
+async def test_a_message_shortcut_hands_the_message_to_its_bot(testbot: TestBot) -> None:
+    alice, gina = await testbot.as_("alice"), await testbot.as_("gina")
+    listed = (await gina.get("/api/v1/shortcuts", params={"locale": "zh-CN"})).json()
+    assert {"bot": "sample", "name": "remember", "label": "记住这条"} in listed["shortcuts"]
+    sent = await alice.post(
+        f"/api/v1/channels/{testbot.channel('general')}/messages",
+        json={"text": "周五前交报销单", "client_msg_id": "s1"},
+    )
+    message_id = sent.json()["message"]["id"]
+    done = await alice.post(
+        f"/api/v1/messages/{message_id}/shortcuts", json={"bot": "sample", "shortcut": "remember"}
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["replies"][0]["text"] == "noted 已记下"
+    (direct,) = done.json()["messages"]
+    assert direct["text"] == "you asked me to remember: 周五前交报销单"
+    # Someone who cannot read the message learns nothing; an unknown shortcut says what to do.
+    hidden = await gina.post(
+        f"/api/v1/messages/{message_id}/shortcuts", json={"bot": "sample", "shortcut": "remember"}
+    )
+    assert hidden.status_code == 404 and hidden.json()["error"]["code"] == "message_not_found"
+    unknown = await alice.post(
+        f"/api/v1/messages/{message_id}/shortcuts", json={"bot": "sample", "shortcut": "forget"}
+    )
+    assert (
+        unknown.status_code == 404 and "GET /api/v1/shortcuts" in unknown.json()["error"]["message"]
+    )

@@ -91,6 +91,7 @@ async function startSession(me) {
   }
   startConnection();
   load.commands(getLocale());
+  load.shortcuts(getLocale());
   load.presence();
   if (me.kind !== "guest") load.departments();
   const state = store.getState();

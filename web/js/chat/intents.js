@@ -149,6 +149,15 @@ export function chatIntents({
         }
       }
     },
+    // The bot answers over the socket (a private reply, a form, a direct message), as it
+    // does for a slash command; only a refusal comes back here.
+    async runShortcut({ messageId, bot, shortcut }) {
+      try {
+        await api.post(`/api/v1/messages/${messageId}/shortcuts`, { bot, shortcut });
+      } catch (error) {
+        notice(error.message);
+      }
+    },
     async deleteMessage({ messageId }) {
       if (!send({ type: "delete", message_id: messageId, ref: `delete-${messageId}` })) {
         try {
@@ -282,6 +291,7 @@ export function chatIntents({
       if (getState().me) {
         api.patch("/api/v1/me", { locale }).catch(() => {});
         load.commands(locale);
+        load.shortcuts(locale);
       }
     },
   };

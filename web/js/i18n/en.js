@@ -92,6 +92,8 @@ export default {
   "message.replyInThread": "Reply in thread",
   "message.edit": "Edit",
   "message.delete": "Delete",
+  "message.more": "More actions",
+  "message.noShortcuts": "No bot actions for messages",
   "message.confirmDelete": "Delete this message? This cannot be undone.",
   "message.confirmDeleteTitle": "Delete message?",
 

@@ -92,6 +92,8 @@ export default {
   "message.replyInThread": "在话题中回复",
   "message.edit": "编辑",
   "message.delete": "删除",
+  "message.more": "更多操作",
+  "message.noShortcuts": "没有可用于消息的机器人操作",
   "message.confirmDelete": "删除这条消息？删除后无法恢复。",
   "message.confirmDeleteTitle": "删除消息？",
 

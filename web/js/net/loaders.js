@@ -144,6 +144,14 @@ export function createLoaders({ api, dispatch, getState, notice }) {
     );
   }
 
+  // The bots' message shortcuts ("Make this a task"), labelled in the person's language.
+  function loadShortcuts(locale) {
+    api.get("/api/v1/shortcuts", { locale }).then(
+      (r) => dispatch({ type: "shortcuts/loaded", shortcuts: r.shortcuts }),
+      () => {},
+    );
+  }
+
   return {
     latest: loadLatest,
     older: loadOlder,
@@ -154,5 +162,6 @@ export function createLoaders({ api, dispatch, getState, notice }) {
     people: loadPeople,
     thread: openThread,
     commands: loadCommands,
+    shortcuts: loadShortcuts,
   };
 }

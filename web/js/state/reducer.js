@@ -32,6 +32,7 @@ export function initialState() {
     typing: {},
     ephemerals: [],
     commands: [],
+    shortcuts: [],
     browse: null,
     peopleResults: null,
     ui: {
@@ -381,6 +382,8 @@ export function reduce(state, action) {
       };
     case "commands/loaded":
       return { ...state, commands: action.commands };
+    case "shortcuts/loaded":
+      return { ...state, shortcuts: action.shortcuts };
 
     // ---- messages over HTTP
     case "messages/loaded": {

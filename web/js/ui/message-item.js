@@ -2,12 +2,13 @@
  * One message row (a pure function of the message and what the reader needs to see it).
  *
  *   html`<ul>${rows.map((row) => messageItem(row, ctx))}</ul>`
- *   // ctx: { state, locale, timeZone, editing, inThread, pickerOpen }
+ *   // ctx: { state, locale, timeZone, editing, inThread, pickerOpen, menuOpen }
  *
  * A card is drawn by ui/card.js; its buttons and inputs are handled by cards/controller.js.
  *
  * Buttons carry `data-action` (react, toggleReaction, openThread, startEdit, deleteMessage,
- * retrySend, discardSend); the message list turns those clicks into intents.
+ * retrySend, discardSend, openMenu, runShortcut); the message list turns those clicks into
+ * intents.
  */
 import { html } from "../lib/html.js";
 import { t, getLocale } from "../lib/i18n.js";
@@ -21,7 +22,7 @@ import { icon } from "./icons.js";
 
 export function messageItem(row, ctx) {
   const { message, grouped, mine } = row;
-  const { state, timeZone, editing, inThread, pickerOpen } = ctx;
+  const { state, timeZone, editing, inThread, pickerOpen, menuOpen } = ctx;
   const locale = getLocale();
   const sender = state.people[message.sender_id];
   const senderName = sender ? nameOf(sender, locale) : t("message.unknownSender");
@@ -66,7 +67,11 @@ export function messageItem(row, ctx) {
       ${threadLink}
       ${pending ? pendingState(message) : null}
     </div>
-    ${!pending && !message.deleted ? toolbar(message, mine, inThread, pickerOpen) : null}
+    ${
+      !pending && !message.deleted
+        ? toolbar(message, mine, inThread, pickerOpen, menuOpen && state.shortcuts)
+        : null
+    }
   </li>`;
 }
 
@@ -163,7 +168,7 @@ function toolButton(action, label, iconName) {
     title="${label}">${icon(iconName)}</button>`;
 }
 
-function toolbar(message, mine, inThread, pickerOpen) {
+function toolbar(message, mine, inThread, pickerOpen, shortcuts) {
   const addLabel = t("message.addReaction");
   const threadButton =
     !inThread && !message.thread_root_id
@@ -176,8 +181,23 @@ function toolbar(message, mine, inThread, pickerOpen) {
     ${threadButton}
     ${mine && !message.card ? toolButton("startEdit", t("message.edit"), "edit") : null}
     ${mine ? toolButton("deleteMessage", t("message.delete"), "trash") : null}
+    <button type="button" class="icon-btn" data-action="openMenu" aria-haspopup="menu"
+      aria-expanded="${shortcuts ? "true" : "false"}" aria-label="${t("message.more")}"
+      title="${t("message.more")}">⋯</button>
     ${picker}
+    ${shortcuts ? shortcutMenu(shortcuts) : null}
   </div>`;
+}
+
+/** The bots' shortcuts for this message ("Make this a task"), in the reader's language. */
+function shortcutMenu(shortcuts) {
+  const items = shortcuts.length
+    ? shortcuts.map(
+        (s) => html`<button type="button" role="menuitem" class="menu-item"
+          data-action="runShortcut" data-bot="${s.bot}" data-shortcut="${s.name}">${s.label}</button>`,
+      )
+    : html`<span class="menu-empty">${t("message.noShortcuts")}</span>`;
+  return html`<div class="msg-menu" role="menu" aria-label="${t("message.more")}">${items}</div>`;
 }
 
 function emojiPicker(label) {

@@ -8,7 +8,8 @@
  * Keeps the reader's place when older messages are prepended, sticks to the bottom when the
  * reader is there, offers "Jump to latest" otherwise, and asks for more history near the top.
  * Intents (bubbling CustomEvents): loadOlder, markRead, openThread, toggleReaction,
- * startEdit, cancelEdit, editMessage, deleteMessage, retrySend, discardSend, dismissEphemeral.
+ * startEdit, cancelEdit, editMessage, deleteMessage, retrySend, discardSend, dismissEphemeral,
+ * runShortcut.
  */
 import { html, render } from "../lib/html.js";
 import { t, getLocale } from "../lib/i18n.js";
@@ -41,6 +42,7 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
   const jump = root.querySelector(".jump-latest");
   const cache = new Map();
   let pickerFor = null;
+  let menuFor = null; // the message whose shortcut menu is open
   let shownFor = null;
   let lastKey = null;
   let lastInputs = [];
@@ -124,6 +126,7 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
           editing: state.ui.editingId === row.message.id && !row.message.pending,
           inThread: mode === "thread",
           pickerOpen: pickerFor === row.message.id,
+          menuOpen: menuFor === row.message.id,
         });
     }
   }
@@ -146,6 +149,8 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
       state.ephemerals,
       getLocale(),
       pickerFor,
+      menuFor,
+      state.shortcuts,
       state.cardUi,
       state.peopleResults,
       state.departments,
@@ -269,6 +274,20 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
         update(true);
         root.querySelector(".emoji-picker button")?.focus();
         break;
+      case "openMenu":
+        menuFor = menuFor === messageId ? null : messageId;
+        update(true);
+        root.querySelector(".msg-menu button")?.focus();
+        break;
+      case "runShortcut":
+        menuFor = null;
+        emit(root, "runShortcut", {
+          messageId,
+          bot: button.dataset.bot,
+          shortcut: button.dataset.shortcut,
+        });
+        update(true);
+        break;
       case "pickReaction":
         pickerFor = null;
         emit(root, "toggleReaction", { messageId, emoji: button.dataset.emoji });
@@ -335,9 +354,10 @@ export function mountMessageList(root, store, { mode = "channel", timeZone }) {
       }
       return;
     }
-    if (event.key === "Escape" && pickerFor != null) {
+    if (event.key === "Escape" && (pickerFor != null || menuFor != null)) {
       event.stopPropagation();
       pickerFor = null;
+      menuFor = null;
       update(true);
     }
   }
