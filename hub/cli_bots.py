@@ -55,6 +55,22 @@ def bot_create(name: str, display_name: str, description: str) -> None:
     run(work())
 
 
+@bot_group.command("makemigration")
+@click.argument("name")
+@click.option("-m", "--message", required=True, help='What changed, e.g. "leave requests".')
+def bot_makemigration(name: str, message: str) -> None:
+    """Write a migration for bot NAME's own tables from its models (an installed bot's name,
+    or an import path such as mybots.standup:bot)."""
+    from hub.bots.makemigration import MigrationError, make_bot_migration  # noqa: PLC0415
+    from hub.bots.registry import find_bot  # noqa: PLC0415
+
+    try:
+        path = make_bot_migration(find_bot(name), message)
+    except (MigrationError, RuntimeError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote {path}. Review it, then apply it with: hub init")
+
+
 @bot_group.command("token")
 @click.argument("name")
 def bot_token(name: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -14,13 +15,14 @@ from hub.db import create_engine, normalise_url
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, *, extra_locations: Sequence[Path] = ()) -> Config:
     """The hub's migrations plus each installed bot's own branch (a bot declares its folder
-    as `migrations` in its manifest)."""
+    as `migrations` in its manifest); `extra_locations` adds a bot still in development."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", normalise_url(url))
     locations = [MIGRATIONS_DIR / "versions"] + bot_migration_dirs()
+    locations += [p for p in extra_locations if p.resolve() not in {q.resolve() for q in locations}]
     config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
     return config
@@ -42,16 +44,20 @@ def bot_migration_dirs() -> list[Path]:
     return dirs
 
 
-async def upgrade(url: str, revision: str = "heads") -> None:
+async def upgrade(
+    url: str, revision: str = "heads", *, extra_locations: Sequence[Path] = ()
+) -> None:
     engine: AsyncEngine = create_engine(url)
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_upgrade_on, url, revision)
+            await connection.run_sync(_upgrade_on, url, revision, extra_locations)
     finally:
         await engine.dispose()
 
 
-def _upgrade_on(connection: object, url: str, revision: str) -> None:
-    config = alembic_config(url)
+def _upgrade_on(
+    connection: object, url: str, revision: str, extra_locations: Sequence[Path]
+) -> None:
+    config = alembic_config(url, extra_locations=extra_locations)
     config.attributes["connection"] = connection
     command.upgrade(config, revision)

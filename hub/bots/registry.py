@@ -79,6 +79,20 @@ def _import_bot(path: str) -> Bot:
     return bot
 
 
+def find_bot(name: str) -> Bot:
+    """An installed bot by name, or a bot by import path ("mybots.standup:bot")."""
+    if ":" in name:
+        return _import_bot(name)
+    installed = installed_bots()
+    if name not in installed:
+        known = ", ".join(sorted(installed)) or "none"
+        raise RuntimeError(
+            f"No installed bot {name!r} (installed: {known}); give an import path like"
+            " mybots.standup:bot for a bot not yet packaged."
+        )
+    return installed[name]
+
+
 def enabled_bots(settings: Settings) -> list[Bot]:
     installed = installed_bots()
     chosen = []

@@ -20,6 +20,8 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # `hub bot makemigration` looks at one bot's tables only (hub.bots.makemigration).
+        include_object=context.config.attributes.get("include_object"),
     )
     with context.begin_transaction():
         context.run_migrations()
