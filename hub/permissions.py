@@ -471,11 +471,16 @@ async def check_read_upload(session: AsyncSession, viewer: Person, upload_id: st
     raise upload_not_found(upload_id)
 
 
+def check_share_files(viewer: Person) -> None:
+    """Files people send go to a bot, and only the bot passes them on."""
+    if viewer.kind != "bot":
+        raise _forbidden("Only bots share files; sign in with a bot token (docs/bots.md).")
+
+
 async def check_share_uploads(conn: AsyncConnection, sharer: Person, upload_ids: list[str]) -> None:
     """A bot shares on only the files it was given (or uploaded itself): not files it merely
     sees in a channel. The others are answered as if they did not exist."""
-    if sharer.kind != "bot":
-        raise _forbidden("Only bots share files; sign in with a bot token (docs/bots.md).")
+    check_share_files(sharer)
     if not upload_ids:
         return
     given = sa.exists().where(
