@@ -1,4 +1,4 @@
-"""HTTP routes for files: upload one, download one.
+"""HTTP routes for files: upload one, download one, and (bots) share the ones they were given.
 
     POST /api/v1/files?name=receipt.pdf   (body: the file's bytes; Content-Type: its type)
     GET  /api/v1/files/{file_id}          (the bytes, to whoever may read it: hub.permissions.check_read_upload)
@@ -104,7 +104,8 @@ def declared_type(request: Request) -> str:
 
 async def upload_file(request: Request) -> Response:
     """Upload one file (the request body) for a card or form; only you can see it until you
-    submit it with a card action or form in a channel, which shares it with that channel."""
+    submit it with a card action or form, which gives it to that bot alone (and the bot
+    shares it with exactly the people or channel it chooses)."""
     hub = hub_of(request)
     person = await current_person(request)
     name = clean_name(NAME.read(request))
@@ -144,7 +145,8 @@ async def upload_file(request: Request) -> Response:
 
 
 async def download_file(request: Request) -> Response:
-    """The file's bytes, for its uploader and for readers of a channel it was shared in."""
+    """The file's bytes, for its uploader, the bot it was sent to and the people that bot shared
+    it with, and readers of a channel the bot shared it with (never a guest outside it)."""
     hub = hub_of(request)
     person = await current_person(request)
     async with hub.sessions() as session:
