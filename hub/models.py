@@ -265,6 +265,18 @@ class UploadShare(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
+class UploadGrant(SQLModel, table=True):
+    """A person an upload was given to: the bot a form or card action sent it to, or the
+    people that bot shared it with. Guests never read through a grant, only in their channels."""
+
+    __tablename__ = "upload_grant"
+
+    upload_id: str = Field(foreign_key="upload.id", primary_key=True, max_length=UPLOAD_ID_MAX)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+    granted_by: int = Field(foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
 # The Core tables, declared here once and imported wherever a query needs one
 # (docs/data-access.md). A feature with tables of its own declares them in its own
 # models module the same way (hub/integrations/models.py, hub/timers/models.py).
@@ -284,6 +296,7 @@ card_action_table: sa.Table = CardAction.__table__  # type: ignore[attr-defined]
 bot_form_table: sa.Table = BotForm.__table__  # type: ignore[attr-defined]
 upload_table: sa.Table = Upload.__table__  # type: ignore[attr-defined]
 upload_share_table: sa.Table = UploadShare.__table__  # type: ignore[attr-defined]
+upload_grant_table: sa.Table = UploadGrant.__table__  # type: ignore[attr-defined]
 
 
 def from_row(model: type[_Shape], row: object, **fields: Any) -> _Shape:

@@ -31,7 +31,20 @@ from hub.errors import (
     message_not_found,
     person_not_found,
 )
-from hub.models import Channel, Membership, Message, Person, Upload, UploadShare, person_table
+from hub.models import (
+    Channel,
+    Membership,
+    Message,
+    Person,
+    Upload,
+    UploadGrant,
+    UploadShare,
+    channel_table,
+    membership_table,
+    person_table,
+    upload_grant_table,
+    upload_table,
+)
 
 
 class ChannelFacts(Protocol):
@@ -438,11 +451,15 @@ def upload_not_found(upload_id: str) -> HubError:
 
 
 async def check_read_upload(session: AsyncSession, viewer: Person, upload_id: str) -> Upload:
-    """The upload, if the viewer uploaded it or can read a channel it was shared with."""
+    """The upload, for its uploader, the people it was given to (the bot a form or card action
+    sent it to, whoever that bot shared it with) and whoever can read a channel it was shared
+    with. A guest never reads through a grant: only their own uploads and their channels'."""
     upload = await session.get(Upload, upload_id)
     if upload is None:
         raise upload_not_found(upload_id)
     if upload.owner_id == viewer.id:
+        return upload
+    if not viewer.is_guest and await session.get(UploadGrant, (upload_id, viewer.id)) is not None:
         return upload
     shared = await session.exec(
         select(UploadShare.channel_id).where(UploadShare.upload_id == upload_id)
@@ -452,6 +469,92 @@ async def check_read_upload(session: AsyncSession, viewer: Person, upload_id: st
         if _may_read(viewer, channel, membership is not None):
             return upload
     raise upload_not_found(upload_id)
+
+
+def check_share_files(viewer: Person) -> None:
+    """Files people send go to a bot, and only the bot passes them on."""
+    if viewer.kind != "bot":
+        raise _forbidden("Only bots share files; sign in with a bot token (docs/bots.md).")
+
+
+async def check_share_uploads(conn: AsyncConnection, sharer: Person, upload_ids: list[str]) -> None:
+    """A bot shares on only the files it was given (or uploaded itself): not files it merely
+    sees in a channel. The others are answered as if they did not exist."""
+    check_share_files(sharer)
+    if not upload_ids:
+        return
+    given = sa.exists().where(
+        upload_grant_table.c.upload_id == upload_table.c.id,
+        upload_grant_table.c.person_id == sharer.id,
+    )
+    held = set(
+        (
+            await conn.execute(
+                sa.select(upload_table.c.id).where(
+                    upload_table.c.id.in_(upload_ids),
+                    sa.or_(upload_table.c.owner_id == sharer.id, given),
+                )
+            )
+        ).scalars()
+    )
+    for upload_id in upload_ids:
+        if upload_id not in held:
+            raise HubError(
+                ErrorCode.not_found,
+                f"No file {upload_id} given to this bot: a bot shares only files people sent "
+                "it through a `file` input, or that it uploaded itself.",
+            )
+
+
+async def check_share_with_people(conn: AsyncConnection, person_ids: list[int]) -> None:
+    """Files go to people who exist; never to a guest, who reads only in their channels."""
+    if not person_ids:
+        raise HubError(ErrorCode.validation_failed, "Name at least one person to share with.")
+    kinds = {
+        row.id: row.kind
+        for row in await conn.execute(
+            sa.select(person_table.c.id, person_table.c.kind).where(
+                person_table.c.id.in_(person_ids)
+            )
+        )
+    }
+    for person_id in person_ids:
+        kind = kinds.get(person_id)
+        if kind is None:
+            raise person_not_found(person_id)
+        if kind == "guest":
+            raise HubError(
+                ErrorCode.validation_failed,
+                f"Person {person_id} is a guest: guests read files only in the channels they "
+                "belong to; share it with such a channel instead.",
+            )
+
+
+async def check_share_with_channel(
+    conn: AsyncConnection, sharer: Person, channel_id: int, *, on_behalf_of: int | None = None
+) -> None:
+    """A bot shares files where it may post: as check_may_post, where the person who invoked
+    it (`on_behalf_of`) counts as for the bot's answer in that channel."""
+    channel = (
+        await conn.execute(sa.select(channel_table).where(channel_table.c.id == channel_id))
+    ).first()
+    members = {sharer.id} | ({on_behalf_of} if on_behalf_of is not None else set())
+    member = (
+        channel is not None
+        and (
+            await conn.scalar(
+                sa.select(sa.func.count())
+                .select_from(membership_table)
+                .where(
+                    membership_table.c.channel_id == channel_id,
+                    membership_table.c.person_id.in_(members),
+                )
+            )
+            or 0
+        )
+        > 0
+    )
+    check_may_post(sharer, channel_id, channel, member=member)
 
 
 # Incoming webhooks (outgoing ones are admin-only: check_admin)

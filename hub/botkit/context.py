@@ -9,6 +9,7 @@ See docs/bots.md for the whole API with examples.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -206,8 +207,9 @@ class Context:
         return await self._session.directory.department(department_id)
 
     async def get_file(self, file_id: str) -> FileInfo | None:
-        """A file's name, type and size (the ids come in `values` of a `file` input)."""
-        return await self._session.directory.upload(file_id)
+        """A file's name, type and size (the ids come in `values` of a `file` input); None for
+        a file this bot was not given (docs/bots.md, "Files")."""
+        return await self._session.get_file(file_id)
 
     async def department_head(self, department_id: int) -> PersonInfo | None:
         """The head of the department, or of the nearest parent department that has one."""
@@ -228,6 +230,25 @@ class Context:
     async def role_members(self, role: str) -> list[PersonInfo]:
         """Active staff holding `role` (for example "finance" or "hr")."""
         return await self._session.directory.role_members(role)
+
+    # Files
+
+    async def share_files(
+        self,
+        file_ids: Iterable[str],
+        *,
+        channel: int | None = None,
+        people: Iterable[int | PersonInfo] | None = None,
+    ) -> None:
+        """Let others read files people sent this bot (the ids of a `file` input): whoever can
+        read `channel` (one this bot may post in), or exactly `people` (ids or PersonInfo;
+        never guests, who read only in their channels). Give exactly one of the two. Kept with
+        the handler's other writes; a file this bot was not given is refused."""
+        ids = [file_ids] if isinstance(file_ids, str) else list(file_ids)
+        person_ids = (
+            None if people is None else [p.id if isinstance(p, PersonInfo) else p for p in people]
+        )
+        await self._session.share_files(ids, channel_id=channel, person_ids=person_ids)
 
     # Events out
 

@@ -246,7 +246,7 @@ class BotRuntime:
                 person_id=person.id or 0,
                 card=before.card,
                 values=cleaned,
-                channel_id=before.channel_id,
+                bot_id=before.sender_id,  # the card's bot, and no one else (hub.files.attach)
             )
             new_card: dict[str, Any] | None = None
             if handler is not None and loaded is not None:
@@ -428,7 +428,7 @@ class BotRuntime:
                 person_id=person.id or 0,
                 card=form.card,
                 values=cleaned,
-                channel_id=form.channel_id,
+                bot_id=loaded.person_id,  # the form's bot, and no one else (hub.files.attach)
             )
             ctx = FormContext(
                 session,

@@ -18,13 +18,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hub import permissions
 from hub.actions.cards import UpdateCard, card_history
 from hub.actions.channels import CreateChannel, direct_key
 from hub.actions.messages import DeleteMessage, EditMessage, SendMessage, check_text
-from hub.botkit.context import BotError, CardActionInfo, TimerInfo
+from hub.botkit.context import BotError, CardActionInfo, FileInfo, TimerInfo
 from hub.bots.directory import Directory
 from hub.cards import validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
+from hub.files.share import share_with_channel, share_with_people
 from hub.models import Person, bot_form_table, channel_table, message_table, utcnow
 from hub.timers import cancel_timer, pending_timers, schedule_timer
 from hub.wire.server import Ephemeral, FormOpen, LoggedEvent, MessageOut
@@ -251,6 +253,31 @@ class BotSession:
             self.forms.append(frame)
         self.after_commit.append(lambda: self.services.send_to_person(person_id, frame.encode()))
         return form_id
+
+    # Files
+
+    async def get_file(self, file_id: str) -> FileInfo | None:
+        try:
+            await permissions.check_read_upload(self.db, self.bot_person, file_id)
+        except HubError:
+            return None  # not this bot's to see: as if there were no such file
+        return await self.directory.upload(file_id)
+
+    async def share_files(
+        self, file_ids: list[str], *, channel_id: int | None, person_ids: list[int] | None
+    ) -> None:
+        if (channel_id is None) == (person_ids is None):
+            raise BotError("share_files() takes `channel` or `people`: exactly one of them.")
+        if person_ids is not None:
+            await share_with_people(self.conn, self.bot_person, file_ids, person_ids)
+            return
+        assert channel_id is not None
+        # As for post(): in the channel it was invoked from, the bot shares where the
+        # person who invoked it may post.
+        on_behalf = self.invoker_id if channel_id == self.channel_id else None
+        await share_with_channel(
+            self.conn, self.bot_person, file_ids, channel_id, on_behalf_of=on_behalf
+        )
 
     # Events out
 

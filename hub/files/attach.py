@@ -1,9 +1,12 @@
 """Attaching uploads to what a person submits with a card action or form.
 
-An upload is the uploader's alone until they attach it: a card action or form in a channel
-with a `file` input shares the files it names with that channel, in the same transaction
-as the action, so whoever can read the channel (the approvers of a claim, say) can open
-the receipt (hub.permissions.check_read_upload). See docs/api.md ("Files").
+An upload is the uploader's alone until they attach it: a card action or form with a `file`
+input gives the files it names to the bot that receives it (the card's or form's bot), in
+the same transaction as the action, and to nobody else: not the channel the command was
+typed in, which may be public or a DM with a colleague. The bot then shares them with
+exactly the people or channel it names (hub.files.share, ctx.share_files), so a sick note
+reaches the approver and no one else (hub.permissions.check_read_upload). See docs/api.md
+("Files").
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.cards import input_blocks
 from hub.errors import ErrorCode, HubError
-from hub.files.models import not_shared, upload_share_table, upload_table
-from hub.models import utcnow
+from hub.files.models import not_shared, upload_table
+from hub.files.share import grant
 
 
 async def unattached_bytes(conn: AsyncConnection, person_id: int) -> int:
@@ -46,11 +49,11 @@ async def attach_uploads(
     person_id: int,
     card: dict[str, Any],
     values: dict[str, Any],
-    channel_id: int | None,
+    bot_id: int,
 ) -> None:
     """Check the file ids of the card's `file` inputs are the person's own uploads of an
-    accepted type, and share them with the channel. Raises validation_failed on the first
-    bad one; the caller's transaction then keeps nothing."""
+    accepted type, and give them to the receiving bot (`bot_id`) alone. Raises
+    validation_failed on the first bad one; the caller's transaction then keeps nothing."""
     for block in input_blocks(card):
         ids = values.get(block["name"]) if block["kind"] == "file" else None
         if not ids:
@@ -71,30 +74,7 @@ async def attach_uploads(
                     block["name"],
                     f"{row.name} is {row.content_type}; this input takes {', '.join(accept)}.",
                 )
-        if channel_id is not None:
-            await _share(conn, ids, channel_id)
-
-
-async def _share(conn: AsyncConnection, ids: list[str], channel_id: int) -> None:
-    existing = {
-        row.upload_id
-        for row in (
-            await conn.execute(
-                sa.select(upload_share_table.c.upload_id).where(
-                    upload_share_table.c.upload_id.in_(ids),
-                    upload_share_table.c.channel_id == channel_id,
-                )
-            )
-        ).all()
-    }
-    now = utcnow()
-    fresh = [
-        {"upload_id": i, "channel_id": channel_id, "created_at": now}
-        for i in ids
-        if i not in existing
-    ]
-    if fresh:
-        await conn.execute(sa.insert(upload_share_table), fresh)
+        await grant(conn, list(ids), [bot_id], granted_by=person_id)
 
 
 def _bad(field: str, message: str) -> HubError:

@@ -1,7 +1,8 @@
-"""HTTP routes for files: upload one, download one.
+"""HTTP routes for files: upload one, download one, and (bots) share the ones they were given.
 
     POST /api/v1/files?name=receipt.pdf   (body: the file's bytes; Content-Type: its type)
-    GET  /api/v1/files/{file_id}          (the bytes, to the uploader and readers of a channel it was shared in)
+    GET  /api/v1/files/{file_id}          (the bytes, to whoever may read it: hub.permissions.check_read_upload)
+    POST /api/v1/bot/files/share          (a bot token: share files the bot was given, as ctx.share_files)
 
 A raw body rather than multipart: one file per request, streamed to disk with its size
 capped, with no form parser in the way. Downloads never run in the hub's origin: every
@@ -12,8 +13,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Annotated, Any
 from urllib.parse import quote
 
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute
@@ -21,10 +25,12 @@ from starlette.routing import BaseRoute
 from hub import permissions
 from hub.errors import ErrorCode, HubError
 from hub.files.attach import unattached_bytes
-from hub.files.models import NAME_MAX, Upload, file_url
+from hub.files.models import ID_MAX, NAME_MAX, Upload, file_url, upload_table
+from hub.files.share import share_with_channel, share_with_people
 from hub.files.storage import file_path, receive, too_large
-from hub.http import ApiRoute, Param, current_person, hub_of, json_response
+from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.models import from_row
+from hub.wire.inputs import ChannelId, PersonId
 from hub.wire.server import Wire
 
 TAG = "files"
@@ -50,7 +56,32 @@ class FileOut(Wire):
     url: str
 
 
-def file_out(upload: Upload) -> FileOut:
+class FileList(Wire):
+    """Files, each as `POST /api/v1/files` answered it."""
+
+    files: list[FileOut]
+
+
+class ShareBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    file_ids: list[Annotated[str, Field(max_length=ID_MAX)]] = Field(
+        min_length=1, max_length=20, description="Files people sent this bot (`file` inputs)."
+    )
+    channel_id: ChannelId | None = Field(
+        default=None,
+        description="Share with whoever can read this channel (one the bot may post in).",
+    )
+    person_ids: list[PersonId] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Share with exactly these people (never guests). Give this or channel_id.",
+    )
+
+
+def file_out(upload: Any) -> FileOut:
+    """An `Upload` or a Core row of the upload table."""
     return from_row(FileOut, upload, url=file_url(upload.id))
 
 
@@ -73,7 +104,8 @@ def declared_type(request: Request) -> str:
 
 async def upload_file(request: Request) -> Response:
     """Upload one file (the request body) for a card or form; only you can see it until you
-    submit it with a card action or form in a channel, which shares it with that channel."""
+    submit it with a card action or form, which gives it to that bot alone (and the bot
+    shares it with exactly the people or channel it chooses)."""
     hub = hub_of(request)
     person = await current_person(request)
     name = clean_name(NAME.read(request))
@@ -113,7 +145,8 @@ async def upload_file(request: Request) -> Response:
 
 
 async def download_file(request: Request) -> Response:
-    """The file's bytes, for its uploader and for readers of a channel it was shared in."""
+    """The file's bytes, for its uploader, the bot it was sent to and the people that bot shared
+    it with, and readers of a channel the bot shared it with (never a guest outside it)."""
     hub = hub_of(request)
     person = await current_person(request)
     async with hub.sessions() as session:
@@ -135,6 +168,30 @@ async def download_file(request: Request) -> Response:
             "Cache-Control": "private, max-age=3600",
         },
     )
+
+
+async def share_files(request: Request) -> Response:
+    """Share files people sent your bot (with a card action's or form's `file` input) with a
+    channel your bot may post in, or with people: as ctx.share_files (docs/bots.md, "Files").
+    Bot token only; a file your bot was not given is refused, and then nothing is shared."""
+    hub = hub_of(request)
+    bot = await current_person(request)
+    permissions.check_share_files(bot)
+    body = await json_body(request, ShareBody)
+    if (body.channel_id is None) == (body.person_ids is None):
+        raise HubError(
+            ErrorCode.validation_failed, "Give `channel_id` or `person_ids`: exactly one of them."
+        )
+    ids = body.file_ids
+    async with hub.engine.begin() as conn:
+        if body.person_ids is not None:
+            await share_with_people(conn, bot, ids, body.person_ids)
+        else:
+            assert body.channel_id is not None
+            await share_with_channel(conn, bot, ids, body.channel_id)
+        rows = (await conn.execute(sa.select(upload_table).where(upload_table.c.id.in_(ids)))).all()
+    by_id = {row.id: row for row in rows}
+    return json_response(FileList(files=[file_out(by_id[i]) for i in dict.fromkeys(ids)]))
 
 
 routes: list[BaseRoute] = [
@@ -160,5 +217,23 @@ routes: list[BaseRoute] = [
             200: "The file's bytes (images and PDFs inline, others as an attachment)."
         },
         errors=(ErrorCode.not_found,),
+    ),
+    ApiRoute(
+        "POST",
+        "/api/v1/bot/files/share",
+        share_files,
+        summary="Share files your bot was given",
+        tag=TAG,
+        body=ShareBody,
+        responses={200: FileList},
+        errors=(
+            ErrorCode.validation_failed,
+            ErrorCode.forbidden,
+            ErrorCode.not_found,
+            ErrorCode.person_not_found,
+            ErrorCode.channel_not_found,
+            ErrorCode.not_a_member,
+            ErrorCode.channel_archived,
+        ),
     ),
 ]

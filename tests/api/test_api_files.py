@@ -16,7 +16,7 @@ from hub.files.models import upload_share_table, upload_table
 from hub.files.prune import prune_unshared
 from hub.files.storage import file_path
 from hub.models import utcnow
-from tests.api.conftest import CreateChannel, World, settings_for
+from tests.api.conftest import ClientFactory, CreateChannel, World, settings_for
 
 PDF = b"%PDF-1.4\n% a tiny receipt\n"
 
@@ -170,3 +170,79 @@ async def test_a_long_name_is_shortened_keeping_its_extension(bob: httpx.AsyncCl
     file = (await upload(bob, long_name, PDF, "application/pdf")).json()
     assert len(file["name"]) == 200
     assert file["name"].endswith(".pdf")
+
+
+async def test_an_external_bot_shares_the_files_it_was_given(
+    alice: httpx.AsyncClient,
+    bob: httpx.AsyncClient,
+    carol: httpx.AsyncClient,
+    gina: httpx.AsyncClient,
+    make_client: ClientFactory,
+    world: World,
+) -> None:
+    erp = (await alice.post("/api/v1/bots", json={"name": "erp", "display_name": "ERP"})).json()
+    secret = (await alice.post(f"/api/v1/bots/{erp['id']}/tokens")).json()["token"]
+    bot = make_client(headers={"Authorization": f"Bearer {secret}"})
+    room = await bob.post(
+        "/api/v1/channels",
+        json={"kind": "private", "name": "claims", "member_ids": [erp["id"], world.carol]},
+    )
+    channel = room.json()["channel"]["id"]
+    card = {
+        "schema": 1,
+        "header": {"title": "Claim 报销"},
+        "blocks": [
+            {"type": "input", "kind": "file", "name": "receipt", "label": "Receipt"},
+            {"type": "actions", "actions": [{"id": "send", "label": "Send"}]},
+        ],
+    }
+    posted = await bot.post(
+        f"/api/v1/channels/{channel}/messages",
+        json={"text": "", "client_msg_id": "claim-1", "card": card},
+    )
+    message = posted.json()["message"]
+    receipt = (await upload(bob, "taxi.pdf", PDF, "application/pdf")).json()
+    kept_back = (await upload(bob, "other.pdf", PDF, "application/pdf")).json()
+    sent = await bob.post(
+        f"/api/v1/messages/{message['id']}/card/actions",
+        json={"action_id": "send", "version": 1, "values": {"receipt": [receipt["id"]]}},
+    )
+    assert sent.status_code == 200, sent.text
+    # Given to the card's bot alone: carol, in the channel, still cannot read it.
+    assert (await bot.get(receipt["url"])).content == PDF
+    assert (await carol.get(receipt["url"])).status_code == 404
+
+    share = "/api/v1/bot/files/share"
+    # One file it was not given refuses the whole request: nothing is shared.
+    mixed = await bot.post(
+        share, json={"file_ids": [receipt["id"], kept_back["id"]], "person_ids": [world.alice]}
+    )
+    assert mixed.status_code == 404
+    assert f"No file {kept_back['id']} given to this bot" in mixed.json()["error"]["message"]
+    assert (await alice.get(receipt["url"])).status_code == 404
+
+    to_alice = await bot.post(
+        share, json={"file_ids": [receipt["id"]], "person_ids": [world.alice]}
+    )
+    assert to_alice.status_code == 200, to_alice.text
+    assert to_alice.json()["files"] == [receipt]
+    assert (await alice.get(receipt["url"])).status_code == 200
+    assert (await carol.get(receipt["url"])).status_code == 404
+    to_room = await bot.post(share, json={"file_ids": [receipt["id"]], "channel_id": channel})
+    assert to_room.status_code == 200, to_room.text
+    assert (await carol.get(receipt["url"])).status_code == 200
+    assert (await gina.get(receipt["url"])).status_code == 404
+
+    both = {"file_ids": [receipt["id"]], "channel_id": channel, "person_ids": [world.alice]}
+    refusals = [
+        (bot, {"file_ids": [kept_back["id"]], "channel_id": channel}, 404),
+        (bot, {"file_ids": [receipt["id"]], "person_ids": [world.gina]}, 400),  # a guest
+        (bot, {"file_ids": [receipt["id"]]}, 400),
+        (bot, both, 400),
+        (bob, {"file_ids": [receipt["id"]], "person_ids": [world.carol]}, 403),  # not a bot
+    ]
+    for client, body, status in refusals:
+        refused = await client.post(share, json=body)
+        assert refused.status_code == status, (body, refused.text)
+    assert (await carol.get(kept_back["url"])).status_code == 404
+    assert (await gina.get(receipt["url"])).status_code == 404

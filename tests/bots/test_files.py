@@ -1,5 +1,6 @@
 """Files attached through a card's `file` input: checked as the person's own uploads of an
-accepted type, shared with the card's channel in the action's transaction, named to the bot."""
+accepted type, given to the card's bot (and no one else) in the action's transaction, named
+to the bot. Sharing them on is tested in tests/bots/test_file_sharing.py."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ async def receipt_card(testbot: TestBot) -> dict[str, Any]:
     return message
 
 
-async def test_an_attached_file_reaches_the_bot_and_the_channels_readers(testbot: TestBot) -> None:
+async def test_an_attached_file_reaches_the_bot_and_no_one_else(testbot: TestBot) -> None:
     file = await upload(testbot, "bob", "taxi.pdf", PDF, "application/pdf")
     carol, gina = await testbot.as_("carol"), await testbot.as_("gina")
     assert (await carol.get(file["url"])).status_code == 404
@@ -40,9 +41,9 @@ async def test_an_attached_file_reaches_the_bot_and_the_channels_readers(testbot
     text = response.json()["message"]["card"]["blocks"][0]["text"]
     assert f"taxi.pdf (application/pdf, {len(PDF)} bytes) /api/v1/files/{file['id']}" in text
 
-    shared = await carol.get(file["url"])
-    assert shared.status_code == 200 and shared.content == PDF
-    # gina is a guest outside #general: the file stays out of her reach.
+    # The card is in #general, but only its bot was given the file: until the bot shares
+    # it, carol (in #general) and gina (a guest outside it) cannot read it.
+    assert (await carol.get(file["url"])).status_code == 404
     assert (await gina.get(file["url"])).status_code == 404
 
 
