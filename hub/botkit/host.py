@@ -15,6 +15,7 @@ from hub.wire.server import MessageOut
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
+    from hub.botkit.bot import Text
     from hub.botkit.context import (
         CardActionInfo,
         DepartmentInfo,
@@ -77,7 +78,7 @@ class HandlerSession(Protocol):
     async def reply_private(
         self,
         person_id: int,
-        text: str,
+        text: Text,
         *,
         card: dict[str, Any] | None,
         channel_id: int | None,
