@@ -23,6 +23,7 @@ WORDS = {
     "en": {
         "open": "Open",
         "closed": "Closed",
+        "vote": "vote",
         "votes": "votes",
         "voters": "voted",
         "close": "Close poll",
@@ -33,6 +34,7 @@ WORDS = {
     "zh": {
         "open": "进行中",
         "closed": "已结束",
+        "vote": "票",
         "votes": "票",
         "voters": "人已投票",
         "close": "结束投票",
@@ -138,6 +140,11 @@ async def _render_current(ctx: ActionContext, poll: Poll) -> dict[str, Any]:
     return render(poll, counts, creator=creator)
 
 
+def counted(words: dict[str, str], count: int) -> str:
+    """Votes counted in a language: "1 vote", "2 votes", "2 票"."""
+    return f"{count} {words['vote' if count == 1 else 'votes']}"
+
+
 def render(poll: Poll, counts: dict[int, int], *, creator: PersonInfo | None) -> dict[str, Any]:
     """The poll as a card: a bar per option, a button per option while open, Close for its creator.
 
@@ -152,7 +159,7 @@ def render(poll: Poll, counts: dict[int, int], *, creator: PersonInfo | None) ->
             count = counts.get(index, 0)
             share = round(100 * count / total) if total else 0
             bar = "█" * (share // 10) + "░" * (10 - share // 10)
-            lines.append(f"**{option}**  \n`{bar}` {count} {words['votes']} ({share}%)")
+            lines.append(f"**{option}**  \n`{bar}` {counted(words, count)} ({share}%)")
         return "\n\n".join(lines)
 
     def byline(words: dict[str, str], locale: str) -> str:
@@ -162,8 +169,7 @@ def render(poll: Poll, counts: dict[int, int], *, creator: PersonInfo | None) ->
     def summary(words: dict[str, str], locale: str) -> str:
         state = words["closed"] if poll.closed else words["open"]
         votes = [
-            f"{option}: {counts.get(i, 0)} {words['votes']}"
-            for i, option in enumerate(poll.options)
+            f"{option}: {counted(words, counts.get(i, 0))}" for i, option in enumerate(poll.options)
         ]
         return "\n".join([f"📊 {poll.question} ({state})", *votes, byline(words, locale)])
 

@@ -102,7 +102,7 @@ async def test_a_poll_by_a_chinese_reader_carries_english_too(testbot: TestBot) 
     assert card["schema"] == 2
     assert card["status"]["label"] == both("进行中", "Open")
     votes = card["blocks"][0]["text"]
-    assert "1 票 (100%)" in votes["zh-CN"] and "1 votes (100%)" in votes["en"]
+    assert "1 票 (100%)" in votes["zh-CN"] and "1 vote (100%)" in votes["en"]
     context = card["blocks"][1]["text"]
     assert context["zh-CN"].startswith("发起人 ") and context["en"].startswith("Poll by ")
     assert context["en"].endswith("1 voted")
