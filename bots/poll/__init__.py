@@ -2,18 +2,20 @@
 
 Posts a card with a button per option and live counts; one vote per person, which they
 may change; its creator closes it. The small, complete example of the bot API
-(docs/bots.md): a manifest, a command, card actions, its own tables.
+(docs/bots.md): a manifest, a command, card actions, its own tables. Every text on the
+card is given in both languages, so each reader sees theirs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
 
 from bots.poll.models import Poll, PollVote
-from hub.botkit import ActionContext, Bot, BotError, CommandContext
+from hub.botkit import ActionContext, Bot, BotError, CommandContext, PersonInfo
 
 bot = Bot.from_manifest(Path(__file__).with_name("manifest.toml"))
 
@@ -21,22 +23,38 @@ WORDS = {
     "en": {
         "open": "Open",
         "closed": "Closed",
+        "vote": "vote",
         "votes": "votes",
         "voters": "voted",
         "close": "Close poll",
         "confirm": "Close this poll? No one can vote after.",
+        "cancel": "Cancel",
         "by": "Poll by",
     },
     "zh": {
         "open": "进行中",
         "closed": "已结束",
+        "vote": "票",
         "votes": "票",
         "voters": "人已投票",
         "close": "结束投票",
         "confirm": "确定结束投票？结束后不能再投票。",
+        "cancel": "取消",
         "by": "发起人",
     },
 }
+LANGUAGES = {"en": "en", "zh-CN": "zh"}  # card language -> WORDS
+
+
+def both(write: Callable[[dict[str, str], str], str]) -> dict[str, str]:
+    """A card text in both languages: `write(words, locale)` for each."""
+    return {locale: write(WORDS[key], locale) for locale, key in LANGUAGES.items()}
+
+
+def word(name: str) -> dict[str, str]:
+    return both(lambda words, _: words[name])
+
+
 USAGE = '/poll "Question" option option ...'
 
 
@@ -47,12 +65,20 @@ USAGE = '/poll "Question" option option ...'
 )
 async def start_poll(ctx: CommandContext) -> None:
     if len(ctx.args) < 3:
-        raise BotError(f"A poll needs a question and at least two options: {USAGE}")
+        raise BotError(
+            {
+                "en": f"A poll needs a question and at least two options: {USAGE}",
+                "zh-CN": f"投票需要一个问题和至少两个选项：{USAGE}",
+            }
+        )
     question, options = ctx.args[0], ctx.args[1:]
-    if len(options) > int(ctx.settings["max_options"]):
-        raise BotError(f"A poll has at most {ctx.settings['max_options']} options.")
+    most = ctx.settings["max_options"]
+    if len(options) > int(most):
+        raise BotError(
+            {"en": f"A poll has at most {most} options.", "zh-CN": f"投票最多 {most} 个选项。"}
+        )
     if len(set(options)) != len(options):
-        raise BotError("Each option must be different.")
+        raise BotError({"en": "Each option must be different.", "zh-CN": "选项不能重复。"})
     assert ctx.person is not None
     poll = Poll(
         message_id=0,
@@ -62,7 +88,7 @@ async def start_poll(ctx: CommandContext) -> None:
         options=options,
         locale="zh" if ctx.person.locale.startswith("zh") else "en",
     )
-    message = await ctx.post(card=render(poll, {}, creator_name=ctx.person.display_name))
+    message = await ctx.post(card=render(poll, {}, creator=ctx.person))
     poll.message_id = message.id
     ctx.db.add(poll)
 
@@ -71,7 +97,7 @@ async def start_poll(ctx: CommandContext) -> None:
 async def vote(ctx: ActionContext) -> dict[str, Any]:
     poll = await _poll_of(ctx)
     if poll.closed:
-        raise BotError("This poll is closed.")
+        raise BotError({"en": "This poll is closed.", "zh-CN": "投票已结束。"})
     option = int(ctx.action_id.removeprefix("vote_"))
     assert ctx.person is not None
     existing = await ctx.db.get(PollVote, (poll.id, ctx.person.id))
@@ -96,7 +122,12 @@ async def _poll_of(ctx: ActionContext) -> Poll:
     assert ctx.message is not None
     poll = (await ctx.db.exec(select(Poll).where(Poll.message_id == ctx.message.id))).first()
     if poll is None:
-        raise BotError("This poll is no longer known to the poll bot.")
+        raise BotError(
+            {
+                "en": "This poll is no longer known to the poll bot.",
+                "zh-CN": "投票机器人找不到这个投票了。",
+            }
+        )
     return poll
 
 
@@ -106,22 +137,45 @@ async def _render_current(ctx: ActionContext, poll: Poll) -> dict[str, Any]:
     for v in votes:
         counts[v.option] = counts.get(v.option, 0) + 1
     creator = await ctx.get_person(poll.creator_id)
-    return render(poll, counts, creator_name=creator.display_name if creator else "?")
+    return render(poll, counts, creator=creator)
 
 
-def render(poll: Poll, counts: dict[int, int], *, creator_name: str) -> dict[str, Any]:
-    """The poll as a card: a bar per option, a button per option while open, Close for its creator."""
-    words = WORDS[poll.locale]
+def counted(words: dict[str, str], count: int) -> str:
+    """Votes counted in a language: "1 vote", "2 votes", "2 票"."""
+    return f"{count} {words['vote' if count == 1 else 'votes']}"
+
+
+def render(poll: Poll, counts: dict[int, int], *, creator: PersonInfo | None) -> dict[str, Any]:
+    """The poll as a card: a bar per option, a button per option while open, Close for its creator.
+
+    Its texts are maps of both languages: the one card reads in English to an English
+    reader and in Chinese to a Chinese one, whoever started the poll.
+    """
     total = sum(counts.values())
-    lines = []
-    for index, option in enumerate(poll.options):
-        count = counts.get(index, 0)
-        share = round(100 * count / total) if total else 0
-        bar = "█" * (share // 10) + "░" * (10 - share // 10)
-        lines.append(f"**{option}**  \n`{bar}` {count} {words['votes']} ({share}%)")
+
+    def bars(words: dict[str, str], _: str) -> str:
+        lines = []
+        for index, option in enumerate(poll.options):
+            count = counts.get(index, 0)
+            share = round(100 * count / total) if total else 0
+            bar = "█" * (share // 10) + "░" * (10 - share // 10)
+            lines.append(f"**{option}**  \n`{bar}` {counted(words, count)} ({share}%)")
+        return "\n\n".join(lines)
+
+    def byline(words: dict[str, str], locale: str) -> str:
+        name = creator.name_in(locale) if creator else "?"
+        return f"{words['by']} {name} · {total} {words['voters']}"
+
+    def summary(words: dict[str, str], locale: str) -> str:
+        state = words["closed"] if poll.closed else words["open"]
+        votes = [
+            f"{option}: {counted(words, counts.get(i, 0))}" for i, option in enumerate(poll.options)
+        ]
+        return "\n".join([f"📊 {poll.question} ({state})", *votes, byline(words, locale)])
+
     blocks: list[dict[str, Any]] = [
-        {"type": "markdown", "text": "\n\n".join(lines)},
-        {"type": "context", "text": f"{words['by']} {creator_name} · {total} {words['voters']}"},
+        {"type": "markdown", "text": both(bars)},
+        {"type": "context", "text": both(byline)},
     ]
     if not poll.closed:
         buttons: list[dict[str, Any]] = [
@@ -130,24 +184,25 @@ def render(poll: Poll, counts: dict[int, int], *, creator_name: str) -> dict[str
         ]
         close_button = {
             "id": "close",
-            "label": words["close"],
+            "label": word("close"),
             "style": "danger",
-            "confirm": {"title": words["close"], "text": words["confirm"]},
+            "confirm": {
+                "title": word("close"),
+                "text": word("confirm"),
+                "ok": word("close"),
+                "cancel": word("cancel"),
+            },
             "allowed": {"people": [poll.creator_id]},
         }
         blocks.append({"type": "actions", "actions": buttons})
         blocks.append({"type": "actions", "actions": [close_button]})
-    state = words["closed"] if poll.closed else words["open"]
-    summary = [
-        f"{option}: {counts.get(i, 0)} {words['votes']}" for i, option in enumerate(poll.options)
-    ]
     return {
-        "schema": 1,
-        # Written here rather than generated, so mail and notifications read in the poll's language.
-        "fallback": "\n".join([f"📊 {poll.question} ({state})", *summary, blocks[1]["text"]]),
+        "schema": 2,
+        # Written here rather than generated, so mail and notifications carry the counts.
+        "fallback": both(summary),
         "header": {"title": poll.question, "icon": "📊"},
         "status": {
-            "label": words["closed"] if poll.closed else words["open"],
+            "label": word("closed" if poll.closed else "open"),
             "tone": "neutral" if poll.closed else "info",
         },
         "blocks": blocks,

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from hub.botkit.bot import Text, localized
 from hub.wire.server import MessageOut
 
 Day = TypeVar("Day", date, datetime)
@@ -26,7 +27,19 @@ if TYPE_CHECKING:
 
 
 class BotError(Exception):
-    """Raise it to refuse with a message for the person ("The poll is closed."); nothing is kept."""
+    """Raise it to refuse with a message for the person ("The poll is closed."); nothing is kept.
+
+    The message may be a map of languages (`{"en": "Closed.", "zh-CN": "已结束。"}`): the
+    person reads it in theirs.
+    """
+
+    def __init__(self, message: Text = "", *args: object) -> None:
+        super().__init__(localized(message, "en"), *args)
+        self.text = message
+
+    def text_in(self, locale: str) -> str:
+        """The message in `locale` (its language, else English, else any)."""
+        return localized(self.text, locale)
 
 
 @dataclass(frozen=True)
@@ -171,12 +184,13 @@ class Context:
 
     async def reply_private(
         self,
-        text: str,
+        text: Text,
         *,
         card: dict[str, Any] | None = None,
         person_id: int | None = None,
     ) -> None:
-        """An ephemeral reply that only `person_id` (default: who acted) sees; never stored."""
+        """An ephemeral reply that only `person_id` (default: who acted) sees; never stored.
+        `text` may be a map of languages: it is sent in the recipient's."""
         target = person_id if person_id is not None else self._require_person().id
         await self._session.reply_private(target, text, card=card, channel_id=self.channel_id)
 

@@ -16,6 +16,7 @@ from hub.workdays import WorkCalendar
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
+    from hub.botkit.bot import Text
     from hub.botkit.context import (
         CardActionInfo,
         DepartmentInfo,
@@ -80,7 +81,7 @@ class HandlerSession(Protocol):
     async def reply_private(
         self,
         person_id: int,
-        text: str,
+        text: Text,
         *,
         card: dict[str, Any] | None,
         channel_id: int | None,

@@ -99,10 +99,13 @@ def help_text(infos: list[CommandInfo], locale: str = "en") -> str:
     return "\n".join(lines)
 
 
-def unknown_command(name: str, known: list[str]) -> HubError:
+def unknown_command(name: str, known: list[str], locale: str = "en") -> HubError:
+    """The answer to `/name` when no bot has it, in the person's language."""
     close = difflib.get_close_matches(name, known, n=1)
-    hint = f" Did you mean /{close[0]}?" if close else ""
-    return HubError(
-        ErrorCode.unknown_command,
-        f"There is no /{name} command.{hint} Type /help to list the commands.",
-    )
+    if locale.startswith("zh"):
+        hint = f"你是想用 /{close[0]} 吗？" if close else ""
+        text = f"没有 /{name} 这个命令。{hint}输入 /help 查看可用的命令。"
+    else:
+        hint = f" Did you mean /{close[0]}?" if close else ""
+        text = f"There is no /{name} command.{hint} Type /help to list the commands."
+    return HubError(ErrorCode.unknown_command, text)

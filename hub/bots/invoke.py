@@ -17,6 +17,7 @@ from hub import metrics
 from hub.botkit.context import BotError
 from hub.bots.registry import LoadedBot
 from hub.bots.session import BotSession
+from hub.cards.text import DEFAULT_LOCALE
 from hub.errors import ErrorCode, HubError
 from hub.models import Person
 
@@ -74,7 +75,9 @@ async def run_handler(
             raise
         except BotError as error:
             await transaction.rollback()
-            raise HubError(ErrorCode.bad_request, str(error)) from None
+            # In the language of the person refused (a bot may give a map of languages).
+            locale = invoker.locale if invoker else DEFAULT_LOCALE
+            raise HubError(ErrorCode.bad_request, error.text_in(locale)) from None
         except Exception:
             await transaction.rollback()
             metrics.bot_failures.labels(bot=name, reason="error").inc()

@@ -162,7 +162,8 @@ class BotRuntime:
             return BotOutcome(replies=[reply])
         loaded = self._commands.get(parsed.name)
         if loaded is None:
-            raise unknown_command(parsed.name, [info.name for info in self.commands()])
+            known = [info.name for info in self.commands()]
+            raise unknown_command(parsed.name, known, person.locale)
         command = loaded.bot.commands[parsed.name]
 
         async def body(session: BotSession) -> None:

@@ -22,9 +22,11 @@ from hub import permissions
 from hub.actions.cards import UpdateCard, card_history
 from hub.actions.channels import CreateChannel, direct_key
 from hub.actions.messages import DeleteMessage, EditMessage, SendMessage, check_text
+from hub.botkit.bot import Text, localized
 from hub.botkit.context import BotError, CardActionInfo, FileInfo, TimerInfo
 from hub.bots.directory import Directory
 from hub.cards import validate_card
+from hub.cards.text import DEFAULT_LOCALE
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.files.share import share_with_channel, share_with_people
 from hub.models import Person, bot_form_table, channel_table, message_table, utcnow
@@ -201,23 +203,29 @@ class BotSession:
     async def reply_private(
         self,
         person_id: int,
-        text: str,
+        text: Text,
         *,
         card: dict[str, Any] | None,
         channel_id: int | None,
     ) -> None:
-        checked = validate_card(card) if card is not None else None
+        # Never stored, for one person: the text and the card's fallback in their language.
+        locale = await self._locale_of(person_id)
+        checked = validate_card(card, locale) if card is not None else None
         frame = Ephemeral(
             id=uuid.uuid4().hex,
             bot_id=self.bot_person_id,
             channel_id=channel_id,
-            text=text or (str(checked["fallback"]) if checked else ""),
+            text=localized(text, locale) or (str(checked["fallback"]) if checked else ""),
             card=checked,
             ref=self.ref if person_id == self.invoker_id else None,
         )
         if person_id == self.invoker_id:
             self.replies.append(frame)
         self.after_commit.append(lambda: self.services.send_to_person(person_id, frame.encode()))
+
+    async def _locale_of(self, person_id: int) -> str:
+        person = await self.db.get(Person, person_id)
+        return person.locale if person is not None else DEFAULT_LOCALE
 
     async def open_form(
         self,

@@ -1,4 +1,4 @@
-"""The card document, schema 1, as pydantic models: the one place its shape is defined.
+"""The card document, schema 2, as pydantic models: the one place its shape is defined.
 
 Every model forbids unknown keys (a typo is an error, not silently ignored) and is strict
 (`"5"` is not a number, `1` is not `true`). Blocks are a tagged union on `type`; input
@@ -24,7 +24,9 @@ from pydantic import (
     WithJsonSchema,
 )
 
-CARD_SCHEMA_VERSION = 1
+CARD_SCHEMA_VERSION = 2
+# Versions a card may still say: schema 1 is schema 2 without text maps.
+CARD_SCHEMA_VERSIONS = (1, 2)
 
 IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]{0,49}$"
 # A URL the client may load without leaking the viewer to plain HTTP, or a path on the hub
@@ -74,6 +76,22 @@ AnyText1000 = Annotated[str, StringConstraints(max_length=1000)]
 AnyText2000 = Annotated[str, StringConstraints(max_length=2000)]
 AnyText10000 = Annotated[str, StringConstraints(max_length=10000)]
 
+# A text a reader reads may also be a map of languages (schema 2), each value under the
+# same limit: {"zh-CN": "待审批", "en": "Pending"}. At least one language; no others.
+Locale = Literal["zh-CN", "en"]
+_LOCAL = Field(min_length=1, description='Per language: {"zh-CN": "…", "en": "…"}.')
+LocalText30 = Text30 | Annotated[dict[Locale, Text30], _LOCAL]
+LocalText40 = Text40 | Annotated[dict[Locale, Text40], _LOCAL]
+LocalText50 = Text50 | Annotated[dict[Locale, Text50], _LOCAL]
+LocalText100 = Text100 | Annotated[dict[Locale, Text100], _LOCAL]
+LocalText200 = Text200 | Annotated[dict[Locale, Text200], _LOCAL]
+LocalText300 = Text300 | Annotated[dict[Locale, Text300], _LOCAL]
+LocalText500 = Text500 | Annotated[dict[Locale, Text500], _LOCAL]
+LocalText1000 = Text1000 | Annotated[dict[Locale, Text1000], _LOCAL]
+LocalText5000 = Text5000 | Annotated[dict[Locale, Text5000], _LOCAL]
+LocalAnyText1000 = AnyText1000 | Annotated[dict[Locale, AnyText1000], _LOCAL]
+LocalAnyText2000 = AnyText2000 | Annotated[dict[Locale, AnyText2000], _LOCAL]
+
 
 class _Part(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
@@ -85,8 +103,8 @@ class _Part(BaseModel):
 class Header(_Part):
     """The card's title line, shown above the blocks."""
 
-    title: Text200 = Field(description="The card's title.")
-    subtitle: Text300 | None = Field(default=None, description="A second, smaller line.")
+    title: LocalText200 = Field(description="The card's title.")
+    subtitle: LocalText300 | None = Field(default=None, description="A second, smaller line.")
     icon: Annotated[str, StringConstraints(max_length=2000, pattern=ICON_PATTERN)] | None = Field(
         default=None, description="An emoji (or short symbol) or an https:// image URL."
     )
@@ -95,7 +113,7 @@ class Header(_Part):
 class Status(_Part):
     """A coloured badge next to the title, e.g. Pending / 待审批."""
 
-    label: Text40
+    label: LocalText40
     tone: Literal["neutral", "info", "success", "warning", "danger"] = "neutral"
 
 
@@ -106,7 +124,7 @@ class MarkdownBlock(_Part):
     """Formatted text: bold, italics, code, links, lists."""
 
     type: Literal["markdown"]
-    text: Text5000
+    text: LocalText5000
 
 
 class FieldItem(_Part):
@@ -114,8 +132,8 @@ class FieldItem(_Part):
 
     model_config = ConfigDict(title="Field")
 
-    label: Text100
-    value: AnyText1000
+    label: LocalText100
+    value: LocalAnyText1000
     short: bool = Field(default=True, description="Short fields sit two to a row.")
 
 
@@ -158,7 +176,7 @@ class ContextBlock(_Part):
     """Small grey text, e.g. where the card came from."""
 
     type: Literal["context"]
-    text: Text500
+    text: LocalText500
 
 
 class ImageBlock(_Part):
@@ -179,10 +197,10 @@ class _Input(_Part):
     # Declared here so it comes second in a stored card; each kind narrows it to a Literal.
     kind: str
     name: Identifier = Field(description="The key of this input's value; unique within the card.")
-    label: Text100
+    label: LocalText100
     required: bool = False
-    placeholder: Text100 | None = None
-    hint: Text300 | None = Field(default=None, description="Help shown under the input.")
+    placeholder: LocalText100 | None = None
+    hint: LocalText300 | None = Field(default=None, description="Help shown under the input.")
 
 
 class TextInput(_Input):
@@ -251,7 +269,7 @@ class SelectOption(_Part):
     """One choice of a select input."""
 
     value: Text100
-    label: Text100
+    label: LocalText100
 
 
 def _one_or_more(item: dict[str, Any]) -> WithJsonSchema:
@@ -330,10 +348,10 @@ InputBlock = Annotated[
 class Confirm(_Part):
     """A question asked before the action is sent."""
 
-    title: Text100
-    text: Text1000
-    ok: Text30 | None = Field(default=None, description="The confirm button's label.")
-    cancel: Text30 | None = Field(default=None, description="The cancel button's label.")
+    title: LocalText100
+    text: LocalText1000
+    ok: LocalText30 | None = Field(default=None, description="The confirm button's label.")
+    cancel: LocalText30 | None = Field(default=None, description="The cancel button's label.")
 
 
 class Allowed(_Part):
@@ -347,7 +365,7 @@ class Action(_Part):
     """A button."""
 
     id: Identifier = Field(description="Sent back with the action; unique within the card.")
-    label: Text50
+    label: LocalText50
     style: Literal["default", "primary", "danger"] = "default"
     confirm: Confirm | None = None
     allowed: Allowed | None = Field(
@@ -379,14 +397,15 @@ Block = Annotated[
 
 
 class Card(_Part):
-    """An interactive card posted in a message (hub card schema 1; see docs/cards.md)."""
+    """An interactive card posted in a message (hub card schema 2; see docs/cards.md)."""
 
     model_config = ConfigDict(title="Card")
 
-    version: Literal[1] = Field(
-        alias="schema", description="The card schema version; this hub understands 1."
+    version: Literal[1, 2] = Field(
+        alias="schema",
+        description="The card schema version; this hub understands 2 (and 1, without text maps).",
     )
-    fallback: AnyText2000 | None = Field(
+    fallback: LocalAnyText2000 | None = Field(
         default=None,
         description="Plain text for mail and notifications; filled from the content when absent"
         " or empty.",

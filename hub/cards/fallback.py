@@ -4,13 +4,16 @@
 carries one. Markdown is stripped of its markup rather than rendered: the text must read
 well in a phone's notification line and in a plain-text mail. Inputs are left out (they
 can only be filled in the hub); actions are listed by label so the reader knows there is
-something to do. See docs/cards.md ("The fallback").
+something to do. Texts given in several languages are read in one (the org default
+unless the caller names another). See docs/cards.md ("The fallback").
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from hub.cards.text import DEFAULT_LOCALE, resolve
 
 FALLBACK_MAX_CHARS = 2000
 
@@ -21,10 +24,10 @@ _HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
-def fallback_text(card: dict[str, Any]) -> str:
+def fallback_text(card: dict[str, Any], locale: str = DEFAULT_LOCALE) -> str:
     """Plain text built from the card's content (not from its `fallback`), at most 2,000 chars."""
-    sections = [_title(card)]
-    sections += [_block(block) for block in card.get("blocks") or ()]
+    sections = [_title(card, locale)]
+    sections += [_block(block, locale) for block in card.get("blocks") or ()]
     text = "\n\n".join(section for section in sections if section)
     text = _BLANK_LINES.sub("\n\n", text).strip()
     if len(text) > FALLBACK_MAX_CHARS:
@@ -42,29 +45,34 @@ def strip_markdown(text: str) -> str:
     return text.strip()
 
 
-def _title(card: dict[str, Any]) -> str:
+def _title(card: dict[str, Any], locale: str) -> str:
     header = card.get("header") or {}
     status = card.get("status") or {}
-    first = header.get("title", "")
+    first = resolve(header.get("title", ""), locale)
     if status.get("label"):
-        first = f"{first} [{status['label']}]".strip()
-    return "\n".join(line for line in (first, header.get("subtitle")) if line)
+        first = f"{first} [{resolve(status['label'], locale)}]".strip()
+    subtitle = resolve(header.get("subtitle", ""), locale)
+    return "\n".join(line for line in (first, subtitle) if line)
 
 
-def _block(block: dict[str, Any]) -> str:
+def _block(block: dict[str, Any], locale: str) -> str:
     kind = block.get("type")
     if kind == "markdown":
-        return strip_markdown(block["text"])
+        return strip_markdown(resolve(block["text"], locale))
     if kind == "context":
-        return str(block["text"])
+        return resolve(block["text"], locale)
     if kind == "fields":
-        return "\n".join(f"{field['label']}: {field['value']}" for field in block["fields"])
+        return "\n".join(
+            f"{resolve(field['label'], locale)}: {resolve(field['value'], locale)}"
+            for field in block["fields"]
+        )
     if kind == "timeline":
         return "\n".join(_step(step) for step in block["steps"])
     if kind == "image":
         return f"[{block['alt']}]"
     if kind == "actions":
-        return "Actions: " + " / ".join(action["label"] for action in block["actions"])
+        labels = [resolve(action["label"], locale) for action in block["actions"]]
+        return "Actions: " + " / ".join(labels)
     return ""  # divider, input
 
 

@@ -18,12 +18,13 @@ from pydantic_core import ErrorDetails
 
 from hub.cards import document
 from hub.cards.fallback import fallback_text
+from hub.cards.text import DEFAULT_LOCALE, resolve
 from hub.cards.values import ValueProblem, check_input_value, is_empty
 from hub.errors import ErrorCode, HubError
 
 Path = tuple[str | int, ...]
 
-_SCHEMA_HINT = f"this hub understands card schema {document.CARD_SCHEMA_VERSION}."
+_SCHEMA_HINT = f"this hub understands card schema {document.CARD_SCHEMA_VERSION} (and 1)."
 _ZONED = "like 2025-03-01T09:30:00+08:00"
 _PATTERN_HINTS = {
     document.IDENTIFIER_PATTERN: "must be an identifier: a lowercase letter, then up to 49 "
@@ -46,7 +47,7 @@ _TYPE_NAMES = {
 }
 
 
-def validate_card(doc: object) -> dict[str, Any]:
+def validate_card(doc: object, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
     """The normalised card (defaults and `fallback` filled in), or HubError(card_invalid)."""
     if not isinstance(doc, dict):
         raise _invalid((), f"must be a JSON object, not {_json_kind(doc)}.")
@@ -55,19 +56,21 @@ def validate_card(doc: object) -> dict[str, Any]:
     if "schema" not in doc:
         raise _invalid(("schema",), f"is required; {_SCHEMA_HINT}")
     version = doc["schema"]
-    if type(version) is not int or version != document.CARD_SCHEMA_VERSION:
+    if type(version) is not int or version not in document.CARD_SCHEMA_VERSIONS:
         raise _invalid(("schema",), f"must be {document.CARD_SCHEMA_VERSION}; {_SCHEMA_HINT}")
     try:
         model = document.Card.model_validate(doc)
     except ValidationError as error:
-        first = error.errors(include_url=False)[0]
+        first = _first_error(error.errors(include_url=False))
         path, node = _clean_loc(first["loc"])
         raise _invalid(path, _problem(first, node)) from None
     card = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     _check_blocks(card["blocks"])
-    fallback = card.pop("fallback", "")
+    # The stored fallback is one text (it is the message's text): a map is read in the org
+    # default, as is the fallback made from the content.
+    fallback = resolve(card.pop("fallback", ""), locale)
     if not fallback.strip():
-        fallback = fallback_text(card)
+        fallback = fallback_text(card, locale)
     return {"schema": card.pop("schema"), "fallback": fallback, **card}
 
 
@@ -128,6 +131,36 @@ def _check_input(where: Path, block: dict[str, Any]) -> None:
 
 # Pydantic's errors, in the card's terms
 
+# pydantic names the member of a text union (a string, or a map of languages) in locations.
+_STR_TAG = "constrained-str"
+_MAP_TAG = "dict["
+_LOCAL_HINT = 'must be a string or a map of languages like {"zh-CN": "…", "en": "…"}.'
+
+
+def _is_member_tag(segment: str | int) -> bool:
+    return segment == _STR_TAG or (isinstance(segment, str) and segment.startswith(_MAP_TAG))
+
+
+def _first_error(errors: list[ErrorDetails]) -> ErrorDetails:
+    """The first error, leaving out the text union's member that the value is not.
+
+    For a map with a bad key, pydantic also says it is not a string; for a string too
+    long, that it is not a map. Neither helps the author.
+    """
+    for error in errors:
+        loc, kind, value = error["loc"], error["type"], error["input"]
+        tag = loc[-1] if loc else None
+        if tag == _STR_TAG and kind == "string_type":
+            if isinstance(value, dict):
+                continue
+            return {**error, "type": "local_text_type", "msg": _LOCAL_HINT}
+        if isinstance(tag, str) and tag.startswith(_MAP_TAG) and kind == "dict_type":
+            if isinstance(value, str):
+                continue
+            return {**error, "type": "local_text_type", "msg": _LOCAL_HINT}
+        return error
+    return errors[0]
+
 
 def _clean_loc(loc: tuple[str | int, ...]) -> tuple[Path, Any]:
     """Drop the union tags pydantic puts in locations; also return the type at the end.
@@ -140,6 +173,10 @@ def _clean_loc(loc: tuple[str | int, ...]) -> tuple[Path, Any]:
     path: list[str | int] = []
     node: Any = document.Card
     for segment in loc:
+        if _is_member_tag(segment) or segment == "[key]":
+            # A text union's member, or a map's key: not part of the card's path.
+            node = document.Locale if segment == "[key]" else None
+            continue
         node, discriminator = _unwrap(node)
         if discriminator is not None:
             node = _member(node, discriminator, segment)
@@ -203,6 +240,8 @@ def _problem(error: ErrorDetails, node: Any) -> str:
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "missing":
         return "is required."
+    if kind == "local_text_type":
+        return _LOCAL_HINT
     if kind == "extra_forbidden":
         fields = node.model_fields if isinstance(node, type) and issubclass(node, BaseModel) else {}
         keys = [field.alias or name for name, field in fields.items()]

@@ -308,3 +308,11 @@ async def attach(ctx: ActionContext) -> dict[str, Any]:
         "header": {"title": "Receipt"},
         "blocks": [{"type": "markdown", "text": "\n".join(names)}],
     }
+
+
+@bot.command("greet", usage="[no] [person-id]", description="Replies (or refuses) in two languages")
+async def greet(ctx: CommandContext) -> None:
+    if ctx.args[:1] == ["no"]:
+        raise BotError({"en": "Not now.", "zh-CN": "现在不行。"})
+    target = int(ctx.args[0]) if ctx.args else None
+    await ctx.reply_private({"en": "Hello", "zh-CN": "你好"}, person_id=target)

@@ -67,7 +67,8 @@ def test_the_docs_show_the_full_example_and_the_smaller_one() -> None:
 
 def test_minimal_card_is_filled_in() -> None:
     assert validate_card({"schema": 1}) == {"schema": 1, "fallback": "", "blocks": []}
-    assert CARD_SCHEMA_VERSION == 1
+    assert CARD_SCHEMA_VERSION == 2
+    assert validate_card({"schema": 2}) == {"schema": 2, "fallback": "", "blocks": []}
 
 
 @pytest.mark.parametrize("doc", GOOD_CARDS)
@@ -75,7 +76,7 @@ def test_good_cards_round_trip(doc: dict[str, Any]) -> None:
     card = validate_card(doc)
     assert json.loads(json.dumps(card)) == card
     assert validate_card(card) == card
-    assert card["schema"] == 1
+    assert card["schema"] == doc["schema"]  # kept as given: 1 or 2
     assert card["fallback"] or doc == {"schema": 1}
 
 
@@ -120,10 +121,10 @@ _APPROVE = {"id": "approve", "label": "Approve"}
 BAD_CARDS = [
     pytest.param([], "", "must be a JSON object, not a list", id="not-an-object"),
     pytest.param("card", "", "not a string", id="a-string"),
-    pytest.param({}, "schema", "this hub understands card schema 1", id="no-schema"),
-    pytest.param({"schema": 2}, "schema", "this hub understands card schema 1", id="schema-2"),
-    pytest.param({"schema": "1"}, "schema", "must be 1", id="schema-string"),
-    pytest.param({"schema": True}, "schema", "must be 1", id="schema-true"),
+    pytest.param({}, "schema", "this hub understands card schema 2 (and 1)", id="no-schema"),
+    pytest.param({"schema": 3}, "schema", "this hub understands card schema 2", id="schema-3"),
+    pytest.param({"schema": "1"}, "schema", "must be 2", id="schema-string"),
+    pytest.param({"schema": True}, "schema", "must be 2", id="schema-true"),
     pytest.param({"schema": 1, "colour": "red"}, "colour", "allowed: schema, fallback", id="extra"),
     pytest.param(
         _card(_OK, {"type": "table"}), "blocks[1]", "unknown block type `table`", id="type"

@@ -72,18 +72,20 @@ async def posted_card(page: Any, channel_id: int, title: str) -> dict[str, Any]:
 
 async def test_a_poll_voted_in_one_browser_updates_in_the_other(open_page: OpenPage) -> None:
     bob = await open_page("bob")
-    carol = await open_page("carol", phone=True)
+    carol = await open_page("carol", phone=True, locale="zh-CN")
     for page in (bob, carol):
         await wait_live(page)
     await open_channel(bob, "general")
-    await carol.get_by_role("button", name="Open menu").click()
+    await carol.get_by_role("button", name="打开菜单").click()
     await open_channel(carol, "general")
 
     poll_on_bob = await card_from(bob, '/poll "Lunch today?" Noodles Dumplings', "Lunch today?")
     poll_on_carol = card(carol, "Lunch today?")
     await expect(poll_on_carol).to_be_visible(timeout=TIMEOUT)
-    # The poll speaks its creator's language (Bob's is Chinese); Close is only for him.
-    await expect(poll_on_bob.get_by_role("button", name="结束投票")).to_be_visible()
+    # Each reads the poll in their own language (Bob's browser is English, Carol's
+    # Chinese), whoever started it; Close is only for its creator.
+    await expect(poll_on_bob.get_by_role("button", name="Close poll")).to_be_visible()
+    await expect(poll_on_carol.get_by_test_id("card-status")).to_have_text("进行中")
     await expect(poll_on_carol.get_by_role("button", name="结束投票")).to_have_count(0)
 
     # On the phone the card takes the width and its buttons are large enough to tap.
@@ -92,8 +94,8 @@ async def test_a_poll_voted_in_one_browser_updates_in_the_other(open_page: OpenP
     assert button_box is not None and button_box["height"] >= 44
     assert card_box is not None and card_box["width"] >= 300
     await dumplings.click()
-    await expect(poll_on_bob).to_contain_text("1 人已投票", timeout=TIMEOUT)
-    await expect(poll_on_bob.locator(".card-markdown")).to_contain_text("1 票 (100%)")
+    await expect(poll_on_bob).to_contain_text("1 voted", timeout=TIMEOUT)
+    await expect(poll_on_bob.locator(".card-markdown")).to_contain_text("1 vote (100%)")
     await poll_on_bob.get_by_role("button", name="Noodles").click()
     await expect(poll_on_carol).to_contain_text("2 人已投票", timeout=TIMEOUT)
     await expect(poll_on_carol.locator(".card-markdown")).to_contain_text("1 票 (50%)")
@@ -105,20 +107,56 @@ async def test_a_poll_voted_in_one_browser_updates_in_the_other(open_page: OpenP
     await expect(poll_on_bob).to_have_attribute("data-card-version", "3")
 
     # Closing asks first; Cancel sends nothing.
-    await poll_on_bob.get_by_role("button", name="结束投票").click()
+    await poll_on_bob.get_by_role("button", name="Close poll").click()
     dialog = bob.get_by_test_id("confirm-dialog")
     await expect(dialog).to_be_visible(timeout=TIMEOUT)
     await dialog.get_by_role("button", name="Cancel").click()
     await expect(dialog).to_be_hidden()
     assert await poll_on_bob.get_attribute("data-card-version") == "3"
-    await poll_on_bob.get_by_role("button", name="结束投票").click()
-    # Without its own OK label, the confirmation's button repeats the action's.
-    await dialog.get_by_role("button", name="结束投票").click()
+    await poll_on_bob.get_by_role("button", name="Close poll").click()
+    await dialog.get_by_role("button", name="Close poll").click()
     await expect(poll_on_carol.get_by_test_id("card-status")).to_have_text(
         "已结束", timeout=TIMEOUT
     )
     await expect(poll_on_carol.get_by_role("button")).to_have_count(0)
     assert await poll_on_carol.get_attribute("data-card-version") == "4"  # closed once
+
+
+async def test_one_poll_reads_in_english_and_in_chinese_with_its_confirmation(
+    open_page: OpenPage,
+) -> None:
+    # The same person on two browsers, one English and one Chinese: the same card, every
+    # text of it (and of its confirmation) in the browser's language, none mixed.
+    english = await open_page("bob")
+    chinese = await open_page("bob", locale="zh-CN")
+    for page in (english, chinese):
+        await wait_live(page)
+        await open_channel(page, "general")
+    on_english = await card_from(english, '/poll "Team dinner?" Hotpot BBQ', "Team dinner?")
+    on_chinese = card(chinese, "Team dinner?")
+    await expect(on_chinese).to_be_visible(timeout=TIMEOUT)
+    await expect(on_english.get_by_role("button", name="Close poll")).to_be_visible()
+    await expect(on_chinese.get_by_role("button", name="结束投票")).to_be_visible()
+    await expect(on_english.get_by_test_id("card-status")).to_have_text("Open")
+    await expect(on_chinese.get_by_test_id("card-status")).to_have_text("进行中")
+    await expect(on_english.locator(".card-context")).to_contain_text("Poll by")
+    await expect(on_chinese.locator(".card-context")).to_contain_text("发起人")
+    await expect(on_chinese.locator(".card-markdown")).to_contain_text("0 票 (0%)")
+
+    await on_chinese.get_by_role("button", name="结束投票").click()
+    dialog = chinese.get_by_test_id("confirm-dialog")
+    await expect(dialog).to_be_visible(timeout=TIMEOUT)
+    await expect(dialog).to_contain_text("确定结束投票？结束后不能再投票。")
+    await expect(dialog.get_by_role("button", name="取消")).to_be_visible()
+    await screenshot(chinese, "desktop-card-poll-confirm-zh")
+    await dialog.get_by_role("button", name="取消").click()
+    await on_english.get_by_role("button", name="Close poll").click()
+    dialog = english.get_by_test_id("confirm-dialog")
+    await expect(dialog).to_contain_text("Close this poll? No one can vote after.")
+    await expect(dialog.get_by_role("button", name="Cancel")).to_be_visible()
+    await dialog.get_by_role("button", name="Close poll").click()
+    await expect(on_chinese.get_by_test_id("card-status")).to_have_text("已结束", timeout=TIMEOUT)
+    await expect(on_english.get_by_test_id("card-status")).to_have_text("Closed")
 
 
 async def test_an_approval_card_checks_its_inputs_and_asks_before_rejecting(

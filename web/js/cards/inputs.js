@@ -11,8 +11,11 @@
 import { html } from "../lib/html.js";
 import { t } from "../lib/i18n.js";
 import { icon } from "../ui/icons.js";
+import { localInput } from "./text.js";
 
-export function renderInput(block, view) {
+export function renderInput(given, view) {
+  // Texts in the reader's language from here on (a text may be a map of languages).
+  const block = localInput(given, view.locale);
   const id = `${view.idPrefix}-${block.name}`;
   const value = view.values?.[block.name];
   const error = view.ui?.fieldErrors?.[block.name] || null;

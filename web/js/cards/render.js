@@ -18,6 +18,7 @@ import { t } from "../lib/i18n.js";
 import { renderMarkdown } from "../lib/markdown.js";
 import { formatShortDateTime, formatDateTime } from "../lib/format.js";
 import { renderInput } from "./inputs.js";
+import { localText } from "./text.js";
 
 const STEP_MARK = { done: "✓", current: "●", pending: "○", rejected: "✕", skipped: "↷" };
 const HTTPS = /^https:\/\//;
@@ -31,10 +32,12 @@ export function renderCardView(card, view) {
   const status = card.status;
   const tone = status?.tone || "neutral";
   const named = header ? html`aria-labelledby="${titleId}"` : html`aria-label="${t("card.label")}"`;
-  const title = header ? html`<div class="card-title" id="${titleId}">${header.title}</div>` : null;
+  const title = header
+    ? html`<div class="card-title" id="${titleId}">${localText(header.title, view.locale)}</div>`
+    : null;
   const statusTag = status
     ? html`<span class="card-status status-${tone}"
-      data-testid="card-status">${status.label}</span>`
+      data-testid="card-status">${localText(status.label, view.locale)}</span>`
     : null;
   const blocks = (card.blocks || []).map((block, index) =>
     renderBlock(block, index, view, interactive),
@@ -55,7 +58,7 @@ export function renderCardView(card, view) {
       ${header?.icon ? headerIcon(header.icon) : null}
       <div class="card-titles">
         ${title}
-        ${header?.subtitle ? html`<div class="card-subtitle">${header.subtitle}</div>` : null}
+        ${header?.subtitle ? html`<div class="card-subtitle">${localText(header.subtitle, view.locale)}</div>` : null}
       </div>
       ${statusTag}
     </div>`
@@ -80,13 +83,16 @@ function renderBlock(block, index, view, interactive) {
   switch (block.type) {
     case "markdown": {
       const mentionOf = view.mentionOf || (() => null);
-      const text = renderMarkdown(block.text, { meId: view.meId, mentionOf });
+      const text = renderMarkdown(localText(block.text, view.locale), {
+        meId: view.meId,
+        mentionOf,
+      });
       return html`<div class="card-block card-markdown">${text}</div>`;
     }
     case "fields":
       return html`<dl class="card-block card-fields">${block.fields.map(
         (field) => html`<div class="card-field${field.short === false ? " card-field-long" : ""}">
-        <dt>${field.label}</dt><dd>${field.value || "—"}</dd></div>`,
+        <dt>${localText(field.label, view.locale)}</dt><dd>${localText(field.value, view.locale) || "—"}</dd></div>`,
       )}</dl>`;
     case "timeline": {
       const steps = block.steps.map((step) => timelineStep(step, view));
@@ -95,7 +101,7 @@ function renderBlock(block, index, view, interactive) {
     case "divider":
       return html`<hr class="card-block card-divider">`;
     case "context":
-      return html`<p class="card-block card-context">${block.text}</p>`;
+      return html`<p class="card-block card-context">${localText(block.text, view.locale)}</p>`;
     case "image": {
       const img = html`<img src="${block.url}" alt="${block.alt}" ${REMOTE_IMAGE}>`;
       return html`<figure class="card-block card-image">${img}</figure>`;
@@ -144,7 +150,7 @@ function actionRow(block, _index, view) {
     const cls = `${style}${sending ? " is-busy" : ""}`;
     const disabled = busy ? html`disabled` : null;
     return html`<button type="button" class="${cls}" data-card-action="${action.id}"
-      ${disabled} aria-busy="${sending ? "true" : "false"}">${action.label}</button>`;
+      ${disabled} aria-busy="${sending ? "true" : "false"}">${localText(action.label, view.locale)}</button>`;
   });
   return html`<div class="card-block card-actions" role="group"
     aria-label="${t("card.actions")}">${buttons}</div>`;

@@ -10,22 +10,29 @@
  * Intents: the confirmed intent, closeDialog.
  */
 import { html, render } from "../lib/html.js";
-import { t } from "../lib/i18n.js";
+import { getLocale, t } from "../lib/i18n.js";
+import { localText } from "../cards/text.js";
 
 export function mountConfirmDialog(root, store) {
   const ask = store.getState().ui.confirm || {};
+  // A card's confirm texts may be maps of languages: each in the reader's. A card that
+  // names no cancel gets the client's own, in the same language as the rest.
+  const locale = getLocale();
+  const [title, text, ok, cancel] = [ask.title, ask.text, ask.ok, ask.cancel].map((value) =>
+    value ? localText(value, locale) : "",
+  );
   const emit = (name, detail = {}) =>
     root.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
   render(
     root,
     html`<div class="dialog-form" data-testid="confirm-dialog">
-      <h2 class="dialog-title" id="confirm-title">${ask.title || ""}</h2>
-      ${ask.text ? html`<p class="confirm-text">${ask.text}</p>` : null}
+      <h2 class="dialog-title" id="confirm-title">${title}</h2>
+      ${text ? html`<p class="confirm-text">${text}</p>` : null}
       <div class="dialog-actions">
         <button type="button" class="btn"
-          data-choice="cancel">${ask.cancel || t("common.cancel")}</button>
+          data-choice="cancel">${cancel || t("common.cancel")}</button>
         <button type="button" class="${ask.danger ? "btn btn-danger" : "btn btn-primary"}"
-          data-choice="ok">${ask.ok || t("common.ok")}</button>
+          data-choice="ok">${ok || t("common.ok")}</button>
       </div>
     </div>`,
   );

@@ -9,9 +9,10 @@
  * cardInvalid, closeDialog.
  */
 import { html, render } from "../lib/html.js";
-import { t } from "../lib/i18n.js";
+import { getLocale, t } from "../lib/i18n.js";
 import { replaceKeepingFocus } from "../lib/dom.js";
 import { listenToCards } from "../cards/controller.js";
+import { localText } from "../cards/text.js";
 import { renderFormCard } from "./card.js";
 
 export function mountFormDialog(root, store, { timeZone = () => undefined } = {}) {
@@ -70,7 +71,7 @@ function submitLabel(card) {
   for (const block of card.blocks || []) {
     if (block.type !== "actions") continue;
     const primary = block.actions.find((action) => action.style === "primary") || block.actions[0];
-    if (primary) return primary.label;
+    if (primary) return localText(primary.label, getLocale());
   }
   return t("form.submit");
 }
