@@ -151,3 +151,30 @@ async def test_external_bot_with_a_token(
     assert (await bot.get("/api/v1/me")).status_code == 401
     gone = await alice.delete(f"/api/v1/bots/{erp['id']}/tokens/{token.json()['token_id']}")
     assert gone.status_code == 404
+
+
+async def test_card_history_shortcuts_and_webhook_events_match_the_document(
+    alice: httpx.AsyncClient, bob: httpx.AsyncClient, carol: httpx.AsyncClient, world: World
+) -> None:
+    channel = await room(bob, world.carol)
+    ran = await bob.post(
+        f"/api/v1/channels/{channel}/commands", json={"text": f"/expense {world.carol}"}
+    )
+    card = ran.json()["messages"][0]
+    await carol.post(
+        f"/api/v1/messages/{card['id']}/card/actions",
+        json={"action_id": "approve", "version": 1, "values": {"comment": "好"}},
+    )
+    history = (await bob.get(f"/api/v1/messages/{card['id']}/card/actions")).json()["actions"]
+    assert [(a["action_id"], a["person_id"]) for a in history] == [("approve", world.carol)]
+
+    shortcuts = (await bob.get("/api/v1/shortcuts", params={"locale": "en"})).json()
+    assert {"bot": "sample", "name": "remember", "label": "Remember this"} in shortcuts["shortcuts"]
+    done = await bob.post(
+        f"/api/v1/messages/{card['id']}/shortcuts", json={"bot": "sample", "shortcut": "remember"}
+    )
+    assert done.status_code == 200 and done.json()["replies"][0]["text"] == "noted 已记下"
+
+    events = (await alice.get("/api/v1/webhooks/events")).json()["events"]
+    assert "sample.finished" in {e["type"] for e in events}
+    assert (await bob.get("/api/v1/webhooks/events")).status_code == 403
