@@ -65,6 +65,10 @@ def validate_card(doc: object) -> dict[str, Any]:
         raise _invalid(path, _problem(first, node)) from None
     card = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     _check_blocks(card["blocks"])
+    if not card.get("awaiting"):
+        card.pop("awaiting", None)  # a card waiting for no one reads as before the field
+    else:
+        card["awaiting"] = list(dict.fromkeys(card["awaiting"]))  # each person once
     fallback = card.pop("fallback", "")
     if not fallback.strip():
         fallback = fallback_text(card)
