@@ -31,7 +31,7 @@ export function mountInboxView(root, store, { timeZone }) {
       <button type="button" class="icon-btn menu-btn" data-intent="openDrawer"
         aria-label="${t("header.openMenu")}" aria-controls="sidebar">${icon("menu")}<span
         class="menu-dot" aria-hidden="true" hidden></span></button>
-      <h1 class="channel-title" id="inbox-title">${icon("todo")}<span>${t("inbox.title")}</span></h1>
+      <h1 class="inbox-title" id="inbox-title">${icon("todo")}<span>${t("inbox.title")}</span></h1>
       <span class="inbox-total" data-testid="inbox-total"></span>
     </header>
     <div class="inbox-scroll">
