@@ -14,6 +14,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.e2e.conftest import TIMEOUT, OpenPage, screenshot
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_chat import open_channel, send, wait_live
 from tests.support import HubProcess, Seed, running_hub
 
@@ -60,6 +61,7 @@ async def test_the_inbox_lists_what_waits_for_me_and_acting_there_clears_it(
     await expect(card).to_contain_text("Budget sign-off")
     await expect(view.get_by_test_id("inbox-total")).to_have_text("1 waiting")
     await screenshot(carol, "phone-inbox")
+    assert await violations(carol) == []
 
     # Acting from the inbox: the card no longer waits for Carol, so it leaves her inbox and
     # her badge, while Bob still has it.
@@ -80,6 +82,7 @@ async def test_the_inbox_lists_what_waits_for_me_and_acting_there_clears_it(
     await expect(bob_item).to_have_count(1, timeout=TIMEOUT)
     await expect(bob_item.get_by_test_id("card")).to_contain_text("Signed: carol")
     await screenshot(bob, "desktop-inbox")
+    assert await violations(bob) == []
     await bob_item.get_by_test_id("card").get_by_role("button", name="Sign off").click()
     await expect(bob_item).to_have_count(0, timeout=TIMEOUT)
     await expect(bob.get_by_test_id("inbox-badge")).to_have_count(0)

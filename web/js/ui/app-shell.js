@@ -52,8 +52,8 @@ export function mountAppShell(root, store, { timeZone }) {
         <div class="composer-region" id="composer-main"></div>
       </main>
       <aside class="thread-pane" aria-label="${t("thread.title")}" hidden></aside>
-      <section class="inbox-pane" aria-labelledby="inbox-title" data-testid="inbox-view"
-        hidden></section>
+      <main class="inbox-pane" aria-labelledby="inbox-title" data-testid="inbox-view"
+        hidden></main>
     </div>
     <div class="visually-hidden" aria-live="polite" data-testid="announcer"></div>
     <div class="toast" role="alert" hidden></div>

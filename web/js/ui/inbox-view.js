@@ -1,7 +1,7 @@
 /**
  * The to-do inbox: every card waiting for me, newest first, each drawn by the card renderer
- * and actionable in place; its channel's name opens the channel. Shown in the main pane
- * instead of the channel while `state.ui.inboxOpen` (docs/web.md, "The to-do inbox").
+ * and actionable in place; its channel's name opens the channel. Mounted on its own <main>,
+ * shown instead of the channel's while `state.ui.inboxOpen` (docs/web.md, "The to-do inbox").
  *
  *   const inbox = mountInboxView(sectionElement, store, { timeZone: () => tz });
  *   inbox.destroy();
