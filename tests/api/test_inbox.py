@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from tests.api.conftest import OpenApiRecorder
 from tests.bots import conftest as bots_conftest
 from tests.bots.conftest import TestBot
@@ -119,3 +121,50 @@ async def test_a_card_awaiting_someone_unknown_is_refused_and_nothing_is_posted(
     assert "does not exist" in answer.json()["error"]["message"]
     assert await testbot.messages() == before
     assert (await inbox(testbot, recorder, "carol"))["total"] == 0
+
+
+async def test_an_external_bot_s_cards_count_apart_and_its_updates_move_the_inbox(
+    testbot: TestBot, recorder: OpenApiRecorder
+) -> None:
+    """The same through the writer (a bot token over HTTP), beside the sample bot's card."""
+    admin = await testbot.as_("alice")
+    made = await admin.post("/api/v1/bots", json={"name": "ext", "display_name": "External"})
+    assert made.status_code == 201, made.text
+    ext_id = made.json()["id"]
+    token = (await admin.post(f"/api/v1/bots/{ext_id}/tokens")).json()["token"]
+    general = testbot.channel("general")
+    added = await admin.post(f"/api/v1/channels/{general}/members", json={"person_ids": [ext_id]})
+    assert added.status_code < 300, added.text
+    carol, bob = testbot.seed.id("carol"), testbot.seed.id("bob")
+    ours = await post_todo(testbot, "carol")
+
+    async with httpx.AsyncClient(
+        base_url=testbot.hub.base, headers={"Authorization": f"Bearer {token}"}
+    ) as ext:
+        card = {"schema": 1, "header": {"title": "Sign 签字"}, "awaiting": [carol]}
+        posted = await ext.post(
+            f"/api/v1/channels/{general}/messages",
+            json={"text": "", "client_msg_id": "ext-1", "card": card},
+        )
+        assert posted.status_code in (200, 201), posted.text
+        message_id = posted.json()["message"]["id"]
+        page = await inbox(testbot, recorder, "carol")
+        assert ids(page) == [message_id, ours["id"]]
+        assert page["counts"] == {str(ours["sender_id"]): 1, str(ext_id): 1}
+        assert page["total"] == 2
+
+        carols = await testbot.watch("carol")
+        moved = await ext.put(
+            f"/api/v1/messages/{message_id}/card", json={"card": {**card, "awaiting": [bob]}}
+        )
+        assert moved.status_code == 200, moved.text
+        assert (await carols.expect("inbox.updated"))["counts"] == {str(ours["sender_id"]): 1}
+        assert ids(await inbox(testbot, recorder, "carol")) == [ours["id"]]
+        assert ids(await inbox(testbot, recorder, "bob")) == [message_id]
+
+        unknown = await ext.post(
+            f"/api/v1/channels/{general}/messages",
+            json={"text": "", "client_msg_id": "ext-2", "card": {**card, "awaiting": [2**31 - 1]}},
+        )
+        assert unknown.status_code == 422, unknown.text
+        assert unknown.json()["error"]["code"] == "card_invalid"
