@@ -36,6 +36,7 @@ from hub.health import health_routes
 from hub.http import json_response
 from hub.http.errors import exception_handlers
 from hub.http.openapi import build_document
+from hub.inbox import notify_inbox
 from hub.integrations.outgoing import enqueue_bot_event, enqueue_card_action
 from hub.integrations.routes import routes as integration_routes
 from hub.integrations.sender import WebhookSender
@@ -82,7 +83,13 @@ async def _running_hub(settings: Settings) -> AsyncIterator[HubState]:
     redis_health = RedisHealth()
     broker = create_broker(settings.redis_url, redis_health)
     bus = EventBus()
-    writer = Writer(engine, bus, settings.group_commit_max_batch)
+    writer = Writer(
+        engine,
+        bus,
+        settings.group_commit_max_batch,
+        # `delivery` is made below; this runs only after a commit, once the hub is up.
+        on_inbox_changed=lambda people: notify_inbox(engine, people, delivery.publish_to_person),
+    )
     delivery = Delivery(sessions, broker)
     presence = create_presence(settings, broker, redis_health)
     send_limiter = create_send_limiter(

@@ -277,6 +277,19 @@ class UploadGrant(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
+class CardAwaiting(SQLModel, table=True):
+    """A person a live card is waiting for (its `awaiting`): the index behind each person's
+    inbox (hub.inbox, docs/cards.md). Rewritten in the transaction that changes the card."""
+
+    __tablename__ = "card_awaiting"
+
+    message_id: int = Field(foreign_key="message.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+    bot_id: int = Field(foreign_key="person.id")
+    channel_id: int = Field(foreign_key="channel.id")
+    since: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
 # The Core tables, declared here once and imported wherever a query needs one
 # (docs/data-access.md). A feature with tables of its own declares them in its own
 # models module the same way (hub/integrations/models.py, hub/timers/models.py).
@@ -297,6 +310,9 @@ bot_form_table: sa.Table = BotForm.__table__  # type: ignore[attr-defined]
 upload_table: sa.Table = Upload.__table__  # type: ignore[attr-defined]
 upload_share_table: sa.Table = UploadShare.__table__  # type: ignore[attr-defined]
 upload_grant_table: sa.Table = UploadGrant.__table__  # type: ignore[attr-defined]
+
+
+card_awaiting_table: sa.Table = CardAwaiting.__table__  # type: ignore[attr-defined]
 
 
 def from_row(model: type[_Shape], row: object, **fields: Any) -> _Shape:

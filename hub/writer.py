@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Self, TypeVar
 
@@ -35,6 +35,8 @@ class Outcome(Generic[T]):
     value: T | None = None
     error: HubError | None = None
     events: list[LoggedEvent] = field(default_factory=list)
+    # People whose inbox this change touched (hub.inbox): told after the commit.
+    inbox_changed: set[int] = field(default_factory=set)
 
 
 class Operation(ABC, Generic[T]):
@@ -127,10 +129,18 @@ async def append_events(
 
 
 class Writer:
-    def __init__(self, engine: AsyncEngine, bus: EventBus, max_batch: int = 512) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        bus: EventBus,
+        max_batch: int = 512,
+        on_inbox_changed: Callable[[set[int]], Awaitable[None]] | None = None,
+    ) -> None:
         self._engine = engine
         self._bus = bus
         self._max_batch = max_batch
+        # Told, after each commit, whose inbox it changed (hub.inbox.notify_inbox).
+        self._on_inbox_changed = on_inbox_changed
         self._queue: asyncio.Queue[tuple[Operation[Any], asyncio.Future[Any]]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
@@ -190,6 +200,12 @@ class Writer:
         events = [event for outcome in outcomes for event in outcome.events]
         if events:
             await self._bus.publish(events)
+        inbox_changed = {person for outcome in outcomes for person in outcome.inbox_changed}
+        if inbox_changed and self._on_inbox_changed is not None:
+            try:
+                await self._on_inbox_changed(inbox_changed)
+            except Exception:  # committed already: a client refetches its inbox on resume
+                log.exception("telling %d people their inbox changed failed", len(inbox_changed))
         for (_, future), outcome in zip(batch, outcomes, strict=True):
             if future.done():
                 continue

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.actions.messages import message_out, reactions_for
 from hub.errors import ErrorCode, HubError, message_not_found
+from hub.inbox import set_awaiting
 from hub.models import card_action_table, message_table, utcnow
 from hub.permissions import check_may_change_card
 from hub.wire.server import CardUpdated, LoggedEvent, MessageOut
@@ -104,8 +105,10 @@ async def write_card(
     text: str | None = None,
     by_id: int | None = None,
     action_id: str | None = None,
+    inbox_changed: set[int] | None = None,
 ) -> tuple[MessageOut, list[LoggedEvent]]:
-    """Store the card's new content (its version already claimed) and log `card.updated`."""
+    """Store the card's new content (its version already claimed) and log `card.updated`;
+    the people whose inbox that changes are added to `inbox_changed` (hub.inbox)."""
     values: dict[str, Any] = {"card": card}
     if text is not None:
         values["text"] = text
@@ -114,6 +117,11 @@ async def write_card(
     )
     message = await load_message(conn, message_id)
     assert message is not None
+    changed = await set_awaiting(
+        conn, message_id, card=card, bot_id=message.sender_id, channel_id=message.channel_id
+    )
+    if inbox_changed is not None:
+        inbox_changed |= changed
     events = await append_events(
         conn,
         message.channel_id,
@@ -156,10 +164,16 @@ class UpdateCard(SingleOperation[MessageOut]):
         )
         if not await claim_card_version(conn, self.message_id, version):
             raise card_stale(current)
+        changed: set[int] = set()
         message, events = await write_card(
-            conn, self.message_id, self.card, text=self.text, by_id=self.by_id
+            conn,
+            self.message_id,
+            self.card,
+            text=self.text,
+            by_id=self.by_id,
+            inbox_changed=changed,
         )
-        return Outcome(value=message, events=events)
+        return Outcome(value=message, events=events, inbox_changed=changed)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from hub.errors import ErrorCode, HubError, message_not_found
+from hub.inbox import awaited_in, awaiting_unknown, set_awaiting, unknown_people
 from hub.models import (
     Person,
     channel_event_table,
@@ -231,6 +232,17 @@ class SendMessage(Operation[SentMessage]):
                     events=[LoggedEvent(out.channel_id, out.seq, "message.new", frame)],
                 )
             await conn.execute(sa.insert(channel_event_table), events_rows)
+            for i in indexes:
+                sent = outcomes[i]
+                if sent is not None and sent.value is not None and sent.value.message.card:
+                    message = sent.value.message
+                    sent.inbox_changed |= await set_awaiting(
+                        conn,
+                        message.id,
+                        card=message.card,
+                        bot_id=message.sender_id,
+                        channel_id=message.channel_id,
+                    )
             await _count_replies(conn, [ops[i] for i in indexes], now)
             await _store_mentions(conn, [(ops[i], outcomes[i]) for i in indexes])
 
@@ -313,6 +325,8 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
                 ).where(message_table.c.id.in_(root_ids))
             )
         }
+    # A card may wait only for people who exist (hub.inbox); refused here, per message.
+    unknown = await unknown_people(conn, {i for op in ops for i in awaited_in(op.card)})
     refusals: dict[int, HubError] = {}
     for op in ops:
         # A bot posting for the person who invoked it posts where that person may.
@@ -322,6 +336,9 @@ async def _refusals(conn: AsyncConnection, ops: Sequence[SendMessage]) -> dict[i
             check_may_post(op.sender, op.channel_id, channels.get(op.channel_id), member=member)
             if op.thread_root_id is not None:
                 _check_thread_root(op.channel_id, op.thread_root_id, roots.get(op.thread_root_id))
+            strangers = unknown.intersection(awaited_in(op.card))
+            if strangers:
+                raise awaiting_unknown(min(strangers))
         except HubError as refused:
             refusals[id(op)] = refused
     return refusals
@@ -475,6 +492,10 @@ class DeleteMessage(SingleOperation[int]):
             .where(message_table.c.id == self.message_id)
             .values(deleted_at=utcnow(), text="", card=None)
         )
+        # A deleted card waits for no one.
+        changed = await set_awaiting(
+            conn, row.id, card=None, bot_id=row.sender_id, channel_id=row.channel_id
+        )
         events = await append_events(
             conn,
             row.channel_id,
@@ -487,7 +508,7 @@ class DeleteMessage(SingleOperation[int]):
                 )
             ],
         )
-        return Outcome(value=events[0].seq, events=events)
+        return Outcome(value=events[0].seq, events=events, inbox_changed=changed)
 
 
 @dataclass(eq=False)

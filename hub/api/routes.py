@@ -14,6 +14,7 @@ from hub.api import (
     bot_routes,
     channel_routes,
     department_routes,
+    inbox_routes,
     message_routes,
     people_routes,
 )
@@ -21,6 +22,7 @@ from hub.api import (
 api_routes: list[BaseRoute] = [
     *auth_routes.routes,
     *people_routes.routes,
+    *inbox_routes.routes,
     *department_routes.routes,
     *channel_routes.routes,
     *message_routes.routes,

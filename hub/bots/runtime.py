@@ -52,6 +52,7 @@ from hub.bots.session import BotSession
 from hub.cards import check_values, find_action, may_take, validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.files.attach import attach_uploads
+from hub.inbox import notify_inbox
 from hub.models import Person, bot_form_table, membership_table, utcnow
 from hub.tasks import TaskSet
 from hub.timers import DueTimer, TimerService
@@ -317,7 +318,13 @@ class BotRuntime:
         card = new_card if new_card is not None else current.card
         text = str(new_card["fallback"]) if new_card is not None else None
         after, events = await write_card(
-            session.conn, before.id, card, text=text, by_id=by_id, action_id=action_id
+            session.conn,
+            before.id,
+            card,
+            text=text,
+            by_id=by_id,
+            action_id=action_id,
+            inbox_changed=session.inbox_changed,
         )
         session.events.extend(events)
         return after
@@ -579,6 +586,9 @@ class BotRuntime:
             self.timers.wake_at(due)
         for send in session.after_commit:
             await send()
+        await notify_inbox(
+            self.services.engine, session.inbox_changed, self.services.send_to_person
+        )
 
 
 def _card_action_payload(

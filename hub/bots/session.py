@@ -67,6 +67,7 @@ class BotSession:
         self.now = utcnow()
         self.events: list[LoggedEvent] = []
         self.after_commit: list[AfterCommit] = []
+        self.inbox_changed: set[int] = set()  # people told after the commit (hub.inbox)
         self.timers_due: list[datetime] = []
         self.replies: list[Ephemeral] = []
         self.forms: list[FormOpen] = []
@@ -81,6 +82,7 @@ class BotSession:
         if outcome.error is not None:
             raise outcome.error
         self.events.extend(outcome.events)
+        self.inbox_changed |= outcome.inbox_changed
         return outcome.value
 
     # Messages and cards

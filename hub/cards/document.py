@@ -413,3 +413,9 @@ class Card(_Part):
     header: Header | None = None
     status: Status | None = None
     blocks: list[Block] = Field(default_factory=list, max_length=50)
+    awaiting: list[Annotated[int, Field(gt=0)]] = Field(
+        default_factory=list,
+        max_length=200,
+        description="The people (person ids) this card is waiting for: it is in each one's"
+        " inbox (GET /api/v1/me/inbox) until a new version of the card leaves them out.",
+    )

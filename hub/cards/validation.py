@@ -66,6 +66,10 @@ def validate_card(doc: object, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
         raise _invalid(path, _problem(first, node)) from None
     card = model.model_dump(mode="json", by_alias=True, exclude_none=True)
     _check_blocks(card["blocks"])
+    if not card.get("awaiting"):
+        card.pop("awaiting", None)  # a card waiting for no one reads as before the field
+    else:
+        card["awaiting"] = list(dict.fromkeys(card["awaiting"]))  # each person once
     # The stored fallback is one text (it is the message's text): a map is read in the org
     # default, as is the fallback made from the content.
     fallback = resolve(card.pop("fallback", ""), locale)

@@ -202,6 +202,15 @@ class ReadUpdated(Wire):
     seq: int
 
 
+class InboxUpdated(Wire):
+    """The cards waiting for you changed (one was posted, updated or deleted): your new
+    total and the count per bot id; `GET /api/v1/me/inbox` lists them (docs/protocol.md)."""
+
+    type: Literal["inbox.updated"] = "inbox.updated"
+    total: int
+    counts: dict[str, int]  # bot id (as a JSON key) -> cards of that bot waiting for you
+
+
 class Typing(Wire):
     type: Literal["typing"] = "typing"
     channel_id: int
@@ -277,6 +286,7 @@ ServerFrame = Annotated[
     | Ephemeral
     | FormOpen
     | ReadUpdated
+    | InboxUpdated
     | ChannelRemoved
     | Typing
     | Presence

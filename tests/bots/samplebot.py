@@ -316,3 +316,27 @@ async def greet(ctx: CommandContext) -> None:
         raise BotError({"en": "Not now.", "zh-CN": "现在不行。"})
     target = int(ctx.args[0]) if ctx.args else None
     await ctx.reply_private({"en": "Hello", "zh-CN": "你好"}, person_id=target)
+
+
+def todo_card(awaiting: list[int]) -> dict[str, Any]:
+    return {
+        "schema": 1,
+        "header": {"title": "To do 待办"},
+        "blocks": [{"type": "actions", "actions": [{"id": "done", "label": "Done"}]}],
+        "awaiting": awaiting,
+    }
+
+
+@bot.command("todo", usage="username ...", description="Posts a card waiting for these people")
+async def todo(ctx: CommandContext) -> None:
+    awaiting = []  # usernames, or person ids as given (an unknown id must be refused)
+    for name in ctx.args:
+        person = None if name.isdigit() else await ctx.find_person(name)
+        awaiting.append(int(name) if name.isdigit() else person.id if person else 0)
+    await ctx.post(card=todo_card(awaiting))
+
+
+@bot.action("done")
+async def done(ctx: ActionContext) -> dict[str, Any]:
+    assert ctx.person is not None
+    return todo_card([i for i in ctx.card.get("awaiting", []) if i != ctx.person.id])

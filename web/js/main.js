@@ -129,6 +129,8 @@ function startConnection() {
       dispatch({ type: "connection/status", status });
       if (status === "live") flushOutbox();
       else cards.connectionLost();
+      // The badge, and whatever inbox.updated said while we were away.
+      if (status === "live") load.inbox();
     },
     onAuthLost: signedOut,
   });
@@ -160,6 +162,7 @@ function onFrame(frame) {
   if (frame.type === "ack" && commandRefs.has(frame.ref)) commandRefs.delete(frame.ref);
   dispatch({ ...frame, at });
   if (frame.type === "resync_required") load.reloadChannel(frame.channel_id);
+  if (frame.type === "inbox.updated" && store.getState().ui.inboxOpen) load.inbox();
   if (frame.type === "message.new" && !store.getState().people[frame.message.sender_id])
     load.people([frame.message.sender_id]);
 }
@@ -205,8 +208,18 @@ const chat = chatIntents({
   openChannel,
   storage: localStorage,
 });
+// The to-do inbox (ui/inbox-view.js): opened from the sidebar or the phone's header.
+const inboxIntents = {
+  openInbox: () => {
+    dispatch({ type: "ui/dialog", dialog: null });
+    dispatch({ type: "ui/openInbox" });
+    return load.inbox();
+  },
+  loadMoreInbox: () => load.inbox({ older: true }),
+};
 const intents = {
   ...chat,
+  ...inboxIntents,
   ...cardIntents({ dispatch, api, requests: cards, searchPeople: chat.searchPeople }),
 };
 

@@ -57,6 +57,14 @@ export default {
   "sidebar.archived": "Archived",
   "sidebar.closeMenu": "Close menu",
 
+  "inbox.title": "To-do",
+  "inbox.waiting": { one: "{count} waiting", other: "{count} waiting" },
+  "inbox.empty": "Nothing is waiting for you.",
+  "inbox.loading": "Loading your to-dos…",
+  "inbox.more": "Show more",
+  "inbox.openChannel": "Open {name}",
+  "inbox.directChannel": "Direct message",
+
   "switcher.button": "Jump to…",
   "switcher.label": "Jump to a channel or person",
   "switcher.placeholder": "Channel or person",

@@ -57,6 +57,14 @@ export default {
   "sidebar.archived": "已归档",
   "sidebar.closeMenu": "关闭菜单",
 
+  "inbox.title": "待办",
+  "inbox.waiting": { one: "{count} 项待办", other: "{count} 项待办" },
+  "inbox.empty": "没有等你处理的事项。",
+  "inbox.loading": "正在加载待办…",
+  "inbox.more": "加载更多",
+  "inbox.openChannel": "打开 {name}",
+  "inbox.directChannel": "私信",
+
   "switcher.button": "跳转到…",
   "switcher.label": "跳转到频道或联系人",
   "switcher.placeholder": "频道或联系人",

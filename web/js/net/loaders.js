@@ -5,6 +5,7 @@
  *
  *   const load = createLoaders({ api, dispatch, getState, notice });
  *   load.latest(channelId); load.older(channelId); load.thread(rootId);
+ *   load.inbox(); load.inbox({ older: true });   // the cards waiting for me
  */
 
 export function createLoaders({ api, dispatch, getState, notice }) {
@@ -152,7 +153,41 @@ export function createLoaders({ api, dispatch, getState, notice }) {
     );
   }
 
+  // The to-do inbox (GET /api/v1/me/inbox): the first page again whenever it changed
+  // (inbox.updated, a reconnect), or the next one for "Show more". A reload asked for while
+  // one is on its way runs once more after it, so the last answer is never an old one.
+  let inboxAgain = false;
+  let inboxBusy = false;
+  async function loadInbox({ older = false } = {}) {
+    const inbox = getState().inbox;
+    if (older && (!inbox.hasMore || inbox.loading)) return;
+    if (inboxBusy) {
+      if (!older) inboxAgain = true;
+      return;
+    }
+    inboxBusy = true;
+    dispatch({ type: "inbox/loading" });
+    try {
+      const page = await api.get("/api/v1/me/inbox", {
+        limit: 50,
+        before: older ? inbox.nextBefore : undefined,
+      });
+      dispatch({ type: "inbox/loaded", ...page, older });
+      loadPeople([...new Set(page.items.flatMap((item) => [item.bot_id, item.message.sender_id]))]);
+    } catch (error) {
+      dispatch({ type: "inbox/failed" });
+      if (older) notice(error.message);
+    } finally {
+      inboxBusy = false;
+    }
+    if (inboxAgain) {
+      inboxAgain = false;
+      loadInbox();
+    }
+  }
+
   return {
+    inbox: loadInbox,
     latest: loadLatest,
     older: loadOlder,
     reloadChannel,

@@ -12,10 +12,12 @@
  * Card drafts, card requests and forms are reduced in state/cards.js.
  */
 import { CARD_ACTIONS, initialCardState, reduceCards, replaceCardMessage } from "./cards.js";
+import { INBOX_ACTIONS, initialInboxState, reduceInbox } from "./inbox.js";
 
 export function initialState() {
   return {
     ...initialCardState(),
+    ...initialInboxState(),
     me: null,
     authChecked: false,
     signInError: null,
@@ -45,6 +47,7 @@ export function initialState() {
       switcherOpen: false,
       unreadMarker: {},
       notice: null,
+      inboxOpen: false,
     },
   };
 }
@@ -271,6 +274,7 @@ const CHANNEL_EVENTS = new Set([
 export function reduce(state, action) {
   if (CHANNEL_EVENTS.has(action.type)) return channelEvent(state, action);
   if (CARD_ACTIONS.has(action.type)) return reduceCards(state, action);
+  if (INBOX_ACTIONS.has(action.type)) return reduceInbox(state, action);
   switch (action.type) {
     // ---- session
     case "session/checked":
@@ -527,6 +531,7 @@ export function reduce(state, action) {
         drawerOpen: false,
         switcherOpen: false,
         unreadMarker,
+        inboxOpen: false,
       });
     }
     case "ui/openThread":

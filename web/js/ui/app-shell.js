@@ -25,6 +25,7 @@ import { mountQuickSwitcher } from "./quick-switcher.js";
 import { mountConfirmDialog } from "./confirm-dialog.js";
 import { mountChannelDialog } from "./channel-dialog.js";
 import { mountFormDialog } from "./form-dialog.js";
+import { mountInboxView } from "./inbox-view.js";
 
 const DIALOGS = {
   create: mountCreateChannelDialog,
@@ -51,6 +52,8 @@ export function mountAppShell(root, store, { timeZone }) {
         <div class="composer-region" id="composer-main"></div>
       </main>
       <aside class="thread-pane" aria-label="${t("thread.title")}" hidden></aside>
+      <main class="inbox-pane" aria-labelledby="inbox-title" data-testid="inbox-view"
+        hidden></main>
     </div>
     <div class="visually-hidden" aria-live="polite" data-testid="announcer"></div>
     <div class="toast" role="alert" hidden></div>
@@ -90,6 +93,7 @@ export function mountAppShell(root, store, { timeZone }) {
       },
     }),
     mountThreadPane(root.querySelector(".thread-pane"), store, { timeZone }),
+    mountInboxView(root.querySelector(".inbox-pane"), store, { timeZone }),
   ];
   let dialogPart = null;
   let dialogName = null;
@@ -100,6 +104,7 @@ export function mountAppShell(root, store, { timeZone }) {
     const state = store.getState();
     shell.classList.toggle("drawer-open", state.ui.drawerOpen);
     shell.classList.toggle("thread-open", state.ui.threadRootId != null);
+    shell.classList.toggle("inbox-open", Boolean(state.ui.inboxOpen));
     const wanted = state.ui.switcherOpen ? "switcher" : state.ui.dialog;
     if (wanted !== dialogName) {
       dialogPart?.destroy();
@@ -168,7 +173,7 @@ export function mountAppShell(root, store, { timeZone }) {
   });
   root.addEventListener("click", (event) => {
     const target = event.target.closest("[data-intent]");
-    if (!target || target.closest(".sidebar, .channel-header, .thread-pane")) return;
+    if (!target || target.closest(".sidebar, .channel-header, .thread-pane, .inbox-pane")) return;
     if (target.dataset.intent === "dismissNotice") emit("dismissNotice");
     else if (target.dataset.intent === "closeDrawer" || target.dataset.intent === "closeDialog")
       emit(target.dataset.intent);

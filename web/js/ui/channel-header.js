@@ -1,13 +1,15 @@
 /**
- * The open channel's header: menu button (phone), title, topic, partner organisations, members.
+ * The open channel's header: menu button (phone), title, topic, partner organisations, members,
+ * and on a phone the to-do inbox's button with its count (one tap from the channel).
  *
  *   mountChannelHeader(headerElement, store);
  *
- * Intents: openDrawer, openChannelDetails.
+ * Intents: openDrawer, openChannelDetails, openInbox.
  */
 import { html, render } from "../lib/html.js";
 import { t, getLocale } from "../lib/i18n.js";
 import { channelTitle, directPartner, totalUnread } from "../state/selectors.js";
+import { inboxTotal } from "../state/inbox.js";
 import { icon } from "./icons.js";
 import { presenceDot } from "./avatar.js";
 
@@ -19,14 +21,26 @@ export function mountChannelHeader(root, store) {
     html`<button type="button" class="icon-btn menu-btn" data-intent="openDrawer"
       aria-label="${t("header.openMenu")}" aria-controls="sidebar"
       data-testid="menu-button">${icon("menu")}<span class="menu-dot" aria-hidden="true"
-      hidden></span></button><div class="header-rest"></div>`,
+      hidden></span></button><div class="header-rest"></div><button type="button"
+      class="icon-btn header-todo" data-intent="openInbox" data-testid="header-inbox"
+      aria-label="${t("inbox.title")}">${icon("todo")}<span class="badge badge-todo"
+      aria-hidden="true" hidden></span></button>`,
   );
   const menuDot = root.querySelector(".menu-dot");
+  const todo = root.querySelector(".header-todo");
+  const todoBadge = todo.querySelector(".badge");
   const rest = root.querySelector(".header-rest");
   let last = [];
   function update() {
     const state = store.getState();
     const locale = getLocale();
+    const waiting = inboxTotal(state);
+    todoBadge.hidden = !waiting;
+    todoBadge.textContent = waiting > 99 ? "99+" : String(waiting);
+    todo.setAttribute(
+      "aria-label",
+      waiting ? `${t("inbox.title")}, ${t("inbox.waiting", { count: waiting })}` : t("inbox.title"),
+    );
     const channel = state.channels[state.ui.openChannelId];
     const inputs = [channel, state.presence, state.people, locale, state.channels];
     if (inputs.every((v, i) => v === last[i])) return;

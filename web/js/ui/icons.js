@@ -34,6 +34,7 @@ const PATHS = {
     '<path d="M16 4.5a3.5 3.5 0 0 1 0 7M18 14c2 .6 3.3 2.5 3.5 6"/>',
   send: '<path d="M4 12l16-8-6 16-3-7z"/>',
   back: '<path d="M15 5l-7 7 7 7"/>',
+  todo: '<rect x="4" y="4" width="16" height="16" rx="3"/><path d="M8 12l3 3 5-6"/>',
 };
 
 const SVG_OPEN =

@@ -5,11 +5,12 @@
  *   const sidebar = mountSidebar(navElement, store);
  *
  * Intents: openChannel {channelId}, openDialog {name: "browse"|"create"|"direct"},
- * openSwitcher, setLocale {locale}, signOut, confirmSignOutEverywhere, closeDrawer.
+ * openSwitcher, setLocale {locale}, signOut, confirmSignOutEverywhere, closeDrawer, openInbox.
  */
 import { html, render, classes } from "../lib/html.js";
 import { t, getLocale } from "../lib/i18n.js";
 import { sidebarSections, channelTitle, directPartner, nameOf } from "../state/selectors.js";
+import { inboxTotal } from "../state/inbox.js";
 import { avatar } from "./avatar.js";
 import { icon } from "./icons.js";
 
@@ -20,7 +21,7 @@ export function mountSidebar(root, store) {
   let last = [];
 
   function channelItem(state, channel, locale) {
-    const open = state.ui.openChannelId === channel.id;
+    const open = state.ui.openChannelId === channel.id && !state.ui.inboxOpen;
     const title = channelTitle(state, channel, locale);
     const unread = channel.unread_count || 0;
     const mentions = channel.mention_count || 0;
@@ -83,6 +84,8 @@ export function mountSidebar(root, store) {
       state.presence,
       state.connection,
       locale,
+      state.inbox.total,
+      state.ui.inboxOpen,
     ];
     if (inputs.every((v, i) => v === last[i])) return;
     last = inputs;
@@ -127,6 +130,7 @@ export function mountSidebar(root, store) {
         <button type="button" class="switcher-btn"
           data-intent="openSwitcher">${switcherLabel}<kbd>Ctrl K</kbd></button>
       </header>
+      ${todoEntry(state)}
       <div class="sidebar-scroll">
         <section class="side-section" aria-labelledby="channels-heading">
           <div class="section-head">
@@ -193,4 +197,21 @@ function shortOrg(orgs) {
 function headButton(dialog, label, iconName) {
   return html`<button type="button" class="icon-btn" data-dialog="${dialog}" aria-label="${label}"
     title="${label}">${icon(iconName)}</button>`;
+}
+
+/** The to-do inbox's entry, with the count of cards waiting for me (ui/inbox-view.js). */
+function todoEntry(state) {
+  const count = inboxTotal(state);
+  const open = Boolean(state.ui.inboxOpen);
+  const label = count ? `${t("inbox.title")}, ${t("inbox.waiting", { count })}` : t("inbox.title");
+  return html`<div class="side-todo"><button type="button"
+    class="${classes({ "channel-item": true, "todo-item": true, open })}" data-intent="openInbox"
+    aria-current="${open ? "page" : "false"}" aria-label="${label}" data-testid="inbox-entry">
+    <span class="channel-icon">${icon("todo")}</span><span class="channel-text"><span
+    class="channel-name">${t("inbox.title")}</span></span>${
+      count
+        ? html`<span class="badge badge-todo" data-testid="inbox-badge"
+            aria-hidden="true">${count > 99 ? "99+" : count}</span>`
+        : null
+    }</button></div>`;
 }
