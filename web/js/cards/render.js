@@ -58,7 +58,11 @@ export function renderCardView(card, view) {
       ${header?.icon ? headerIcon(header.icon) : null}
       <div class="card-titles">
         ${title}
-        ${header?.subtitle ? html`<div class="card-subtitle">${localText(header.subtitle, view.locale)}</div>` : null}
+        ${
+          header?.subtitle
+            ? html`<div class="card-subtitle">${localText(header.subtitle, view.locale)}</div>`
+            : null
+        }
       </div>
       ${statusTag}
     </div>`
@@ -92,7 +96,8 @@ function renderBlock(block, index, view, interactive) {
     case "fields":
       return html`<dl class="card-block card-fields">${block.fields.map(
         (field) => html`<div class="card-field${field.short === false ? " card-field-long" : ""}">
-        <dt>${localText(field.label, view.locale)}</dt><dd>${localText(field.value, view.locale) || "—"}</dd></div>`,
+        <dt>${localText(field.label, view.locale)}</dt>
+        <dd>${localText(field.value, view.locale) || "—"}</dd></div>`,
       )}</dl>`;
     case "timeline": {
       const steps = block.steps.map((step) => timelineStep(step, view));
@@ -150,7 +155,8 @@ function actionRow(block, _index, view) {
     const cls = `${style}${sending ? " is-busy" : ""}`;
     const disabled = busy ? html`disabled` : null;
     return html`<button type="button" class="${cls}" data-card-action="${action.id}"
-      ${disabled} aria-busy="${sending ? "true" : "false"}">${localText(action.label, view.locale)}</button>`;
+      ${disabled} aria-busy="${sending ? "true" : "false"}"
+      >${localText(action.label, view.locale)}</button>`;
   });
   return html`<div class="card-block card-actions" role="group"
     aria-label="${t("card.actions")}">${buttons}</div>`;

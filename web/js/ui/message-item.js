@@ -194,7 +194,8 @@ function shortcutMenu(shortcuts) {
   const items = shortcuts.length
     ? shortcuts.map(
         (s) => html`<button type="button" role="menuitem" class="menu-item"
-          data-action="runShortcut" data-bot="${s.bot}" data-shortcut="${s.name}">${s.label}</button>`,
+          data-action="runShortcut" data-bot="${s.bot}"
+          data-shortcut="${s.name}">${s.label}</button>`,
       )
     : html`<span class="menu-empty">${t("message.noShortcuts")}</span>`;
   return html`<div class="msg-menu" role="menu" aria-label="${t("message.more")}">${items}</div>`;
