@@ -96,8 +96,9 @@ function renderBlock(block, index, view, interactive) {
     case "fields":
       return html`<dl class="card-block card-fields">${block.fields.map(
         (field) => html`<div class="card-field${field.short === false ? " card-field-long" : ""}">
-        <dt>${localText(field.label, view.locale)}</dt>
-        <dd>${localText(field.value, view.locale) || "—"}</dd></div>`,
+        <dt>${localText(field.label, view.locale)}</dt><dd>${
+          localText(field.value, view.locale) || "—"
+        }</dd></div>`,
       )}</dl>`;
     case "timeline": {
       const steps = block.steps.map((step) => timelineStep(step, view));
