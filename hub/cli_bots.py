@@ -61,7 +61,7 @@ def bot_create(name: str, display_name: str, description: str) -> None:
 def bot_makemigration(name: str, message: str) -> None:
     """Write a migration for bot NAME's own tables from its models (an installed bot's name,
     or an import path such as mybots.standup:bot)."""
-    from hub.bots.makemigration import MigrationError, make_bot_migration  # noqa: PLC0415
+    from hub.bot_migrations import MigrationError, make_bot_migration  # noqa: PLC0415
     from hub.bots.registry import find_bot  # noqa: PLC0415
 
     try:

@@ -39,7 +39,7 @@ from hub.models import (
     membership_table,
     person_table,
 )
-from hub.wire.inputs import PersonId, StoredInt
+from hub.wire.inputs import NOT_BLANK, PersonId, StoredInt
 from hub.wire.server import ChannelEventFrame, PersonBrief, Wire
 
 MAX_GROUP_OTHERS = 8
@@ -88,7 +88,8 @@ class _Body(BaseModel):
 
 
 class CreateChannelBody(_Body):
-    name: str = Field(min_length=1, max_length=80)
+    # Not blank by str.strip()'s rule, stated in the document too (a lone "\x1e" is blank).
+    name: str = Field(min_length=1, max_length=80, json_schema_extra={"pattern": NOT_BLANK})
     kind: Literal["public", "private"]
     topic: str = Field(default="", max_length=500)
     shared: bool = False
@@ -105,7 +106,10 @@ class InviteBody(_Body):
 
 class UpdateChannelBody(ChangeBody):
     topic: Annotated[str, Field(max_length=500)] | MISSING = MISSING
-    name: Annotated[str, Field(min_length=1, max_length=80)] | MISSING = MISSING
+    name: (
+        Annotated[str, Field(min_length=1, max_length=80, json_schema_extra={"pattern": NOT_BLANK})]
+        | MISSING
+    ) = MISSING
 
 
 class ReadBody(_Body):

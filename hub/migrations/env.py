@@ -20,7 +20,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        # `hub bot makemigration` looks at one bot's tables only (hub.bots.makemigration).
+        # `hub bot makemigration` looks at one bot's tables only (hub.bot_migrations).
         include_object=context.config.attributes.get("include_object"),
     )
     with context.begin_transaction():
