@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from hub.inbox import notify_inbox
 from hub.integrations.outgoing import enqueue_bot_event, enqueue_card_action
 from hub.integrations.routes import routes as integration_routes
 from hub.integrations.sender import WebhookSender
+from hub.models import utcnow
 from hub.ratelimit import create_send_limiter
 from hub.realtime.endpoint import websocket_endpoint
 from hub.state import HubState
@@ -49,12 +50,16 @@ from hub.writer import Writer
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, bot_clock: Callable[[], datetime] = utcnow
+) -> Starlette:
+    """The hub as an ASGI app. `bot_clock` is what bots see as now and when their timers
+    come due; hub.testing passes a clock it moves (the rest of the hub keeps real time)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with _running_hub(settings) as hub:
+        async with _running_hub(settings, bot_clock) as hub:
             app.state.hub = hub
             yield
 
@@ -74,7 +79,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 
 @asynccontextmanager
-async def _running_hub(settings: Settings) -> AsyncIterator[HubState]:
+async def _running_hub(
+    settings: Settings, bot_clock: Callable[[], datetime]
+) -> AsyncIterator[HubState]:
     """Build every part once, subscribe the consumers of committed events to the one bus,
     start them, and stop them in the reverse order (docs/architecture.md)."""
     engine = create_engine(settings.database_url)
@@ -112,6 +119,7 @@ async def _running_hub(settings: Settings) -> AsyncIterator[HubState]:
             calendar=calendar_from_settings(
                 settings.workdays_country, settings.company_days_off, settings.company_workdays
             ),
+            clock=bot_clock,
         ),
         loaded,
     )

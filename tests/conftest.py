@@ -10,6 +10,9 @@ import pytest
 
 from tests.support import HubProcess, Seed, running_hub, seed_database
 
+# The bot authors' test kit (the `harness` fixture), as a bot package outside the repo uses it.
+pytest_plugins = ["hub.testing.plugin"]
+
 
 def require_service(env_name: str, what: str) -> str:
     """The URL of a service the test needs; skip with a reason, or fail in CI where it must exist."""

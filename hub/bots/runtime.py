@@ -99,6 +99,7 @@ class BotRuntime:
             poll_seconds=settings.timer_poll_seconds,
             late_after_seconds=settings.timer_late_after_seconds,
             lease_seconds=settings.timer_lease_seconds,
+            clock=services.clock,
         )
 
     def commands(self, locale: str = "en") -> list[CommandInfo]:

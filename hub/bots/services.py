@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from hub.bus import EventBus
 from hub.config import Settings
 from hub.db import SessionMaker
+from hub.models import utcnow
 from hub.ratelimit import SendLimiter
 from hub.workdays import WorkCalendar
 
@@ -44,3 +46,5 @@ class BotServices:
     queue_card_action: QueueCardAction
     queue_bot_event: QueueBotEvent
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    # What bots see as now (ctx.now) and when their timers come due; hub.testing moves it.
+    clock: Callable[[], datetime] = utcnow

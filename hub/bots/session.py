@@ -64,7 +64,7 @@ class BotSession:
         self.invoker_id = invoker_id
         self.channel_id = channel_id
         self.ref = ref
-        self.now = utcnow()
+        self.now = services.clock()
         self.events: list[LoggedEvent] = []
         self.after_commit: list[AfterCommit] = []
         self.inbox_changed: set[int] = set()  # people told after the commit (hub.inbox)
@@ -322,7 +322,7 @@ class BotSession:
         if after is not None:
             if at is not None:
                 raise BotError("schedule() takes `at` or `after`, not both.")
-            at = utcnow() + after
+            at = self.now + after
         timer_id = await schedule_timer(
             self.conn,
             bot=self.bot_name,
@@ -332,6 +332,7 @@ class BotSession:
             time_zone=time_zone,
             key=key,
             payload=payload,
+            now=self.now,
         )
         if at is not None:
             # The runtime wakes the scheduler for it after the commit (so the sweep can see

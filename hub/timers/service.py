@@ -95,7 +95,7 @@ class TimerService:
             await asyncio.shield(self._sweeper)
 
     def wake_at(self, when: datetime) -> None:
-        """Sweep at `when` (wall-clock time) too, for a timer due before the next poll.
+        """Sweep at `when` (on the service's clock) too, for a timer due before the next poll.
 
         Call it after the transaction that scheduled the timer commits. No-op when stopped.
         """
@@ -104,11 +104,12 @@ class TimerService:
         scheduler = self._scheduler
         if scheduler is None:
             return
-        if (when - utcnow()).total_seconds() > _WAKE_HORIZON_SECONDS:
+        # `when` is on the service's clock, which a test may have moved off the wall clock.
+        ahead = when - self._clock()
+        if ahead.total_seconds() > _WAKE_HORIZON_SECONDS:
             return  # polling gets there within a poll interval; keep few jobs in memory
-        scheduler.add_job(
-            self._request_sweep, "date", run_date=max(when, utcnow()), misfire_grace_time=None
-        )
+        run_date = utcnow() + max(ahead, timedelta(0))
+        scheduler.add_job(self._request_sweep, "date", run_date=run_date, misfire_grace_time=None)
 
     async def sweep(self) -> int:
         """Claim and fire every timer due now; returns how many fires this process ran.
