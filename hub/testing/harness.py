@@ -269,6 +269,27 @@ class Harness:
             as_, f"/api/v1/channels/{self.channel(channel)}/messages", {"text": text}
         )
 
+    async def upload(
+        self, name: str, content: bytes, content_type: str, *, as_: str = "bob"
+    ) -> dict[str, Any]:
+        """Upload a file as `as_`, for a form's `file` input; returns it (`id`, `url`)."""
+        response = await (await self._client(as_)).post(
+            "/api/v1/files",
+            params={"name": name},
+            content=content,
+            headers={"Content-Type": content_type},
+        )
+        if response.status_code != 201:
+            raise HarnessError(f"upload as {as_}: {response.status_code} {response.text}")
+        file: dict[str, Any] = response.json()
+        return file
+
+    async def download(self, file: dict[str, Any] | str, *, as_: str = "bob") -> int:
+        """Try to read a file as `as_`; the status (200, or 404 for a file they may not read)."""
+        file_id = file if isinstance(file, str) else file["id"]
+        response = await (await self._client(as_)).get(f"/api/v1/files/{file_id}")
+        return response.status_code
+
     # What people see
 
     async def card(self, message_id: int, *, as_: str = "bob") -> dict[str, Any]:

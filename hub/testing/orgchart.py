@@ -2,8 +2,8 @@
 roles, people reading either language, and one partner guest.
 
     总经办 GM office      head grace (郭总)              alice (admin)
-    研发部 R&D            head dana, reports to grace    carol (reads English)
-      平台组 Platform     head pete, reports to dana     bob
+    研发部 R&D            head dana                      carol (reads English)
+      平台组 Platform     head pete (reads English)      bob
     财务部 Finance        head fiona (role finance)
     人力资源部 HR         head hank (role hr)
     partner South China Supply                           gina (guest)
@@ -44,7 +44,7 @@ PEOPLE: list[Someone] = [
     Someone("grace", "郭总", "Grace Guo", "GM"),
     Someone("alice", "王爱丽", "Alice Wang", "GM", "grace", ("admin",)),
     Someone("dana", "邓娜", "Dana Deng", "RD", "grace"),
-    Someone("pete", "彭涛", "Pete Peng", "PLAT", "dana"),
+    Someone("pete", "彭涛", "Pete Peng", "PLAT", "dana", locale="en"),
     Someone("bob", "李博", "Bob Li", "PLAT", "pete"),
     Someone("carol", "陈卡", "Carol Chen", "RD", "dana", locale="en"),
     Someone("fiona", "冯菲", "Fiona Feng", "FIN", "grace", ("finance",)),
