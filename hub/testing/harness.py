@@ -143,48 +143,45 @@ class Harness:
         (SQLite under `data_dir` unless `database_url` names another), seeded with the org
         chart. `settings` are more hub settings, as in config/hub.toml."""
         url = database_url or f"sqlite+aiosqlite:///{data_dir / 'harness.db'}"
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = int(probe.getsockname()[1])
-        base_url = f"http://127.0.0.1:{port}"
-        config = Settings(
-            database_url=url,
-            redis_url=settings.pop("redis_url", None),
-            secret_key=SecretStr(_SECRET),
-            data_dir=data_dir,
-            allowed_origins=[base_url],
-            bots=list(bots),
-            # The harness fires timers itself (advance); polling would only race it.
-            timer_poll_seconds=settings.pop("timer_poll_seconds", 3600.0),
-            **settings,
-        )
-        locations = [b.migrations / "versions" for b in enabled_bots(config) if b.migrations]
-        await upgrade(url, extra_locations=locations)
-        people, departments = await _seed(url)
-        clock = ControlledClock(now)
-        app = create_app(config, bot_clock=clock)
-        server = uvicorn.Server(
-            uvicorn.Config(
-                app, host="127.0.0.1", port=port, log_level="warning", ws_per_message_deflate=False
+        # Bound here and handed to uvicorn, so no other process can take the port between.
+        with socket.socket() as listening:
+            listening.bind(("127.0.0.1", 0))
+            base_url = f"http://127.0.0.1:{listening.getsockname()[1]}"
+            config = Settings(
+                database_url=url,
+                redis_url=settings.pop("redis_url", None),
+                secret_key=SecretStr(_SECRET),
+                data_dir=data_dir,
+                allowed_origins=[base_url],
+                bots=list(bots),
+                # The harness fires timers itself (advance); polling would only race it.
+                timer_poll_seconds=settings.pop("timer_poll_seconds", 3600.0),
+                **settings,
             )
-        )
-        serving = asyncio.create_task(server.serve(), name="hub-testing-server")
-        try:
-            while not server.started:
-                if serving.done():
-                    serving.result()  # raises what stopped it
-                    raise HarnessError("the hub stopped while starting")
-                await asyncio.sleep(0.02)
-            state: HubState = app.state.hub
-            harness = cls(state, base_url, clock, people, departments, {})
-            await harness._create_channels()
+            locations = [b.migrations / "versions" for b in enabled_bots(config) if b.migrations]
+            await upgrade(url, extra_locations=locations)
+            people, departments = await _seed(url)
+            clock = ControlledClock(now)
+            app = create_app(config, bot_clock=clock)
+            server = uvicorn.Server(
+                uvicorn.Config(app, log_level="warning", ws_per_message_deflate=False)
+            )
+            serving = asyncio.create_task(server.serve([listening]), name="hub-testing-server")
             try:
-                yield harness
+                while not server.started:
+                    if serving.done():
+                        serving.result()  # raises what stopped it
+                        raise HarnessError("the hub stopped while starting")
+                    await asyncio.sleep(0.02)
+                harness = cls(app.state.hub, base_url, clock, people, departments, {})
+                await harness._create_channels()
+                try:
+                    yield harness
+                finally:
+                    await harness._close_clients()
             finally:
-                await harness._close_clients()
-        finally:
-            server.should_exit = True
-            await serving
+                server.should_exit = True
+                await serving
 
     # The org chart
 
