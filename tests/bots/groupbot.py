@@ -9,11 +9,15 @@ from hub.botkit import (
     Action,
     ActionContext,
     Actions,
+    Block,
     Bot,
     Card,
     CommandContext,
+    Form,
+    FormContext,
     GroupCard,
     Markdown,
+    NumberInput,
     Status,
 )
 
@@ -21,11 +25,16 @@ bot = Bot("linked", description="Linked cards (tests)")
 other = Bot("linked2", description="The same group keys, another bot (tests)")
 
 
-def request_card(key: str, title: str, *, done: bool = False) -> Card:
-    blocks = [Markdown(f"Request `{key}`")]
+def request_card(key: str, title: str, *, done: bool = False, awaiting: int | None = None) -> Card:
+    blocks: list[Block] = [Markdown(f"Request `{key}`")]
     if not done:
         blocks.append(Actions([Action("decide", "Decide", value=key)]))
-    return Card(header=title, status=Status("Done" if done else "Open"), blocks=blocks)
+    return Card(
+        header=title,
+        status=Status("Done" if done else "Open"),
+        blocks=blocks,
+        awaiting=[awaiting] if awaiting else None,  # a direct message waits for its person
+    )
 
 
 def decided(card: GroupCard) -> Card:
@@ -42,7 +51,8 @@ async def request(ctx: CommandContext) -> None:
     for username in ("alice", "carol"):
         person = await ctx.find_person(username)
         assert person is not None
-        await ctx.post_direct(person.id, card=request_card(key, "Request"), group=key)
+        card = request_card(key, "Request", awaiting=person.id)
+        await ctx.post_direct(person.id, card=card, group=key)
 
 
 @other.command("request2", usage="KEY")
@@ -75,3 +85,14 @@ async def decide_from_card(ctx: ActionContext) -> None:
 
     await ctx.update_group(str(ctx.action["value"]), render)
     # None: the clicked card keeps what update_group gave it.
+
+
+@bot.command("ask")
+async def ask(ctx: CommandContext) -> None:
+    form = Form(header="Days", blocks=[NumberInput("days", "Days", required=True, min=0.5)])
+    await ctx.open_form(form, handler="days")
+
+
+@bot.form("days")
+async def days(ctx: FormContext) -> None:
+    await ctx.reply_private("noted", card=Card(header=f"{ctx.values['days']} days"))

@@ -37,6 +37,13 @@ async def title_and_version(linked: TestBot, message_id: int, reader: str) -> tu
     return view["message"]["card"]["header"]["title"], view["message"]["card_version"]
 
 
+async def waiting_for(linked: TestBot, username: str) -> int:
+    response = await (await linked.as_(username)).get("/api/v1/me/inbox")
+    assert response.status_code == 200, response.text
+    total: int = response.json()["total"]
+    return total
+
+
 async def updates(client: Client, count: int) -> dict[int, dict[str, Any]]:
     """The next `count` card.updated frames, by message id."""
     seen: dict[int, dict[str, Any]] = {}
@@ -52,6 +59,7 @@ async def test_a_group_updates_together_per_recipient_and_only_its_bots(linked: 
     assert len({to_alice["channel_id"], to_carol["channel_id"], channel_card["channel_id"]}) == 3
     others = (await linked.command("/request2 leave-42")).json()["messages"]
     alice, carol = await linked.watch("alice"), await linked.watch("carol")
+    assert await waiting_for(linked, "alice") == await waiting_for(linked, "carol") == 1
 
     # The render fails on the third card: nothing of the group changes, nothing is sent.
     failed = await linked.command("/decide leave-42 fail")
@@ -60,6 +68,7 @@ async def test_a_group_updates_together_per_recipient_and_only_its_bots(linked: 
     assert await title_and_version(linked, channel_card["id"], "bob") == ("Request", 1)
     assert await title_and_version(linked, to_alice["id"], "alice") == ("Request", 1)
     assert await title_and_version(linked, to_carol["id"], "carol") == ("Request", 1)
+    assert await waiting_for(linked, "alice") == 1
 
     done = await linked.command("/decide leave-42")
     assert done.status_code == 200, done.text
@@ -72,6 +81,8 @@ async def test_a_group_updates_together_per_recipient_and_only_its_bots(linked: 
     seen_by_carol = await updates(carol, 2)
     assert seen_by_carol[to_carol["id"]]["card"]["header"]["title"] == "Decided for Carol 陈"
     assert to_alice["id"] not in seen_by_carol  # alice's direct message is hers alone
+    # The decided cards wait for no one: the inbox followed them.
+    assert await waiting_for(linked, "alice") == await waiting_for(linked, "carol") == 0
     # The other bot's card under the same key is its own, untouched.
     assert await title_and_version(linked, others[0]["id"], "bob") == ("Other request", 1)
 
@@ -92,3 +103,22 @@ async def test_a_render_may_leave_a_card_and_a_click_updates_the_group(linked: T
     assert frame["message"]["id"] == channel_card["id"]
     assert frame["message"]["card"]["header"]["title"] == "Decided for channel"
     assert await title_and_version(linked, to_alice["id"], "alice") == ("Decided for Alice 王", 3)
+
+
+async def test_a_form_and_a_private_card_built_with_the_builders(linked: TestBot) -> None:
+    asked = await linked.command("/ask")
+    assert asked.status_code == 200, asked.text
+    form = asked.json()["forms"][0]
+    assert form["card"]["blocks"][0] == {
+        "type": "input",
+        "kind": "number",
+        "name": "days",
+        "label": "Days",
+        "required": True,
+        "min": 0.5,
+    }
+    sent = await (await linked.as_("bob")).post(
+        f"/api/v1/forms/{form['form_id']}", json={"values": {"days": 2}}
+    )
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["replies"][0]["card"]["header"]["title"] == "2 days"
