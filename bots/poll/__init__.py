@@ -10,12 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-from sqlmodel import col, select
 
 from bots.poll.models import Poll, PollVote
-from hub.botkit import ActionContext, Bot, BotError, CommandContext, PersonInfo
+from hub.botkit import (
+    Action,
+    ActionContext,
+    Actions,
+    Allowed,
+    Block,
+    Bot,
+    BotError,
+    Card,
+    CommandContext,
+    Confirm,
+    ContextBlock,
+    Header,
+    Markdown,
+    PersonInfo,
+    Status,
+    col,
+    select,
+)
 
 bot = Bot.from_manifest(Path(__file__).with_name("manifest.toml"))
 
@@ -94,7 +109,7 @@ async def start_poll(ctx: CommandContext) -> None:
 
 
 @bot.action("vote_*")
-async def vote(ctx: ActionContext) -> dict[str, Any]:
+async def vote(ctx: ActionContext) -> Card:
     poll = await _poll_of(ctx)
     if poll.closed:
         raise BotError({"en": "This poll is closed.", "zh-CN": "投票已结束。"})
@@ -111,7 +126,7 @@ async def vote(ctx: ActionContext) -> dict[str, Any]:
 
 
 @bot.action("close")
-async def close(ctx: ActionContext) -> dict[str, Any]:
+async def close(ctx: ActionContext) -> Card:
     poll = await _poll_of(ctx)
     poll.closed = True
     ctx.db.add(poll)
@@ -131,7 +146,7 @@ async def _poll_of(ctx: ActionContext) -> Poll:
     return poll
 
 
-async def _render_current(ctx: ActionContext, poll: Poll) -> dict[str, Any]:
+async def _render_current(ctx: ActionContext, poll: Poll) -> Card:
     votes = await ctx.db.exec(select(PollVote).where(col(PollVote.poll_id) == poll.id))
     counts: dict[int, int] = {}
     for v in votes:
@@ -145,7 +160,7 @@ def counted(words: dict[str, str], count: int) -> str:
     return f"{count} {words['vote' if count == 1 else 'votes']}"
 
 
-def render(poll: Poll, counts: dict[int, int], *, creator: PersonInfo | None) -> dict[str, Any]:
+def render(poll: Poll, counts: dict[int, int], *, creator: PersonInfo | None) -> Card:
     """The poll as a card: a bar per option, a button per option while open, Close for its creator.
 
     Its texts are maps of both languages: the one card reads in English to an English
@@ -173,37 +188,27 @@ def render(poll: Poll, counts: dict[int, int], *, creator: PersonInfo | None) ->
         ]
         return "\n".join([f"📊 {poll.question} ({state})", *votes, byline(words, locale)])
 
-    blocks: list[dict[str, Any]] = [
-        {"type": "markdown", "text": both(bars)},
-        {"type": "context", "text": both(byline)},
-    ]
+    blocks: list[Block] = [Markdown(both(bars)), ContextBlock(both(byline))]
     if not poll.closed:
-        buttons: list[dict[str, Any]] = [
-            {"id": f"vote_{index}", "label": option[:75]}
-            for index, option in enumerate(poll.options)
+        buttons = [
+            Action(f"vote_{index}", option[:75]) for index, option in enumerate(poll.options)
         ]
-        close_button = {
-            "id": "close",
-            "label": word("close"),
-            "style": "danger",
-            "confirm": {
-                "title": word("close"),
-                "text": word("confirm"),
-                "ok": word("close"),
-                "cancel": word("cancel"),
-            },
-            "allowed": {"people": [poll.creator_id]},
-        }
-        blocks.append({"type": "actions", "actions": buttons})
-        blocks.append({"type": "actions", "actions": [close_button]})
-    return {
-        "schema": 2,
+        close_button = Action(
+            "close",
+            word("close"),
+            style="danger",
+            confirm=Confirm(
+                word("close"), word("confirm"), ok=word("close"), cancel=word("cancel")
+            ),
+            allowed=Allowed(people=[poll.creator_id]),
+        )
+        blocks += [Actions(buttons), Actions([close_button])]
+    return Card(
+        header=Header(poll.question[:200], icon="📊"),
+        status=Status(
+            word("closed" if poll.closed else "open"), "neutral" if poll.closed else "info"
+        ),
+        blocks=blocks,
         # Written here rather than generated, so mail and notifications carry the counts.
-        "fallback": both(summary),
-        "header": {"title": poll.question, "icon": "📊"},
-        "status": {
-            "label": word("closed" if poll.closed else "open"),
-            "tone": "neutral" if poll.closed else "info",
-        },
-        "blocks": blocks,
-    }
+        fallback=both(summary),
+    )

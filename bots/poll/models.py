@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import JSON, Column, Field, SQLModel
-
-from hub.botkit import UtcDateTime, utcnow
+from hub.botkit import JSON, Column, Field, SQLModel, UtcDateTime, utcnow
 
 
 class Poll(SQLModel, table=True):

@@ -9,13 +9,14 @@ See docs/bots.md for the whole API with examples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from hub.botkit.bot import Text, localized
+from hub.botkit.cards import CardLike, card_document
 from hub.wire.server import MessageOut
 
 Day = TypeVar("Day", date, datetime)
@@ -112,6 +113,24 @@ class TimerInfo:
     payload: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class GroupCard:
+    """One card of a group (`ctx.group_cards`, `ctx.update_group`), as it is now.
+
+    `recipient` is the person a direct message is for (render in their language, with
+    their buttons); None for a card in a channel, read by its members."""
+
+    message_id: int
+    channel_id: int
+    card: dict[str, Any]
+    card_version: int
+    recipient: PersonInfo | None
+
+
+RenderGroupCard = Callable[[GroupCard], Awaitable["CardLike | None"]]
+"""`async def render(card: GroupCard) -> Card | dict | None`: None leaves that card as it is."""
+
+
 @dataclass
 class Context:
     """What every handler gets. `person` is who acted (None for timers)."""
@@ -142,16 +161,19 @@ class Context:
         channel_id: int | None = None,
         text: str = "",
         *,
-        card: dict[str, Any] | None = None,
+        card: CardLike | None = None,
         thread_root_id: int | None = None,
+        group: str | None = None,
     ) -> MessageOut:
-        """Post in `channel_id` (default: where the handler was invoked). A card is validated
-        against docs/cards.md; `text` defaults to the card's fallback."""
+        """Post in `channel_id` (default: where the handler was invoked). A card (a `Card` or
+        a dict) is validated against docs/cards.md; `text` defaults to the card's fallback.
+        `group` links the card to this bot's other cards of one request (`update_group`)."""
         return await self._session.post(
             channel_id if channel_id is not None else self._require_channel(),
             text,
-            card=card,
+            card=card_document(card),
             thread_root_id=thread_root_id,
+            group=group,
         )
 
     async def post_direct(
@@ -159,20 +181,43 @@ class Context:
         person_id: int,
         text: str = "",
         *,
-        card: dict[str, Any] | None = None,
+        card: CardLike | None = None,
         thread_root_id: int | None = None,
+        group: str | None = None,
     ) -> MessageOut:
         """Post in the direct conversation between this bot and `person_id` (started if
-        needed); `thread_root_id` (a message in that conversation) replies in its thread."""
+        needed); `thread_root_id` (a message in that conversation) replies in its thread.
+        `group` links the card to this bot's other cards of one request (`update_group`)."""
         return await self._session.post_direct(
-            person_id, text, card=card, thread_root_id=thread_root_id
+            person_id,
+            text,
+            card=card_document(card),
+            thread_root_id=thread_root_id,
+            group=group,
         )
 
     async def update(
-        self, message_id: int, *, card: dict[str, Any] | None = None, text: str | None = None
+        self, message_id: int, *, card: CardLike | None = None, text: str | None = None
     ) -> MessageOut:
         """Change one of this bot's messages: a new card (its version goes up) and/or text."""
-        return await self._session.update(message_id, card=card, text=text)
+        return await self._session.update(message_id, card=card_document(card), text=text)
+
+    async def group_cards(self, group: str) -> list[GroupCard]:
+        """This bot's live cards posted with `group=...` (another bot's same key is its own),
+        oldest first, each with its current card and its recipient."""
+        return await self._session.group_cards(group)
+
+    async def update_group(self, group: str, render: RenderGroupCard) -> list[MessageOut]:
+        """Re-render every card of the group: `await render(card)` for each (a `GroupCard`:
+        render per recipient, in their language) gives its new card, or None to leave it.
+        All in this handler's transaction: if one render raises, no card changes. Each
+        changed card is a new version (`card.updated`); returns the changed messages."""
+        changed = []
+        for each in await self.group_cards(group):
+            new = await render(each)
+            if new is not None:
+                changed.append(await self.update(each.message_id, card=new))
+        return changed
 
     async def delete(self, message_id: int) -> None:
         """Delete one of this bot's messages."""
@@ -186,17 +231,19 @@ class Context:
         self,
         text: Text,
         *,
-        card: dict[str, Any] | None = None,
+        card: CardLike | None = None,
         person_id: int | None = None,
     ) -> None:
         """An ephemeral reply that only `person_id` (default: who acted) sees; never stored.
         `text` may be a map of languages: it is sent in the recipient's."""
         target = person_id if person_id is not None else self._require_person().id
-        await self._session.reply_private(target, text, card=card, channel_id=self.channel_id)
+        await self._session.reply_private(
+            target, text, card=card_document(card), channel_id=self.channel_id
+        )
 
     async def open_form(
         self,
-        card: dict[str, Any],
+        card: CardLike,
         *,
         handler: str,
         state: dict[str, Any] | None = None,
@@ -206,7 +253,11 @@ class Context:
         `@bot.form(handler)` with `state` handed back. Returns the form id."""
         target = person_id if person_id is not None else self._require_person().id
         return await self._session.open_form(
-            card, handler=handler, state=state or {}, person_id=target, channel_id=self.channel_id
+            card_document(card),
+            handler=handler,
+            state=state or {},
+            person_id=target,
+            channel_id=self.channel_id,
         )
 
     # People and the org chart

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         CardActionInfo,
         DepartmentInfo,
         FileInfo,
+        GroupCard,
         PersonInfo,
         TimerInfo,
     )
@@ -59,6 +60,7 @@ class HandlerSession(Protocol):
         *,
         card: dict[str, Any] | None = None,
         thread_root_id: int | None = None,
+        group: str | None = None,
     ) -> MessageOut: ...
 
     async def post_direct(
@@ -68,6 +70,7 @@ class HandlerSession(Protocol):
         *,
         card: dict[str, Any] | None = None,
         thread_root_id: int | None = None,
+        group: str | None = None,
     ) -> MessageOut: ...
 
     async def update(
@@ -75,6 +78,8 @@ class HandlerSession(Protocol):
     ) -> MessageOut: ...
 
     async def delete(self, message_id: int) -> None: ...
+
+    async def group_cards(self, group: str) -> list[GroupCard]: ...
 
     async def card_actions(self, message_id: int) -> list[CardActionInfo]: ...
 

@@ -27,6 +27,7 @@ from hub.actions.cards import (
     write_card,
 )
 from hub.botkit.bot import localized
+from hub.botkit.cards import card_document
 from hub.botkit.context import (
     ActionContext,
     CommandContext,
@@ -264,7 +265,8 @@ class BotRuntime:
                     values=cleaned,
                 )
                 returned = await handler(ctx)
-                new_card = validate_card(returned) if returned is not None else None
+                # A handler may return a builder (hub.botkit.Card) as well as a dict.
+                new_card = validate_card(card_document(returned)) if returned is not None else None
             after = await self._settle_card(
                 session, before, version, new_card, by_id=person.id, action_id=action_id
             )

@@ -23,8 +23,9 @@ from hub.actions.cards import UpdateCard, card_history
 from hub.actions.channels import CreateChannel, direct_key
 from hub.actions.messages import DeleteMessage, EditMessage, SendMessage, check_text
 from hub.botkit.bot import Text, localized
-from hub.botkit.context import BotError, CardActionInfo, FileInfo, TimerInfo
+from hub.botkit.context import BotError, CardActionInfo, FileInfo, GroupCard, TimerInfo
 from hub.bots.directory import Directory
+from hub.card_groups import add_to_group, check_group_key, group_rows
 from hub.cards import validate_card
 from hub.cards.text import DEFAULT_LOCALE
 from hub.errors import ErrorCode, HubError, message_not_found
@@ -94,7 +95,12 @@ class BotSession:
         *,
         card: dict[str, Any] | None = None,
         thread_root_id: int | None = None,
+        group: str | None = None,
     ) -> MessageOut:
+        if group is not None:
+            check_group_key(group)
+            if card is None:
+                raise ValueError("group= links cards: post a card with it (card=...).")
         checked_card = validate_card(card) if card is not None else None
         if not text and checked_card is not None:
             text = str(checked_card.get("fallback", ""))
@@ -114,6 +120,8 @@ class BotSession:
         sent = self.keep((await SendMessage.apply_batch(self.conn, [op]))[0])
         self.posted.append(sent.message)
         message: MessageOut = sent.message
+        if group is not None:
+            await add_to_group(self.conn, message.id, bot_id=self.bot_person_id, group=group)
         return message
 
     async def post_direct(
@@ -123,6 +131,7 @@ class BotSession:
         *,
         card: dict[str, Any] | None = None,
         thread_root_id: int | None = None,
+        group: str | None = None,
     ) -> MessageOut:
         person = await self.db.get(Person, person_id)
         if person is None or not person.active:
@@ -140,7 +149,7 @@ class BotSession:
                 ).apply(self.conn)
             )
             found = channel.id
-        return await self.post(found, text, card=card, thread_root_id=thread_root_id)
+        return await self.post(found, text, card=card, thread_root_id=thread_root_id, group=group)
 
     async def _own_message(self, message_id: int) -> Any:
         row = (
@@ -188,6 +197,26 @@ class BotSession:
     async def delete(self, message_id: int) -> None:
         await self._own_message(message_id)
         self.keep(await DeleteMessage(message_id, deleter=self.bot_person).apply(self.conn))
+
+    async def group_cards(self, group: str) -> list[GroupCard]:
+        rows = await group_rows(self.conn, bot_id=self.bot_person_id, group=check_group_key(group))
+        cards = []
+        for row in rows:
+            if row.card is None:
+                continue
+            recipient = None
+            if row.recipient_id is not None:
+                recipient = await self.directory.person(row.recipient_id)
+            cards.append(
+                GroupCard(
+                    message_id=row.id,
+                    channel_id=row.channel_id,
+                    card=dict(row.card),
+                    card_version=row.card_version,
+                    recipient=recipient,
+                )
+            )
+        return cards
 
     async def card_actions(self, message_id: int) -> list[CardActionInfo]:
         await self._own_message(message_id)
