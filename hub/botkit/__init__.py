@@ -4,9 +4,11 @@ See docs/bots.md for a working bot in about 30 lines and the whole context API. 
 own tables use `UtcDateTime` for times and `utcnow` for their defaults, like the hub's.
 """
 
-from hub.botkit.bot import Bot, Command, Shortcut, localized
+from hub.botkit.bot import AppRoute, Bot, Command, Shortcut, localized
 from hub.botkit.context import (
     ActionContext,
+    AppContext,
+    AppRequest,
     BotError,
     CardActionInfo,
     CommandContext,
@@ -24,6 +26,9 @@ from hub.models import UtcDateTime, utcnow
 
 __all__ = [
     "ActionContext",
+    "AppContext",
+    "AppRequest",
+    "AppRoute",
     "Bot",
     "BotError",
     "CardActionInfo",
