@@ -81,7 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
 
 @asynccontextmanager
-async def _running_hub(settings: Settings, bots: list[Bot]) -> AsyncIterator[HubState]:
+async def _running_hub(settings: Settings, enabled: list[Bot]) -> AsyncIterator[HubState]:
     """Build every part once, subscribe the consumers of committed events to the one bus,
     start them, and stop them in the reverse order (docs/architecture.md)."""
     engine = create_engine(settings.database_url)
@@ -102,7 +102,7 @@ async def _running_hub(settings: Settings, bots: list[Bot]) -> AsyncIterator[Hub
     send_limiter = create_send_limiter(
         settings.redis_url, settings.send_rate_per_second, settings.send_rate_burst, redis_health
     )
-    loaded = await ensure_bot_users(sessions, bots, settings)
+    loaded = await ensure_bot_users(sessions, enabled, settings)
     bots = BotRuntime(
         BotServices(
             settings=settings,

@@ -188,7 +188,7 @@ async def list_polls(ctx: AppContext) -> PollList:
                 question=poll.question,
                 options=poll.options,
                 closed=poll.closed,
-                votes=votes.get(poll.id, 0),
+                votes=votes.get(poll.id or 0, 0),
                 created_at=poll.created_at,
             )
             for poll in shown

@@ -17,7 +17,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from hub import permissions
 from hub.botkit.bot import AppRoute, Bot, localized
 from hub.botkit.context import AppRequest
 from hub.bots.apps import app_file

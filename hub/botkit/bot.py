@@ -308,7 +308,9 @@ class Bot:
         def mark(handler: F) -> F:
             for method in methods:
                 if any(r.path == path and r.method == method.upper() for r in self.routes):
-                    raise ValueError(f"{method.upper()} {path} is already a route of {self.name!r}.")
+                    raise ValueError(
+                        f"{method.upper()} {path} is already a route of {self.name!r}."
+                    )
                 self.routes.append(
                     AppRoute(path, method.upper(), handler, guests, body=body, response=response)
                 )
@@ -386,10 +388,16 @@ def _app_page(path: Path, data: dict[str, Any]) -> AppPage | None:
     web_name = data.get("web")
     if table is None:
         if web_name is not None:
-            raise ValueError(f'{path}: `web` needs an `[app]` table with a `title`.')
+            raise ValueError(f"{path}: `web` needs an `[app]` table with a `title`.")
         return None
-    if not isinstance(table, dict) or "title" not in table or set(table) - {"title", "icon", "guests"}:
-        raise ValueError(f"{path}: [app] has a `title` (text or map) and may have `icon`, `guests`.")
+    if (
+        not isinstance(table, dict)
+        or "title" not in table
+        or set(table) - {"title", "icon", "guests"}
+    ):
+        raise ValueError(
+            f"{path}: [app] has a `title` (text or map) and may have `icon`, `guests`."
+        )
     web = path.parent / (web_name or "web")
     if not (web / "index.js").is_file():
         raise ValueError(f"{path}: the app's page needs {web / 'index.js'} exporting mount().")

@@ -175,4 +175,3 @@ async def test_the_poll_app_lists_polls_the_reader_can_read(
     assert alice_sees.json() == {"polls": []}
     refused = await gina.get("/api/v1/apps/poll/polls")
     assert refused.status_code == 404
-
