@@ -9,7 +9,6 @@
 
 const WORDS = {
   en: {
-    title: "Polls",
     empty: "No polls yet. Start one with /poll in a channel.",
     open: "Open",
     closed: "Closed",
@@ -18,7 +17,6 @@ const WORDS = {
     failed: "Could not load the polls.",
   },
   "zh-CN": {
-    title: "投票",
     empty: "还没有投票。在频道里用 /poll 发起一个。",
     open: "进行中",
     closed: "已结束",
@@ -38,8 +36,7 @@ function element(tag, props = {}, children = []) {
 export async function mount(root, api) {
   const words = WORDS[api.locale] || WORDS.en;
   const list = element("ul", { className: "poll-app-list" });
-  const heading = element("h2", { className: "app-page-title", textContent: words.title });
-  root.replaceChildren(heading, list);
+  root.replaceChildren(list); // the client's header shows the app's title
   let polls = [];
   try {
     polls = (await api.fetch("/polls")).polls;
