@@ -119,8 +119,21 @@ async function loadApps() {
 
 // ---- links: the address names what is shown (state/route.js, docs/web.md "Links")
 
-/** Open what a parsed address names; false when it names nothing we can open. */
-function openRoute(route) {
+/** Open what a parsed address names, as one step of history (the steps on the way, such
+ * as the channel before its thread, are not entries of their own); false when it names
+ * nothing we can open. */
+function openRoute(route, { push = false } = {}) {
+  applyingRoute = true;
+  try {
+    return openRouteSteps(route);
+  } finally {
+    applyingRoute = false;
+    // A link followed in the page is a new entry; a loaded or returned-to address is not.
+    syncHash(store.getState(), { replace: !push });
+  }
+}
+
+function openRouteSteps(route) {
   if (!route) return false;
   if (route.kind === "inbox") {
     intents.openInbox();
@@ -150,16 +163,19 @@ function highlightMessage(messageId, tries = 100) {
 }
 
 let shownHash = null;
-store.subscribe((state) => {
-  if (!state.me) return;
+let applyingRoute = false;
+
+function syncHash(state, { replace = false } = {}) {
+  if (!state.me || applyingRoute) return;
   const hash = hashOf(state);
   if (!hash || hash === shownHash) return;
   // The first address of a visit replaces the entry it was loaded with; later ones are
   // new entries, so Back returns to what was shown before.
-  if (shownHash === null || location.hash === hash) history.replaceState(null, "", hash);
+  if (replace || shownHash === null || location.hash === hash) history.replaceState(null, "", hash);
   else history.pushState(null, "", hash);
   shownHash = hash;
-});
+}
+store.subscribe((state) => syncHash(state));
 window.addEventListener("popstate", () => {
   if (!store.getState().me) return;
   shownHash = location.hash;
@@ -167,7 +183,7 @@ window.addEventListener("popstate", () => {
 });
 
 function navigate(hash) {
-  if (!openRoute(parseHash(hash))) notice(t("apps.badLink", { link: hash }));
+  if (!openRoute(parseHash(hash), { push: true })) notice(t("apps.badLink", { link: hash }));
 }
 
 function hostFor(bot, path) {
