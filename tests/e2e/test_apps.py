@@ -12,6 +12,7 @@ from typing import Any
 from playwright.async_api import expect
 
 from tests.e2e.conftest import TIMEOUT, OpenPage, screenshot
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_chat import open_channel, send, wait_live
 from tests.support import Seed
 
@@ -43,6 +44,7 @@ async def test_the_poll_app_opens_from_the_sidebar_and_links_back(
     await expect(item).to_contain_text("Open · 0 votes")
     assert await hash_of(bob) == "#/apps/poll"
     await screenshot(bob, "desktop-poll-app")
+    assert await violations(bob) == []
 
     # The app's link opens the card in its channel, scrolled to and highlighted.
     await item.get_by_role("button", name="Show in channel").click()
