@@ -8,7 +8,6 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,11 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from hub.api.app_routes import bot_app_routes
+from hub.api.app_routes import routes as app_routes
 from hub.api.routes import api_routes
 from hub.auth.access import AccessSweeper
+from hub.botkit import Bot
 from hub.bots.registry import enabled_bots, ensure_bot_users
 from hub.bots.runtime import BotRuntime
 from hub.bots.services import BotServices
@@ -56,15 +58,17 @@ def create_app(
     """The hub as an ASGI app. `bot_clock` is what bots see as now and when their timers
     come due; hub.testing passes a clock it moves (the rest of the hub keeps real time)."""
     settings = settings or get_settings()
+    # Known before the app is built: the bots' app routes are routes like any other.
+    bots = enabled_bots(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with _running_hub(settings, bot_clock) as hub:
+        async with _running_hub(settings, bots, bot_clock) as hub:
             app.state.hub = hub
             yield
 
     routes: list[BaseRoute] = [
-        *http_routes(),
+        *http_routes(bots),
         Route("/openapi.json", _openapi_json, methods=["GET"]),
         WebSocketRoute("/ws", websocket_endpoint),
     ]
@@ -75,12 +79,15 @@ def create_app(
         lifespan=lifespan,
         exception_handlers=exception_handlers,
     )
+    app.state.bot_names = tuple(bot.name for bot in bots)
+    if app.state.bot_names not in _documents:
+        _documents[app.state.bot_names] = build_document(routes)
     return app
 
 
 @asynccontextmanager
 async def _running_hub(
-    settings: Settings, bot_clock: Callable[[], datetime]
+    settings: Settings, enabled: list[Bot], bot_clock: Callable[[], datetime]
 ) -> AsyncIterator[HubState]:
     """Build every part once, subscribe the consumers of committed events to the one bus,
     start them, and stop them in the reverse order (docs/architecture.md)."""
@@ -102,7 +109,7 @@ async def _running_hub(
     send_limiter = create_send_limiter(
         settings.redis_url, settings.send_rate_per_second, settings.send_rate_burst, redis_health
     )
-    loaded = await ensure_bot_users(sessions, enabled_bots(settings), settings)
+    loaded = await ensure_bot_users(sessions, enabled, settings)
     bots = BotRuntime(
         BotServices(
             settings=settings,
@@ -171,15 +178,31 @@ async def _running_hub(
         await engine.dispose()
 
 
-def http_routes() -> list[BaseRoute]:
-    """Every HTTP route, each feature's own list in turn."""
-    return [*health_routes, *api_routes, *file_routes, *integration_routes]
+def http_routes(bots: list[Bot]) -> list[BaseRoute]:
+    """Every HTTP route, each feature's own list in turn, and the enabled bots' app routes."""
+    return [
+        *health_routes,
+        *api_routes,
+        *app_routes,
+        *bot_app_routes(bots),
+        *file_routes,
+        *integration_routes,
+    ]
 
 
-@cache
-def openapi_document() -> dict[str, Any]:
-    return build_document(http_routes())
+# One document per set of enabled bots (their app routes are in it).
+_documents: dict[tuple[str, ...], dict[str, Any]] = {}
+
+
+def openapi_document(settings: Settings | None = None) -> dict[str, Any]:
+    """The document of a hub with `settings`' bots (by default the default bots: poll)."""
+    # model_construct: the defaults, whatever HUB_BOTS says in this environment.
+    bots = enabled_bots(settings or Settings.model_construct())
+    key = tuple(bot.name for bot in bots)
+    if key not in _documents:
+        _documents[key] = build_document(http_routes(bots))
+    return _documents[key]
 
 
 async def _openapi_json(request: Request) -> Response:
-    return json_response(openapi_document())
+    return json_response(_documents[request.app.state.bot_names])

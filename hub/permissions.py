@@ -569,6 +569,16 @@ async def check_share_with_channel(
     check_may_post(sharer, channel_id, channel, member=member)
 
 
+# Bot apps (docs/apps.md)
+
+
+def check_may_use_app(viewer: Person, bot: str, *, guests: bool) -> None:
+    """A bot app's routes and page are for staff; a guest only where the bot opens them to
+    guests (`guests=True`), and is answered as if there were nothing there otherwise."""
+    if viewer.is_guest and not guests:
+        raise HubError(ErrorCode.not_found, f"No such route of the {bot} app.")
+
+
 # Incoming webhooks (outgoing ones are admin-only: check_admin)
 
 

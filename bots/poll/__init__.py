@@ -9,7 +9,11 @@ card is given in both languages, so each reader sees theirs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+
+from pydantic import BaseModel
+from sqlmodel import func
 
 from bots.poll.models import Poll, PollVote
 from hub.botkit import (
@@ -17,6 +21,7 @@ from hub.botkit import (
     ActionContext,
     Actions,
     Allowed,
+    AppContext,
     Block,
     Bot,
     BotError,
@@ -153,6 +158,60 @@ async def _render_current(ctx: ActionContext, poll: Poll) -> Card:
         counts[v.option] = counts.get(v.option, 0) + 1
     creator = await ctx.get_person(poll.creator_id)
     return render(poll, counts, creator=creator)
+
+
+class PollSummary(BaseModel):
+    """One poll as the app lists it."""
+
+    id: int
+    message_id: int
+    channel_id: int
+    question: str
+    options: list[str]
+    closed: bool
+    votes: int
+    created_at: datetime
+
+
+class PollList(BaseModel):
+    """The latest polls in the channels you can read, newest first."""
+
+    polls: list[PollSummary]
+
+
+@bot.route("/polls", response=PollList)
+async def list_polls(ctx: AppContext) -> PollList:
+    """The latest polls in the channels you can read.
+
+    The poll app's page (web/index.js) shows them; at most 50, newest first.
+    """
+    recent = list(await ctx.db.exec(select(Poll).order_by(col(Poll.id).desc()).limit(200)))
+    readable = await ctx.readable_channels({poll.channel_id for poll in recent})
+    shown = [poll for poll in recent if poll.channel_id in readable][:50]
+    votes = dict(
+        (
+            await ctx.db.exec(
+                select(PollVote.poll_id, func.count())
+                .where(col(PollVote.poll_id).in_([poll.id for poll in shown]))
+                .group_by(col(PollVote.poll_id))
+            )
+        ).all()
+    )
+    return PollList(
+        polls=[
+            PollSummary(
+                id=poll.id or 0,
+                message_id=poll.message_id,
+                channel_id=poll.channel_id,
+                question=poll.question,
+                options=poll.options,
+                closed=poll.closed,
+                votes=votes.get(poll.id or 0, 0),
+                created_at=poll.created_at,
+            )
+            for poll in shown
+        ]
+    )
 
 
 def counted(words: dict[str, str], count: int) -> str:

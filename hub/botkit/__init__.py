@@ -24,7 +24,7 @@ from sqlmodel import (
     select,
 )
 
-from hub.botkit.bot import Bot, Command, Shortcut, localized
+from hub.botkit.bot import AppRoute, Bot, Command, Shortcut, localized
 from hub.botkit.cards import (
     Action,
     Actions,
@@ -62,6 +62,8 @@ from hub.botkit.cards import (
 )
 from hub.botkit.context import (
     ActionContext,
+    AppContext,
+    AppRequest,
     BotError,
     CardActionInfo,
     CommandContext,
@@ -87,6 +89,9 @@ __all__ = [
     "BigInteger",
     "Block",
     "Boolean",
+    "AppContext",
+    "AppRequest",
+    "AppRoute",
     "Bot",
     "BotError",
     "Card",

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 if TYPE_CHECKING:
     from hub.botkit.context import (
         ActionContext,
+        AppContext,
         CommandContext,
         EventContext,
         FormContext,
@@ -62,6 +63,11 @@ FormHandler = Callable[["FormContext"], Awaitable[Any]]
 EventHandler = Callable[["EventContext"], Awaitable[Any]]
 TimerHandler = Callable[["TimerContext"], Awaitable[Any]]
 ShortcutHandler = Callable[["ShortcutContext"], Awaitable[Any]]
+AppHandler = Callable[["AppContext"], Awaitable[Any]]
+# An app route's path below /api/v1/apps/<bot>: segments of letters, digits, - _ . and
+# Starlette parameters such as {poll_id:int}.
+APP_PATH = re.compile(r"^(/([a-z0-9_.-]+|\{[a-z_][a-z0-9_]*(:int|:str)?\}))+$")
+APP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 
 def localized(text: Text, locale: str = "en") -> str:
@@ -101,6 +107,37 @@ class Shortcut:
     label: Text
 
 
+@dataclass(frozen=True)
+class AppRoute:
+    """An HTTP route of a bot's app, served at /api/v1/apps/<bot><path> (docs/apps.md).
+
+    `body` and `response` are pydantic models: the body is checked against `body` before
+    the handler runs (422 naming the field), and both appear in /openapi.json.
+    """
+
+    path: str
+    method: str
+    handler: AppHandler
+    guests: bool = False
+    body: Any = None
+    response: Any = None
+
+    @property
+    def summary(self) -> str:
+        doc = (self.handler.__doc__ or "").strip()
+        return doc.splitlines()[0] if doc else f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class AppPage:
+    """A bot's web page (manifest `[app]`, files in `web/`), listed in the client's sidebar."""
+
+    title: Text
+    icon: str | None = None
+    web: Path | None = None
+    guests: bool = False
+
+
 @dataclass
 class Bot:
     """A bot's manifest and handlers. `name` is also the username of its bot user."""
@@ -118,6 +155,8 @@ class Bot:
     timers: dict[str, TimerHandler] = field(default_factory=dict)
     emits: dict[str, EmittedEvent] = field(default_factory=dict)
     shortcuts: dict[str, Shortcut] = field(default_factory=dict)
+    routes: list[AppRoute] = field(default_factory=list)
+    app: AppPage | None = None
 
     def __post_init__(self) -> None:
         if not BOT_NAME.match(self.name):
@@ -148,6 +187,8 @@ class Bot:
             "settings",
             "migrations",
             "events",
+            "app",
+            "web",
         }
         unknown = set(data) - allowed
         if unknown:
@@ -165,6 +206,7 @@ class Bot:
             settings=dict(data.get("settings", {})),
             migrations=(path.parent / migrations) if migrations else None,
             emits=_emitted_events(path, data.get("events", {})),
+            app=_app_page(path, data),
         )
 
     def declare_event(
@@ -242,6 +284,40 @@ class Bot:
 
         return mark
 
+    def route(
+        self,
+        path: str,
+        *,
+        methods: list[str] | tuple[str, ...] = ("GET",),
+        guests: bool = False,
+        body: Any = None,
+        response: Any = None,
+    ) -> Callable[[F], F]:
+        """An HTTP route of this bot's app at /api/v1/apps/<bot><path>, for signed-in staff
+        (and guests when `guests=True`). The handler gets an AppContext and returns JSON-able
+        data; its docstring's first line is the operation's summary in /openapi.json."""
+        if not APP_PATH.match(path):
+            raise ValueError(
+                f"App route path {path!r} is not valid: start with /, use lowercase letters,"
+                " digits, - _ . and parameters like {poll_id:int}."
+            )
+        wrong = {method.upper() for method in methods} - APP_METHODS
+        if not methods or wrong:
+            raise ValueError(f"App route methods are some of {sorted(APP_METHODS)}, not {wrong}.")
+
+        def mark(handler: F) -> F:
+            for method in methods:
+                if any(r.path == path and r.method == method.upper() for r in self.routes):
+                    raise ValueError(
+                        f"{method.upper()} {path} is already a route of {self.name!r}."
+                    )
+                self.routes.append(
+                    AppRoute(path, method.upper(), handler, guests, body=body, response=response)
+                )
+            return handler
+
+        return mark
+
     def timer(self, name: str) -> Callable[[F], F]:
         """A timer handler, run when a timer scheduled with `ctx.schedule(name, ...)` is due."""
         self._check_handler_name(name, self.timers)
@@ -303,3 +379,28 @@ def _emitted_events(path: Path, table: object) -> dict[str, EmittedEvent]:
         _check_emitted_name(name)
         found[name] = EmittedEvent(name, spec.get("description", ""), example)
     return found
+
+
+def _app_page(path: Path, data: dict[str, Any]) -> AppPage | None:
+    """`[app] title = {...}, icon = "📊"` and the `web` folder (default `web/` beside the
+    manifest, if there is one): the bot's page in the web client (docs/apps.md)."""
+    table = data.get("app")
+    web_name = data.get("web")
+    if table is None:
+        if web_name is not None:
+            raise ValueError(f"{path}: `web` needs an `[app]` table with a `title`.")
+        return None
+    if (
+        not isinstance(table, dict)
+        or "title" not in table
+        or set(table) - {"title", "icon", "guests"}
+    ):
+        raise ValueError(
+            f"{path}: [app] has a `title` (text or map) and may have `icon`, `guests`."
+        )
+    web = path.parent / (web_name or "web")
+    if not (web / "index.js").is_file():
+        raise ValueError(f"{path}: the app's page needs {web / 'index.js'} exporting mount().")
+    return AppPage(
+        title=table["title"], icon=table.get("icon"), web=web, guests=bool(table.get("guests"))
+    )

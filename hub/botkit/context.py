@@ -452,3 +452,29 @@ class TimerContext(Context):
     payload: dict[str, Any] = field(default_factory=dict)
     due_at: datetime | None = None
     late: bool = False
+
+
+@dataclass(frozen=True)
+class AppRequest:
+    """The HTTP request an app route answers: `params` from its path, `query` from the URL,
+    `json` the body (an instance of the route's `body` model when it names one)."""
+
+    method: str
+    path: str
+    params: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+
+
+@dataclass
+class AppContext(Context):
+    """A call to one of this bot's app routes (`@bot.route`): `person` is the signed-in
+    caller. Return JSON-able data; raise BotError to answer 400 in the caller's language."""
+
+    request: AppRequest = field(default_factory=lambda: AppRequest("GET", "/"))
+    _readable: Callable[[list[int]], Awaitable[set[int]]] | None = None
+
+    async def readable_channels(self, channel_ids: Iterable[int]) -> set[int]:
+        """Those of `channel_ids` the caller may read: show them nothing from the others."""
+        assert self._readable is not None
+        return await self._readable(list(channel_ids))

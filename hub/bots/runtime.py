@@ -26,16 +26,19 @@ from hub.actions.cards import (
     record_card_action,
     write_card,
 )
-from hub.botkit.bot import localized
+from hub.botkit.bot import AppRoute, localized
 from hub.botkit.cards import card_document
 from hub.botkit.context import (
     ActionContext,
+    AppContext,
+    AppRequest,
     CommandContext,
     EventContext,
     FormContext,
     ShortcutContext,
     TimerContext,
 )
+from hub.bots.apps import encode_app_result
 from hub.bots.commands import (
     CommandInfo,
     ShortcutInfo,
@@ -54,7 +57,7 @@ from hub.cards import check_values, find_action, may_take, validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.files.attach import attach_uploads
 from hub.inbox import notify_inbox
-from hub.models import Person, bot_form_table, membership_table, utcnow
+from hub.models import Person, bot_form_table, channel_table, membership_table, utcnow
 from hub.tasks import TaskSet
 from hub.timers import DueTimer, TimerService
 from hub.wire.server import Ephemeral, FormOpen, LoggedEvent, MessageOut
@@ -461,6 +464,51 @@ class BotRuntime:
             ref=ref,
         )
         return BotOutcome(replies=done.replies, forms=done.forms, messages=done.posted)
+
+    # App routes (docs/apps.md)
+
+    def loaded(self, bot_name: str) -> LoadedBot | None:
+        return self._by_name.get(bot_name)
+
+    async def run_app_route(
+        self, person: Person, bot_name: str, route: AppRoute, request: AppRequest
+    ) -> bytes:
+        """One call of a bot's app route: its JSON answer, encoded inside the transaction so
+        an answer that is not JSON-able rolls the handler's work back."""
+        loaded = self._by_name.get(bot_name)
+        if loaded is None:
+            raise HubError(ErrorCode.not_found, f"The {bot_name} bot is not enabled here.")
+        permissions.check_may_use_app(person, bot_name, guests=route.guests)
+        if route.method != "GET":
+            # A change shares the caller's rate with messages and clicks, as bot_routes do.
+            await self.services.send_limiter.check(person.id or 0)
+
+        async def body(session: BotSession) -> bytes:
+            await permissions.check_active_in(session.conn, person.id or 0)
+
+            async def readable(channel_ids: list[int]) -> set[int]:
+                rows = await session.conn.execute(
+                    sa.select(channel_table.c.id).where(
+                        channel_table.c.id.in_(channel_ids),
+                        permissions.readable_channel_clause(person, channel_table.c.id),
+                    )
+                )
+                return {row.id for row in rows}
+
+            ctx = AppContext(
+                session,
+                person=person_info(person),
+                channel_id=None,
+                settings=loaded.settings,
+                request=request,
+                _readable=readable,
+            )
+            return encode_app_result(route, await route.handler(ctx))
+
+        encoded, _ = await self._invoke(
+            loaded, body, what=f"{route.method} {route.path}", invoker=person, channel_id=None
+        )
+        return encoded
 
     # Timers
 

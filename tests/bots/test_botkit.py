@@ -111,3 +111,34 @@ def test_local_time_uses_the_persons_time_zone() -> None:
     assert ctx.local_time(moment).isoformat() == "2026-11-27T01:30:00+08:00"
     london = ctx.local_time(moment, person("Europe/London"))
     assert london.isoformat() == "2026-11-26T17:30:00+00:00"
+
+
+def test_app_routes_and_pages_are_declared_or_refused(tmp_path: Path) -> None:
+    assert poll_bot.app is not None and poll_bot.app.web is not None
+    assert (poll_bot.app.web / "index.js").is_file()
+    assert [(r.method, r.path) for r in poll_bot.routes] == [("GET", "/polls")]
+    bot = Bot("apps")
+
+    async def handler(ctx: Any) -> None:
+        """Do it."""
+
+    bot.route("/items/{item_id:int}", methods=["GET", "POST"])(handler)
+    assert [r.method for r in bot.routes] == ["GET", "POST"]
+    assert bot.routes[0].summary == "Do it." and bot.routes[0].guests is False
+    with pytest.raises(ValueError, match="already a route"):
+        bot.route("/items/{item_id:int}")(handler)
+    for path in ("items", "/Items", "/a b", "/{x:float}"):
+        with pytest.raises(ValueError, match="not valid"):
+            bot.route(path)
+    with pytest.raises(ValueError, match="methods"):
+        bot.route("/x", methods=["TRACE"])
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text('name = "paged"\n[app]\ntitle = "Paged"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="index.js"):
+        Bot.from_manifest(manifest)
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "index.js").write_text("export function mount() {}\n")
+    assert Bot.from_manifest(manifest).app is not None
+    manifest.write_text('name = "paged"\n[app]\ncolour = "red"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="title"):
+        Bot.from_manifest(manifest)

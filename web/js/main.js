@@ -29,6 +29,8 @@ import { createLoaders } from "./net/loaders.js";
 import { createCardRequests } from "./cards/requests.js";
 import { cardIntents } from "./cards/intents.js";
 import { chatIntents } from "./chat/intents.js";
+import { createAppHost } from "./apps/host.js";
+import { hashOf, parseHash } from "./state/route.js";
 
 const app = document.getElementById("app");
 const store = createStore(reduce, initialState());
@@ -58,7 +60,7 @@ function show() {
   const state = store.getState();
   document.title = t("app.name");
   if (!state.authChecked) return;
-  view = state.me ? mountAppShell(app, store, { timeZone }) : mountSignIn(app, store);
+  view = state.me ? mountAppShell(app, store, { timeZone, hostFor }) : mountSignIn(app, store);
 }
 
 onLocaleChange(() => {
@@ -94,12 +96,98 @@ async function startSession(me) {
   load.shortcuts(getLocale());
   load.presence();
   if (me.kind !== "guest") load.departments();
+  loadApps();
+  // A link (#/c/12/t/340, #/apps/poll) opens what it names; else the last channel.
+  if (openRoute(parseHash(location.hash))) return;
   const state = store.getState();
   const remembered = Number(localStorage.getItem(`hub.lastChannel.${me.id}`));
   const first = state.channels[remembered]
     ? remembered
     : Object.values(state.channels).sort((a, b) => a.id - b.id)[0]?.id;
   if (first != null) openChannel(first);
+}
+
+async function loadApps() {
+  try {
+    const { apps } = await api.get("/api/v1/apps");
+    dispatch({ type: "apps/loaded", apps });
+  } catch (error) {
+    dispatch({ type: "apps/loaded", apps: [] });
+    if (error.status !== 401) notice(error.message);
+  }
+}
+
+// ---- links: the address names what is shown (state/route.js, docs/web.md "Links")
+
+/** Open what a parsed address names, as one step of history (the steps on the way, such
+ * as the channel before its thread, are not entries of their own); false when it names
+ * nothing we can open. */
+function openRoute(route, { push = false } = {}) {
+  applyingRoute = true;
+  try {
+    return openRouteSteps(route);
+  } finally {
+    applyingRoute = false;
+    // A link followed in the page is a new entry; a loaded or returned-to address is not.
+    syncHash(store.getState(), { replace: !push });
+  }
+}
+
+function openRouteSteps(route) {
+  if (!route) return false;
+  if (route.kind === "inbox") {
+    intents.openInbox();
+    return true;
+  }
+  if (route.kind === "app") {
+    dispatch({ type: "ui/openApp", bot: route.bot, path: route.path });
+    return true;
+  }
+  if (!store.getState().channels[route.channelId]) return false;
+  openChannel(route.channelId, route.kind === "message" ? route.messageId : null);
+  if (route.kind === "thread") load.thread(route.rootId);
+  if (route.kind === "message") highlightMessage(route.messageId);
+  return true;
+}
+
+/** Scroll to a linked message once it is drawn, and mark it for a moment. */
+function highlightMessage(messageId, tries = 100) {
+  const item = document.querySelector(`.channel-pane [data-message-id="${messageId}"]`);
+  if (!item) {
+    if (tries > 0) setTimeout(() => highlightMessage(messageId, tries - 1), 50);
+    return;
+  }
+  item.scrollIntoView({ block: "center" });
+  item.classList.add("highlighted");
+  setTimeout(() => item.classList.remove("highlighted"), 4000);
+}
+
+let shownHash = null;
+let applyingRoute = false;
+
+function syncHash(state, { replace = false } = {}) {
+  if (!state.me || applyingRoute) return;
+  const hash = hashOf(state);
+  if (!hash || hash === shownHash) return;
+  // The first address of a visit replaces the entry it was loaded with; later ones are
+  // new entries, so Back returns to what was shown before.
+  if (replace || shownHash === null || location.hash === hash) history.replaceState(null, "", hash);
+  else history.pushState(null, "", hash);
+  shownHash = hash;
+}
+store.subscribe((state) => syncHash(state));
+window.addEventListener("popstate", () => {
+  if (!store.getState().me) return;
+  shownHash = location.hash;
+  openRoute(parseHash(location.hash));
+});
+
+function navigate(hash) {
+  if (!openRoute(parseHash(hash), { push: true })) notice(t("apps.badLink", { link: hash }));
+}
+
+function hostFor(bot, path) {
+  return createAppHost({ bot, path, store, navigate, timeZone });
 }
 
 function signedOut() {
@@ -183,10 +271,10 @@ function trySend(item) {
   if (sent) dispatch({ type: "send/sending", client_msg_id: item.client_msg_id });
 }
 
-function openChannel(channelId) {
+function openChannel(channelId, focusMessageId = null) {
   const state = store.getState();
   if (!state.channels[channelId]) return;
-  dispatch({ type: "ui/openChannel", channel_id: channelId });
+  dispatch({ type: "ui/openChannel", channel_id: channelId, focus_message_id: focusMessageId });
   localStorage.setItem(`hub.lastChannel.${state.me.id}`, String(channelId));
   const page = store.getState().messages[channelId];
   if (!page || page.stale) load.latest(channelId);
@@ -216,6 +304,10 @@ const inboxIntents = {
     return load.inbox();
   },
   loadMoreInbox: () => load.inbox({ older: true }),
+  openApp: ({ bot }) => {
+    dispatch({ type: "ui/dialog", dialog: null });
+    dispatch({ type: "ui/openApp", bot, path: "" });
+  },
 };
 const intents = {
   ...chat,

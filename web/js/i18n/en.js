@@ -57,6 +57,10 @@ export default {
   "sidebar.archived": "Archived",
   "sidebar.closeMenu": "Close menu",
 
+  "apps.badLink": "This link names nothing you can open: {link}",
+  "apps.title": "Apps",
+  "apps.failed": "This app could not be opened: {error}",
+  "apps.notFound": "There is no app “{bot}” for you here.",
   "inbox.title": "To-do",
   "inbox.waiting": { one: "{count} waiting", other: "{count} waiting" },
   "inbox.empty": "Nothing is waiting for you.",

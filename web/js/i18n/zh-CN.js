@@ -57,6 +57,10 @@ export default {
   "sidebar.archived": "已归档",
   "sidebar.closeMenu": "关闭菜单",
 
+  "apps.badLink": "此链接指向的内容无法打开：{link}",
+  "apps.title": "应用",
+  "apps.failed": "无法打开此应用：{error}",
+  "apps.notFound": "这里没有你可用的应用“{bot}”。",
   "inbox.title": "待办",
   "inbox.waiting": { one: "{count} 项待办", other: "{count} 项待办" },
   "inbox.empty": "没有等你处理的事项。",

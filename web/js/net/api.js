@@ -67,6 +67,7 @@ function query(params) {
 export const api = {
   get: (path, params) => request("GET", path + query(params)),
   post: (path, body = {}) => request("POST", path, body),
+  put: (path, body = {}) => request("PUT", path, body),
   patch: (path, body = {}) => request("PATCH", path, body),
   del: (path) => request("DELETE", path),
   /** Upload a File or Blob: `await api.upload("/api/v1/files", { name: file.name }, file)`. */

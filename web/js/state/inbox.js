@@ -87,6 +87,7 @@ export function reduceInbox(state, action) {
         ui: {
           ...state.ui,
           inboxOpen: true,
+          appOpen: null,
           threadRootId: null,
           editingId: null,
           drawerOpen: false,

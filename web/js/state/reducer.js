@@ -13,6 +13,7 @@
  */
 import { CARD_ACTIONS, initialCardState, reduceCards, replaceCardMessage } from "./cards.js";
 import { INBOX_ACTIONS, initialInboxState, reduceInbox } from "./inbox.js";
+import { APP_ACTIONS, reduceApps } from "./apps.js";
 
 export function initialState() {
   return {
@@ -48,7 +49,10 @@ export function initialState() {
       unreadMarker: {},
       notice: null,
       inboxOpen: false,
+      appOpen: null, // { bot, path }: a bot app's page in the main pane (state/apps.js)
+      focusMessageId: null, // a message a link (#/c/1/m/2) scrolls to and highlights
     },
+    apps: [],
   };
 }
 
@@ -275,6 +279,7 @@ export function reduce(state, action) {
   if (CHANNEL_EVENTS.has(action.type)) return channelEvent(state, action);
   if (CARD_ACTIONS.has(action.type)) return reduceCards(state, action);
   if (INBOX_ACTIONS.has(action.type)) return reduceInbox(state, action);
+  if (APP_ACTIONS.has(action.type)) return reduceApps(state, action);
   switch (action.type) {
     // ---- session
     case "session/checked":
@@ -532,6 +537,8 @@ export function reduce(state, action) {
         switcherOpen: false,
         unreadMarker,
         inboxOpen: false,
+        appOpen: null,
+        focusMessageId: action.focus_message_id ?? null,
       });
     }
     case "ui/openThread":

@@ -26,6 +26,7 @@ import { mountConfirmDialog } from "./confirm-dialog.js";
 import { mountChannelDialog } from "./channel-dialog.js";
 import { mountFormDialog } from "./form-dialog.js";
 import { mountInboxView } from "./inbox-view.js";
+import { mountAppView } from "./app-view.js";
 
 const DIALOGS = {
   create: mountCreateChannelDialog,
@@ -37,7 +38,7 @@ const DIALOGS = {
   botform: mountFormDialog, // not "form": the class dialog-form is taken
 };
 
-export function mountAppShell(root, store, { timeZone }) {
+export function mountAppShell(root, store, { timeZone, hostFor }) {
   render(
     root,
     html`<a class="skip-link" href="#composer-main">${t("app.skipToComposer")}</a>
@@ -54,6 +55,7 @@ export function mountAppShell(root, store, { timeZone }) {
       <aside class="thread-pane" aria-label="${t("thread.title")}" hidden></aside>
       <main class="inbox-pane" aria-labelledby="inbox-title" data-testid="inbox-view"
         hidden></main>
+      <main class="app-pane" aria-labelledby="app-title" data-testid="app-view" hidden></main>
     </div>
     <div class="visually-hidden" aria-live="polite" data-testid="announcer"></div>
     <div class="toast" role="alert" hidden></div>
@@ -94,6 +96,7 @@ export function mountAppShell(root, store, { timeZone }) {
     }),
     mountThreadPane(root.querySelector(".thread-pane"), store, { timeZone }),
     mountInboxView(root.querySelector(".inbox-pane"), store, { timeZone }),
+    mountAppView(root.querySelector(".app-pane"), store, { hostFor }),
   ];
   let dialogPart = null;
   let dialogName = null;
@@ -105,6 +108,7 @@ export function mountAppShell(root, store, { timeZone }) {
     shell.classList.toggle("drawer-open", state.ui.drawerOpen);
     shell.classList.toggle("thread-open", state.ui.threadRootId != null);
     shell.classList.toggle("inbox-open", Boolean(state.ui.inboxOpen));
+    shell.classList.toggle("app-open", Boolean(state.ui.appOpen));
     const wanted = state.ui.switcherOpen ? "switcher" : state.ui.dialog;
     if (wanted !== dialogName) {
       dialogPart?.destroy();
@@ -173,7 +177,11 @@ export function mountAppShell(root, store, { timeZone }) {
   });
   root.addEventListener("click", (event) => {
     const target = event.target.closest("[data-intent]");
-    if (!target || target.closest(".sidebar, .channel-header, .thread-pane, .inbox-pane")) return;
+    if (
+      !target ||
+      target.closest(".sidebar, .channel-header, .thread-pane, .inbox-pane, .app-pane")
+    )
+      return;
     if (target.dataset.intent === "dismissNotice") emit("dismissNotice");
     else if (target.dataset.intent === "closeDrawer" || target.dataset.intent === "closeDialog")
       emit(target.dataset.intent);

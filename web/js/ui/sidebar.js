@@ -21,7 +21,7 @@ export function mountSidebar(root, store) {
   let last = [];
 
   function channelItem(state, channel, locale) {
-    const open = state.ui.openChannelId === channel.id && !state.ui.inboxOpen;
+    const open = state.ui.openChannelId === channel.id && !state.ui.inboxOpen && !state.ui.appOpen;
     const title = channelTitle(state, channel, locale);
     const unread = channel.unread_count || 0;
     const mentions = channel.mention_count || 0;
@@ -86,6 +86,8 @@ export function mountSidebar(root, store) {
       locale,
       state.inbox.total,
       state.ui.inboxOpen,
+      state.apps,
+      state.ui.appOpen,
     ];
     if (inputs.every((v, i) => v === last[i])) return;
     last = inputs;
@@ -153,6 +155,7 @@ export function mountSidebar(root, store) {
           <ul class="channel-list">${directs.map((c) => channelItem(state, c, locale))}</ul>
           ${directs.length ? null : html`<p class="muted empty">${t("sidebar.noDirects")}</p>`}
         </section>
+        ${appsSection(state, locale)}
       </div>`,
     );
     if (openDetails) root.querySelector("details.settings").open = true;
@@ -163,6 +166,7 @@ export function mountSidebar(root, store) {
     if (!target) return;
     if (target.dataset.channelId)
       emit(root, "openChannel", { channelId: Number(target.dataset.channelId) });
+    else if (target.dataset.app) emit(root, "openApp", { bot: target.dataset.app });
     else if (target.dataset.dialog) emit(root, "openDialog", { name: target.dataset.dialog });
     else if (target.dataset.locale) {
       root.querySelector("details.settings").open = false;
@@ -197,6 +201,24 @@ function shortOrg(orgs) {
 function headButton(dialog, label, iconName) {
   return html`<button type="button" class="icon-btn" data-dialog="${dialog}" aria-label="${label}"
     title="${label}">${icon(iconName)}</button>`;
+}
+
+/** The bot apps I may open (GET /api/v1/apps), each opening its page in the main pane. */
+function appsSection(state, locale) {
+  const apps = state.apps || [];
+  if (!apps.length) return null;
+  const item = (app) => {
+    const open = state.ui.appOpen?.bot === app.bot;
+    const title = app.title[locale] || app.title.en || app.bot;
+    return html`<li><button type="button" class="${classes({ "channel-item": true, open })}"
+      data-app="${app.bot}" aria-current="${open ? "page" : "false"}" data-testid="app-item">
+      <span class="channel-icon" aria-hidden="true">${app.icon || "▦"}</span><span
+      class="channel-text"><span class="channel-name">${title}</span></span></button></li>`;
+  };
+  return html`<section class="side-section" aria-labelledby="apps-heading">
+    <div class="section-head"><h2 id="apps-heading">${t("apps.title")}</h2></div>
+    <ul class="channel-list">${apps.map(item)}</ul>
+  </section>`;
 }
 
 /** The to-do inbox's entry, with the count of cards waiting for me (ui/inbox-view.js). */
