@@ -114,10 +114,19 @@ class Block(Part):
 
     def __post_init__(self) -> None:
         _check(
-            {"schema": CARD_SCHEMA_VERSION, "blocks": [self.to_dict()]},
+            {"schema": CARD_SCHEMA_VERSION, "blocks": [_alone(self.to_dict())]},
             prefix="blocks[0]",
             what=f"The {type(self).__name__} block",
         )
+
+
+def _alone(block: dict[str, Any]) -> dict[str, Any]:
+    """The block as checked on its own: an action's `requires` names inputs of other
+    blocks, so it is checked with the whole card instead."""
+    if block.get("type") != "actions":
+        return block
+    actions = [{k: v for k, v in a.items() if k != "requires"} for a in block["actions"]]
+    return {**block, "actions": actions}
 
 
 @dataclass
@@ -206,6 +215,7 @@ class Action(Part):
     confirm: Confirm | None = None
     allowed: Allowed | None = None
     value: str | None = None
+    requires: list[str] | None = None  # inputs that must be filled in for it
 
 
 @dataclass

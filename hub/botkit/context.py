@@ -31,12 +31,15 @@ class BotError(Exception):
     """Raise it to refuse with a message for the person ("The poll is closed."); nothing is kept.
 
     The message may be a map of languages (`{"en": "Closed.", "zh-CN": "已结束。"}`): the
-    person reads it in theirs.
+    person reads it in theirs. `field` names the input of the form or card it is about
+    (`BotError("No working day in these dates.", field="period")`): the client shows it
+    under that input, and the error body names it in `error.details.field`.
     """
 
-    def __init__(self, message: Text = "", *args: object) -> None:
+    def __init__(self, message: Text = "", *args: object, field: str | None = None) -> None:
         super().__init__(localized(message, "en"), *args)
         self.text = message
+        self.field = field
 
     def text_in(self, locale: str) -> str:
         """The message in `locale` (its language, else English, else any)."""

@@ -77,7 +77,11 @@ async def run_handler(
             await transaction.rollback()
             # In the language of the person refused (a bot may give a map of languages).
             locale = invoker.locale if invoker else DEFAULT_LOCALE
-            raise HubError(ErrorCode.bad_request, error.text_in(locale)) from None
+            if error.field is None:
+                raise HubError(ErrorCode.bad_request, error.text_in(locale)) from None
+            raise HubError(
+                ErrorCode.validation_failed, error.text_in(locale), details={"field": error.field}
+            ) from None
         except Exception:
             await transaction.rollback()
             metrics.bot_failures.labels(bot=name, reason="error").inc()

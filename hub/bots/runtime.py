@@ -219,7 +219,7 @@ class BotRuntime:
             )
         if not may_take(action, person.id or 0, person.roles):
             raise HubError(ErrorCode.forbidden, "This action is not yours to take on this card.")
-        cleaned = check_values(message.card, values if values is not None else {})
+        cleaned = check_values(message.card, values if values is not None else {}, action)
         loaded = self._by_person.get(message.sender_id)
         handler = loaded.bot.action_handler(action_id) if loaded else None
         if loaded is not None and handler is None:

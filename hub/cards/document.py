@@ -374,6 +374,11 @@ class Action(_Part):
     value: AnyText1000 | None = Field(
         default=None, description="Sent back to the bot with the action."
     )
+    requires: list[Identifier] | None = Field(
+        default=None,
+        max_length=50,
+        description="Inputs of the card that must be filled in for this action (a reason to reject).",
+    )
 
 
 class ActionsBlock(_Part):

@@ -112,6 +112,17 @@ def _check_blocks(blocks: list[dict[str, Any]]) -> None:
                 )
             input_names.add(block["name"])
             _check_input(where, block)
+    # An action's `requires` may name an input further down, so checked once all are known.
+    for index, block in enumerate(blocks):
+        actions = block["actions"] if block["type"] == "actions" else []
+        for number, action in enumerate(actions):
+            for spot, name in enumerate(action.get("requires") or ()):
+                if name not in input_names:
+                    raise _invalid(
+                        ("blocks", index, "actions", number, "requires", spot),
+                        f"names no input of this card (its inputs: "
+                        f"{', '.join(sorted(input_names)) or 'none'}).",
+                    )
 
 
 def _check_input(where: Path, block: dict[str, Any]) -> None:

@@ -38,11 +38,14 @@ def input_blocks(card: dict[str, Any]) -> list[dict[str, Any]]:
     return [block for block in _blocks(card) if block.get("type") == "input"]
 
 
-def check_values(card: dict[str, Any], values: object) -> dict[str, Any]:
+def check_values(
+    card: dict[str, Any], values: object, action: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Validate values submitted with an action against the card's inputs; return them cleaned.
 
     Raises HubError(validation_failed) naming the first bad field in `details["field"]`.
-    Unknown names are refused; missing optional inputs are left out of the result.
+    Unknown names are refused; missing optional inputs are left out of the result, unless
+    the `action` taken lists them in its `requires`.
     """
     if not isinstance(values, dict):
         raise HubError(
@@ -69,6 +72,9 @@ def check_values(card: dict[str, Any], values: object) -> dict[str, Any]:
         if value is False and block.get("required"):
             raise _invalid(name, "must be checked.")
         cleaned[name] = value
+    for name in (action or {}).get("requires") or ():
+        if name not in cleaned:
+            raise _invalid(name, f"is required to {action_label(action)}.")
     return cleaned
 
 
@@ -232,3 +238,10 @@ def _blocks(card: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def _invalid(name: str, problem: str) -> HubError:
     return HubError(ErrorCode.validation_failed, f"`{name}`: {problem}", details={"field": name})
+
+
+def action_label(action: dict[str, Any] | None) -> str:
+    """The action's label in English, for an error about it."""
+    label = (action or {}).get("label", "")
+    text = label.get("en") or next(iter(label.values()), "") if isinstance(label, dict) else label
+    return f"`{text}`" if text else "take this action"

@@ -117,7 +117,7 @@ export function listenToCards(root, store) {
     emit("cardUpload", { key, name, files });
   }
 
-  function check(key, card) {
+  function check(key, card, action = null) {
     if (Object.keys(store.getState().cardUi[key]?.uploading || {}).length) {
       emit("cardInvalid", {
         key,
@@ -128,6 +128,12 @@ export function listenToCards(root, store) {
     }
     const state = store.getState();
     const { errors, payload } = checkValues(card, currentValues(card, state.cardDrafts[key]));
+    // Inputs this action needs (a reason to reject), though the card leaves them optional.
+    for (const name of action?.requires || []) {
+      const value = payload[name];
+      const empty = value == null || value === "" || (Array.isArray(value) && !value.length);
+      if (empty && !errors[name]) errors[name] = t("card.required");
+    }
     const names = Object.keys(errors);
     if (!names.length) return payload;
     emit("cardInvalid", {
@@ -182,7 +188,7 @@ export function listenToCards(root, store) {
     if (!found?.message) return;
     const action = findAction(found.card, actionId);
     if (!action) return;
-    const values = check(key, found.card);
+    const values = check(key, found.card, action);
     if (!values) return;
     const detail = {
       messageId: found.message.id,
