@@ -247,6 +247,8 @@ async def leave_form(ctx: CommandContext) -> None:
 @bot.form("leave")
 async def leave_submitted(ctx: FormContext) -> None:
     assert ctx.person is not None
+    if ctx.values.get("phone") == "000":
+        raise BotError({"en": "Not a phone number.", "zh-CN": "不是电话号码。"}, field="phone")
     await ctx.post(ctx.state["channel_id"], card=summary(f"From {ctx.person.username}", ctx.values))
 
 
@@ -261,3 +263,33 @@ def summary(label: str, values: dict[str, Any]) -> dict[str, Any]:
         "status": {"label": label, "tone": "success"},
         "blocks": [{"type": "fields", "fields": fields}],
     }
+
+
+@bot.command("review", description="A card whose Reject needs a reason")
+async def review(ctx: CommandContext) -> None:
+    await ctx.post(
+        card={
+            "schema": 2,
+            "header": {"title": {"en": "Contract review", "zh-CN": "合同审核"}},
+            "blocks": [
+                {"type": "input", "kind": "textarea", "name": "reason", "label": "Reason / 理由"},
+                {
+                    "type": "actions",
+                    "actions": [
+                        {"id": "submit", "label": {"en": "Approve", "zh-CN": "同意"}},
+                        {
+                            "id": "turn_down",
+                            "label": {"en": "Reject", "zh-CN": "驳回"},
+                            "style": "danger",
+                            "requires": ["reason"],
+                        },
+                    ],
+                },
+            ],
+        }
+    )
+
+
+@bot.action("turn_down")
+async def turn_down(ctx: ActionContext) -> dict[str, Any]:
+    return summary("Rejected / 已驳回", ctx.values)
