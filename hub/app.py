@@ -102,7 +102,9 @@ async def _running_hub(
         bus,
         settings.group_commit_max_batch,
         # `delivery` is made below; this runs only after a commit, once the hub is up.
-        on_inbox_changed=lambda people: notify_inbox(engine, people, delivery.publish_to_person),
+        on_inbox_changed=lambda people: notify_inbox(
+            engine, people, delivery.publish_to_person, bot_clock
+        ),
     )
     delivery = Delivery(sessions, broker)
     presence = create_presence(settings, broker, redis_health)

@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from hub.auth.access import ACCOUNT_DEACTIVATED, CLOSE_ACCESS_ENDED
 from hub.cli_bots import bot_group
+from hub.cli_roles import role_group
 from hub.cli_support import (
     database,
     end_sessions_everywhere,
@@ -446,3 +447,4 @@ def demo(starting_server: bool) -> None:
 
 
 main.add_command(bot_group)  # `hub bot ...` lives in hub.cli_bots
+user.add_command(role_group)  # `hub user role ...` lives in hub.cli_roles

@@ -12,12 +12,14 @@ finds nothing of it here. After the commit each person whose inbox changed gets
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from hub.delegation import delegates_of, people_acting_for
 from hub.errors import ErrorCode, HubError
 from hub.models import (
     Person,
@@ -106,23 +108,30 @@ async def set_awaiting(
     return set(added) | removed
 
 
-def _mine(person: Person) -> sa.ColumnElement[bool]:
-    """The index rows of `person` that they may still read, on live messages."""
+def _waiting_for(people: Sequence[Person]) -> sa.ColumnElement[bool]:
+    """The index rows of these people that each may still read, on live messages."""
     t = card_awaiting_table.c
     return sa.and_(
-        t.person_id == person.id,
-        readable_channel_clause(person, t.channel_id),
+        sa.or_(
+            *(
+                sa.and_(t.person_id == p.id, readable_channel_clause(p, t.channel_id))
+                for p in people
+            )
+        ),
         message_table.c.deleted_at.is_(None),
     )
 
 
-async def inbox_counts(conn: AsyncConnection, person: Person) -> tuple[int, dict[str, int]]:
-    """(total, count per bot id) of the cards waiting for `person` that they may read."""
+async def inbox_counts(
+    conn: AsyncConnection, person: Person, acting_for: Sequence[Person] = ()
+) -> tuple[int, dict[str, int]]:
+    """(total, count per bot id) of the cards waiting for `person` that they may read, and
+    for those they act for while out of office (hub.delegation); a card counts once."""
     t = card_awaiting_table.c
     rows = await conn.execute(
-        sa.select(t.bot_id, sa.func.count())
+        sa.select(t.bot_id, sa.func.count(sa.distinct(t.message_id)))
         .select_from(card_awaiting_table.join(message_table, message_table.c.id == t.message_id))
-        .where(_mine(person))
+        .where(_waiting_for([person, *acting_for]))
         .group_by(t.bot_id)
     )
     counts = {str(bot_id): int(n) for bot_id, n in rows}
@@ -130,42 +139,66 @@ async def inbox_counts(conn: AsyncConnection, person: Person) -> tuple[int, dict
 
 
 async def inbox_rows(
-    conn: AsyncConnection, person: Person, *, limit: int, before: int | None
+    conn: AsyncConnection,
+    person: Person,
+    *,
+    limit: int,
+    before: int | None,
+    acting_for: Sequence[Person] = (),
 ) -> list[Any]:
-    """The messages of the cards waiting for `person`, newest first, below `before` (a
-    message id) if given; each row is the message's with `channel_name` and `bot_id`."""
+    """The messages of the cards waiting for `person` (and for those they act for), newest
+    first, below `before` (a message id) if given; each row is the message's with
+    `channel_name`, `bot_id` and `waiting_for` (whom the card waits for: `person` where it
+    waits for them too). At most `limit` rows, one per card."""
     t = card_awaiting_table.c
+    mine = sa.case((t.person_id == person.id, 0), else_=1)
     query = (
         sa.select(
             message_table,
             channel_table.c.name.label("channel_name"),
             t.bot_id.label("bot_id"),
+            t.person_id.label("waiting_for"),
         )
         .select_from(
             card_awaiting_table.join(message_table, message_table.c.id == t.message_id).join(
                 channel_table, channel_table.c.id == t.channel_id
             )
         )
-        .where(_mine(person))
-        .order_by(t.message_id.desc())
-        .limit(limit)
+        .where(_waiting_for([person, *acting_for]))
+        .order_by(t.message_id.desc(), mine, t.person_id)
+        # A card waiting for several of them comes once per person: enough rows for `limit` cards.
+        .limit(limit * (1 + len(acting_for)))
     )
     if before is not None:
         query = query.where(t.message_id < before)
-    return list(await conn.execute(query))
+    found: dict[int, Any] = {}
+    for row in await conn.execute(query):
+        found.setdefault(row.id, row)  # the first is the person's own, where there is one
+    return list(found.values())[:limit]
 
 
-async def notify_inbox(engine: AsyncEngine, people: Iterable[int], send: SendToPerson) -> None:
-    """Tell each person (after the commit that changed their inbox) their new counts."""
-    wanted = sorted(set(people))
+async def notify_inbox(
+    engine: AsyncEngine,
+    people: Iterable[int],
+    send: SendToPerson,
+    clock: Callable[[], datetime] = utcnow,
+) -> None:
+    """Tell each person (after the commit that changed their inbox) their new counts, and
+    whoever acts for them while they are out of office, whose inbox holds their cards."""
+    wanted = set(people)
     if not wanted:
         return
     async with engine.connect() as conn:
-        rows = await conn.execute(sa.select(person_table).where(person_table.c.id.in_(wanted)))
+        now = clock()
+        wanted |= await delegates_of(conn, sorted(wanted), now)
+        rows = await conn.execute(
+            sa.select(person_table).where(person_table.c.id.in_(sorted(wanted)))
+        )
         persons = [from_row(Person, row) for row in rows]
         frames = []
         for person in persons:
-            total, counts = await inbox_counts(conn, person)
+            absent = await people_acting_for(conn, person, now)
+            total, counts = await inbox_counts(conn, person, absent)
             frames.append((person.id or 0, InboxUpdated(total=total, counts=counts).encode()))
     for person_id, frame in frames:
         await send(person_id, frame)

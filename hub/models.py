@@ -219,6 +219,8 @@ class CardAction(SQLModel, table=True):
     action_id: str = Field(max_length=50)
     values: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+    # Whom person_id acted for, when they took the action as someone's delegate (hub.acting).
+    on_behalf_of: int | None = Field(default=None, foreign_key="person.id")
 
 
 class BotForm(SQLModel, table=True):
@@ -290,6 +292,32 @@ class CardAwaiting(SQLModel, table=True):
     since: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
 
 
+class ScopedRole(SQLModel, table=True):
+    """A role a person holds for one department and the departments under it ("HRBP of
+    R&D"); roles held company-wide stay in Person.roles (hub.roles, docs/bots.md)."""
+
+    __tablename__ = "scoped_role"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    role: str = Field(max_length=50, primary_key=True)
+    department_id: int = Field(foreign_key="department.id", primary_key=True, index=True)
+
+
+class Delegation(SQLModel, table=True):
+    """Out of office: `delegate_id` acts for `person_id` on the cards waiting for them from
+    `starts_at` until `ends_at` (hub.delegation). Ended early by setting `ends_at`; rows are
+    kept, so whoever reads a card's history later can see why someone else acted."""
+
+    __tablename__ = "delegation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    delegate_id: int = Field(foreign_key="person.id", index=True)
+    starts_at: datetime = Field(sa_type=UtcDateTime)
+    ends_at: datetime = Field(sa_type=UtcDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UtcDateTime)
+
+
 # The Core tables, declared here once and imported wherever a query needs one
 # (docs/data-access.md). A feature with tables of its own declares them in its own
 # models module the same way (hub/integrations/models.py, hub/timers/models.py).
@@ -313,6 +341,8 @@ upload_grant_table: sa.Table = UploadGrant.__table__  # type: ignore[attr-define
 
 
 card_awaiting_table: sa.Table = CardAwaiting.__table__  # type: ignore[attr-defined]
+scoped_role_table: sa.Table = ScopedRole.__table__  # type: ignore[attr-defined]
+delegation_table: sa.Table = Delegation.__table__  # type: ignore[attr-defined]
 
 
 def from_row(model: type[_Shape], row: object, **fields: Any) -> _Shape:

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from hub.cards.access import actions_for, may_take
+from hub.delegation import people_acting_for
 from hub.errors import (
     ErrorCode,
     HubError,
@@ -39,6 +41,7 @@ from hub.models import (
     Upload,
     UploadGrant,
     UploadShare,
+    card_awaiting_table,
     channel_table,
     membership_table,
     person_table,
@@ -654,3 +657,128 @@ async def presence_watchers(session: AsyncSession, person_id: int) -> set[int]:
         select(Membership.person_id).where(Membership.channel_id.in_(mine)).distinct()  # type: ignore[attr-defined]
     )
     return set(rows.all())
+
+
+# Cards read and acted on for someone out of office (hub.delegation)
+
+
+def check_may_delegate(person: Person) -> None:
+    """Only staff name a delegate: a guest's or a bot's cards are not handed to anyone."""
+    if person.kind != "member":
+        raise _forbidden("Only staff members can name someone to act for them.")
+
+
+async def check_read_card(
+    session: AsyncSession, viewer: Person, message_id: int, now: datetime
+) -> tuple[Message, Channel, Person | None]:
+    """A card is read by whoever reads its message, and by the delegate of someone it waits
+    for (its `awaiting`) while that person is out of office: the third value is then that
+    person, whom the viewer reads it for. Anyone else gets message_not_found."""
+    try:
+        message, channel = await check_read_message(session, viewer, message_id)
+        return message, channel, None
+    except HubError as refused:
+        if refused.code != ErrorCode.message_not_found:
+            raise
+        for absent in await _awaiting_delegators(session, viewer, message_id, now):
+            try:
+                message, channel = await check_read_message(session, absent, message_id)
+            except HubError:
+                continue
+            return message, channel, absent
+        raise
+
+
+async def acting_candidates(
+    session: AsyncSession,
+    viewer: Person,
+    message: Message,
+    reading_for: Person | None,
+    now: datetime,
+) -> list[Person]:
+    """Those `viewer` may act for on this card: whom they read it for, or else everyone they
+    are delegate for who may read it themselves."""
+    if reading_for is not None:
+        return [reading_for]
+    found = []
+    for absent in await _delegators(session, viewer, now):
+        try:
+            await check_read_message(session, absent, message.id or 0)
+        except HubError:
+            continue
+        found.append(absent)
+    return found
+
+
+async def check_may_act(
+    session: AsyncSession,
+    viewer: Person,
+    message: Message,
+    channel: Channel,
+    action: dict[str, Any],
+    reading_for: Person | None,
+    now: datetime,
+) -> Person | None:
+    """Whether `viewer` may take `action` on the card: as themself (None), or for a person
+    they are delegate for whom the action allows (that person is returned); who acts must
+    be able to post in the card's channel. Raises forbidden otherwise."""
+    if reading_for is None and may_take(action, viewer.id or 0, viewer.roles):
+        await check_post(session, viewer, channel.id or 0)
+        return None
+    for absent in await acting_candidates(session, viewer, message, reading_for, now):
+        if may_take(action, absent.id or 0, absent.roles):
+            await check_post(session, absent, channel.id or 0)
+            return absent
+    raise _forbidden("This action is not yours to take on this card.")
+
+
+async def _delegators(session: AsyncSession, viewer: Person, now: datetime) -> list[Person]:
+    return await people_acting_for(await session.connection(), viewer, now)
+
+
+async def _awaiting_delegators(
+    session: AsyncSession, viewer: Person, message_id: int, now: datetime
+) -> list[Person]:
+    absent = await _delegators(session, viewer, now)
+    if not absent:
+        return []
+    t = card_awaiting_table.c
+    waited = set(
+        (
+            await session.exec(
+                sa.select(t.person_id).where(  # type: ignore[call-overload]
+                    t.message_id == message_id, t.person_id.in_([p.id for p in absent])
+                )
+            )
+        ).scalars()
+    )
+    return [p for p in absent if p.id in waited]
+
+
+async def actions_open_to(
+    session: AsyncSession,
+    viewer: Person,
+    message: Message,
+    reading_for: Person | None,
+    now: datetime,
+) -> tuple[list[str], dict[str, int]]:
+    """The card's actions `viewer` may take, in card order, and for those they may take only
+    as someone's delegate, whom they would act for (action id to person id)."""
+    card = message.card or {}
+    own = [] if reading_for is not None else actions_for(card, viewer.id or 0, viewer.roles)
+    acting: dict[str, int] = {}
+    for absent in await acting_candidates(session, viewer, message, reading_for, now):
+        for action_id in actions_for(card, absent.id or 0, absent.roles):
+            if action_id not in own and action_id not in acting:
+                acting[action_id] = absent.id or 0
+    ordered = [a for a in _all_action_ids(card) if a in own or a in acting]
+    return list(dict.fromkeys(ordered)), acting
+
+
+def _all_action_ids(card: dict[str, Any]) -> list[str]:
+    return [
+        action["id"]
+        for block in card.get("blocks") or ()
+        if isinstance(block, dict) and block.get("type") == "actions"
+        for action in block.get("actions") or ()
+    ]

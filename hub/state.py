@@ -9,6 +9,7 @@ their feature, not kept here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -39,3 +40,8 @@ class HubState:
     presence: PresenceTracker
     send_limiter: SendLimiter
     bots: BotRuntime
+
+    def clock(self) -> datetime:
+        """Now on the hub's work clock: what bots see as `ctx.now` and what out-of-office
+        windows are measured on; real time, except under hub.testing, which moves it."""
+        return self.bots.services.clock()

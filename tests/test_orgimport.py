@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from hub.migrate import upgrade
 from hub.models import Department, Person
 from hub.orgimport import ImportProblems, ImportReport, import_org, read_import_files
 from hub.people import ensure_home_org
+from hub.roles import describe, grants_of
 
 DEPARTMENTS_CSV = """\
 external_id,name,name_en,parent,head
@@ -218,29 +219,105 @@ def test_unrecognised_csv_is_refused_with_what_to_add(tmp_path: Path) -> None:
     assert "`username`" in caught.value.problems[0] and "`parent`" in caught.value.problems[0]
 
 
-def test_cli_import_prints_changes_and_fails_cleanly(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """The `hub` command on a database of its own in tmp_path."""
     monkeypatch.setenv("HUB_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/cli.db")
     monkeypatch.setenv("HUB_DATA_DIR", str(tmp_path / "var"))
     get_settings.cache_clear()
-    runner = CliRunner()
-    try:
-        org_file = write(tmp_path, "org.json", json.dumps(ORG_JSON, ensure_ascii=False))
-        no_org = runner.invoke(main, ["import-org", str(org_file)])
-        assert no_org.exit_code == 1 and "hub init --org-name" in no_org.output
+    yield CliRunner()
+    get_settings.cache_clear()
 
-        assert runner.invoke(main, ["init", "--org-name", "Acme", "--no-admin"]).exit_code == 0
-        done = runner.invoke(main, ["import-org", str(org_file)])
-        assert done.exit_code == 0, done.output
-        assert "+ person chen.jie 陈杰" in done.output
-        assert "people: 2 created, 0 updated, 0 unchanged, 0 deactivated" in done.output
 
-        bad = write(tmp_path, "bad.csv", "username,display_name,department\nli.na,李娜,NOPE\n")
-        failed = runner.invoke(main, ["import-org", str(bad)])
-        assert failed.exit_code == 1
-        assert "bad.csv line 2: department NOPE" in failed.output
-        assert "Nothing was imported" in failed.output
-        assert "Traceback" not in failed.output
-    finally:
-        get_settings.cache_clear()
+def test_cli_import_prints_changes_and_fails_cleanly(tmp_path: Path, runner: CliRunner) -> None:
+    org_file = write(tmp_path, "org.json", json.dumps(ORG_JSON, ensure_ascii=False))
+    no_org = runner.invoke(main, ["import-org", str(org_file)])
+    assert no_org.exit_code == 1 and "hub init --org-name" in no_org.output
+
+    assert runner.invoke(main, ["init", "--org-name", "Acme", "--no-admin"]).exit_code == 0
+    done = runner.invoke(main, ["import-org", str(org_file)])
+    assert done.exit_code == 0, done.output
+    assert "+ person chen.jie 陈杰" in done.output
+    assert "people: 2 created, 0 updated, 0 unchanged, 0 deactivated" in done.output
+
+    bad = write(tmp_path, "bad.csv", "username,display_name,department\nli.na,李娜,NOPE\n")
+    failed = runner.invoke(main, ["import-org", str(bad)])
+    assert failed.exit_code == 1
+    assert "bad.csv line 2: department NOPE" in failed.output
+    assert "Nothing was imported" in failed.output
+    assert "Traceback" not in failed.output
+
+
+async def test_roles_for_one_department_are_imported_and_synced(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    departments = write(tmp_path, "departments.csv", DEPARTMENTS_CSV)
+    scoped = PEOPLE_CSV.replace(",Clerk,finance,", ",Clerk,finance;hrbp@D200;hrbp@D100,")
+    await run_import(engine, departments, write(tmp_path, "people.csv", scoped))
+    async with create_sessionmaker(engine)() as session:
+        people = await people_by_username(session)
+        conn = await session.connection()
+        clerk = people["fin.clerk"]
+        assert clerk.roles == ["finance"]  # the scoped ones are not company-wide
+        assert describe(await grants_of(conn, clerk.id or 0)) == [
+            "finance",
+            "hrbp@D100",
+            "hrbp@D200",
+        ]
+
+    # One taken away in the next file: reported, and gone; the same file again changes nothing.
+    fewer = PEOPLE_CSV.replace(",Clerk,finance,", ",Clerk,finance;hrbp@D200,")
+    report = await run_import(engine, departments, write(tmp_path, "people.csv", fewer))
+    assert any(
+        "department roles: hrbp@D100 hrbp@D200 → hrbp@D200" in line for line in report.changes
+    )
+    again = await run_import(engine, departments, write(tmp_path, "people.csv", fewer))
+    assert again.changes == []
+    async with create_sessionmaker(engine)() as session:
+        grants = await grants_of(await session.connection(), clerk.id or 0)
+    assert describe(grants) == ["finance", "hrbp@D200"]
+
+
+async def test_a_scoped_role_names_a_department_that_exists(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    bad = PEOPLE_CSV.replace(",Clerk,finance,", ",Clerk,hrbp@NOPE,").replace(
+        ",CEO,gm,", ",CEO,@D100,"
+    )
+    with pytest.raises(ImportProblems) as caught:
+        await run_import(
+            engine,
+            write(tmp_path, "departments.csv", DEPARTMENTS_CSV),
+            write(tmp_path, "people.csv", bad),
+        )
+    problems = "\n".join(caught.value.problems)
+    assert "role hrbp@NOPE: department NOPE is not in the file or the hub" in problems
+    assert "write ROLE@DEPARTMENT, e.g. hrbp@RD" in problems
+
+
+def test_cli_gives_and_takes_roles_for_a_department(tmp_path: Path, runner: CliRunner) -> None:
+    assert runner.invoke(main, ["init", "--org-name", "Acme", "--no-admin"]).exit_code == 0
+    org_file = write(tmp_path, "org.json", json.dumps(ORG_JSON, ensure_ascii=False))
+    assert runner.invoke(main, ["import-org", str(org_file)]).exit_code == 0
+
+    def role(*args: str) -> str:
+        result = runner.invoke(main, ["user", "role", *args])
+        assert result.exit_code == 0, result.output
+        return result.output.strip()
+
+    assert (
+        role("add", "liu.yang", "hrbp", "--department", "RD") == "liu.yang now holds hrbp for RD."
+    )
+    assert role("add", "liu.yang", "hrbp", "--department", "RD") == (
+        "liu.yang already holds hrbp for RD; nothing changed."
+    )
+    assert role("add", "liu.yang", "finance") == "liu.yang now holds finance."
+    assert role("list", "liu.yang") == "finance hrbp@RD"
+    assert role("remove", "liu.yang", "hrbp", "--department", "RD") == (
+        "liu.yang no longer holds hrbp for RD."
+    )
+    assert role("list", "liu.yang") == "finance"
+
+    unknown = runner.invoke(main, ["user", "role", "add", "liu.yang", "hrbp", "--department", "XX"])
+    assert unknown.exit_code == 1 and "No department has the code 'XX'" in unknown.output
+    assert "Traceback" not in unknown.output

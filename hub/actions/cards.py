@@ -69,6 +69,7 @@ async def record_card_action(
     person_id: int,
     action_id: str,
     values: dict[str, Any],
+    on_behalf_of: int | None = None,
 ) -> None:
     await conn.execute(
         sa.insert(card_action_table).values(
@@ -78,6 +79,7 @@ async def record_card_action(
             action_id=action_id,
             values=values,
             at=utcnow(),
+            on_behalf_of=on_behalf_of,
         )
     )
 
@@ -185,6 +187,7 @@ class CardActionRecord:
     person_id: int
     values: dict[str, Any]
     at: datetime
+    on_behalf_of: int | None = None  # whom person_id acted for, as their delegate
 
 
 async def card_history(conn: AsyncConnection, message_id: int) -> list[CardActionRecord]:
@@ -192,7 +195,7 @@ async def card_history(conn: AsyncConnection, message_id: int) -> list[CardActio
     c = card_action_table.c
     rows = await conn.execute(
         # `values` is also a method name on columns and rows: index it by name.
-        sa.select(c.version, c.action_id, c.person_id, c["values"], c.at)
+        sa.select(c.version, c.action_id, c.person_id, c["values"], c.at, c.on_behalf_of)
         .where(c.message_id == message_id)
         .order_by(c.version)
     )
@@ -203,6 +206,7 @@ async def card_history(conn: AsyncConnection, message_id: int) -> list[CardActio
             person_id=row.person_id,
             values=dict(row._mapping["values"] or {}),
             at=row.at,
+            on_behalf_of=row.on_behalf_of,
         )
         for row in rows
     ]

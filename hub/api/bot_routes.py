@@ -18,7 +18,7 @@ from hub import permissions
 from hub.actions.cards import UpdateCard, card_history, load_message
 from hub.bots.commands import COMMAND_TEXT, CommandInfo, ShortcutInfo
 from hub.bots.runtime import BotOutcome
-from hub.cards import actions_for, card_json_schema, validate_card
+from hub.cards import card_json_schema, validate_card
 from hub.errors import ErrorCode
 from hub.http import ApiRoute, Param, current_person, hub_of, json_body, json_response
 from hub.wire.inputs import MessageId, StoredInt
@@ -61,6 +61,11 @@ class CardView(Wire):
 
     message: MessageOut
     actions: list[str]
+    acting_for: dict[str, int] = Field(
+        default_factory=dict,
+        description="Of `actions`, those you may take only as the delegate of someone out of "
+        "office: action id to whom you would act for.",
+    )
 
 
 class CardActionOut(Wire):
@@ -69,6 +74,9 @@ class CardActionOut(Wire):
     person_id: int = Field(description="Who took it.")
     values: dict[str, Any] = Field(description="The card's input values sent with it.")
     at: datetime
+    on_behalf_of: int | None = Field(
+        default=None, description="Whom person_id acted for, as their delegate (out of office)."
+    )
 
 
 class CardHistory(Wire):
@@ -178,19 +186,22 @@ async def take_action(request: Request) -> Response:
 
 
 async def get_card(request: Request) -> Response:
-    """A card and the actions you may take on it."""
+    """A card and the actions you may take on it (also as someone's delegate)."""
     hub = hub_of(request)
     person = await current_person(request)
     message_id = request.path_params["message_id"]
     async with hub.sessions() as session:
-        await permissions.check_read_message(session, person, message_id)
+        message, _, reading_for = await permissions.check_read_card(
+            session, person, message_id, hub.clock()
+        )
         out = await load_message(await session.connection(), message_id)
-    assert out is not None
-    if out.card is None:
-        return json_response(CardView(message=out, actions=[]))
-    return json_response(
-        CardView(message=out, actions=actions_for(out.card, person.id or 0, person.roles))
-    )
+        assert out is not None
+        if out.card is None:
+            return json_response(CardView(message=out, actions=[]))
+        actions, acting_for = await permissions.actions_open_to(
+            session, person, message, reading_for, hub.clock()
+        )
+    return json_response(CardView(message=out, actions=actions, acting_for=acting_for))
 
 
 async def get_card_history(request: Request) -> Response:
@@ -199,7 +210,7 @@ async def get_card_history(request: Request) -> Response:
     person = await current_person(request)
     message_id = request.path_params["message_id"]
     async with hub.sessions() as session:
-        await permissions.check_read_message(session, person, message_id)
+        await permissions.check_read_card(session, person, message_id, hub.clock())
         history = await card_history(await session.connection(), message_id)
     return json_response(
         CardHistory(
@@ -210,6 +221,7 @@ async def get_card_history(request: Request) -> Response:
                     person_id=record.person_id,
                     values=record.values,
                     at=record.at,
+                    on_behalf_of=record.on_behalf_of,
                 )
                 for record in history
             ]

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from hub.actions.messages import message_out, reactions_for
+from hub.delegation import people_acting_for
 from hub.http import ApiRoute, Param, current_person, hub_of, json_response
 from hub.inbox import inbox_counts, inbox_rows
 from hub.wire.server import MessageOut, Wire
@@ -25,6 +26,11 @@ class InboxItem(Wire):
     channel_id: int
     channel_name: str | None = None  # None for a direct conversation
     bot_id: int
+    on_behalf_of: int | None = Field(
+        default=None,
+        description="Set when the card waits for someone you act for while they are out of "
+        "office (and not for you): their person id.",
+    )
 
 
 class InboxPage(Wire):
@@ -47,22 +53,25 @@ BEFORE = Param(
 
 
 async def get_inbox(request: Request) -> Response:
-    """The open cards waiting for you in the channels you may read, newest first."""
+    """The open cards waiting for you in the channels you may read, newest first, and those
+    waiting for whoever you act for while they are out of office."""
     hub = hub_of(request)
     me = await current_person(request)
     limit, before = LIMIT.read(request), BEFORE.read(request)
     async with hub.engine.connect() as conn:
-        rows = await inbox_rows(conn, me, limit=limit + 1, before=before)
+        absent = await people_acting_for(conn, me, hub.clock())
+        rows = await inbox_rows(conn, me, limit=limit + 1, before=before, acting_for=absent)
         has_more = len(rows) > limit
         rows = rows[:limit]
         reactions = await reactions_for(conn, [row.id for row in rows])
-        total, counts = await inbox_counts(conn, me)
+        total, counts = await inbox_counts(conn, me, absent)
     items = [
         InboxItem(
             message=message_out(row, reactions.get(row.id)),
             channel_id=row.channel_id,
             channel_name=row.channel_name,
             bot_id=row.bot_id,
+            on_behalf_of=row.waiting_for if row.waiting_for != me.id else None,
         )
         for row in rows
     ]

@@ -101,6 +101,7 @@ class CardActionInfo:
     person_id: int
     values: dict[str, Any]
     at: datetime
+    on_behalf_of: int | None = None  # whom person_id acted for, as their delegate
 
 
 @dataclass(frozen=True)
@@ -295,9 +296,18 @@ class Context:
         chain = await self._session.directory.managers(person_id, levels=levels_up)
         return chain[levels_up - 1] if len(chain) >= levels_up else None
 
-    async def role_members(self, role: str) -> list[PersonInfo]:
-        """Active staff holding `role` (for example "finance" or "hr")."""
-        return await self._session.directory.role_members(role)
+    async def role_members(
+        self, role: str, *, department_id: int | None = None
+    ) -> list[PersonInfo]:
+        """Active staff holding `role` (for example "finance" or "hr"). With `department_id`,
+        those who hold it for that department: scoped to it or to the nearest department above
+        it with any ("the HRBP of R&D"), else the company-wide holders (docs/bots.md)."""
+        return await self._session.directory.role_members(role, department_id)
+
+    async def delegate_for(self, person_id: int) -> PersonInfo | None:
+        """Who acts for the person while they are out of office (now, on ctx.now's clock), or
+        None. The hub already lets that delegate take the person's actions on cards."""
+        return await self._session.delegate_for(person_id)
 
     # Files
 
@@ -411,6 +421,9 @@ class ActionContext(Context):
     action_id: str = ""
     action: dict[str, Any] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
+    # Set when `person` clicked as the delegate of someone out of office: the person the
+    # action was allowed to, for whom it counts (docs/bots.md, "Out of office").
+    on_behalf_of: PersonInfo | None = None
 
     @property
     def card(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from hub.botkit.context import DepartmentInfo, FileInfo, PersonInfo
 from hub.files.models import file_url, upload_table
 from hub.models import department_table, from_row, person_table
+from hub.roles import company_holders, holders_for
 
 MAX_DEPTH = 50  # a cycle in imported data must not loop forever
 
@@ -94,14 +95,13 @@ class Directory:
                 chain.append(person)
         return chain
 
-    async def role_members(self, role: str) -> list[PersonInfo]:
-        rows = await self._conn.execute(
-            sa.select(person_table)
-            .where(person_table.c.kind == "member", person_table.c.active.is_(True))
-            .order_by(person_table.c.id)
-        )
-        # Roles are a JSON list: filtered here rather than with dialect-specific JSON SQL.
-        return [person_info(row) for row in rows if role in (row.roles or ())]
+    async def role_members(self, role: str, department_id: int | None = None) -> list[PersonInfo]:
+        if department_id is None:
+            ids = await company_holders(self._conn, role)
+        else:
+            ids = await holders_for(self._conn, role, department_id)
+        people = [await self.person(i) for i in ids]
+        return [p for p in people if p is not None]
 
     async def _head_above(self, person: PersonInfo) -> int | None:
         assert person.department_id is not None

@@ -53,7 +53,7 @@ from hub.bots.invoke import Stale, run_handler, run_without_bot
 from hub.bots.registry import LoadedBot
 from hub.bots.services import BotServices
 from hub.bots.session import BotSession
-from hub.cards import check_values, find_action, may_take, validate_card
+from hub.cards import check_values, find_action, validate_card
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.files.attach import attach_uploads
 from hub.inbox import notify_inbox
@@ -204,9 +204,12 @@ class BotRuntime:
         ref: str | None = None,
     ) -> BotOutcome:
         await self.services.send_limiter.check(person.id or 0)
+        now = self.services.clock()
         async with self.services.sessions() as session:
-            message, channel = await permissions.check_read_message(session, person, message_id)
-            await permissions.check_post(session, person, channel.id or 0)
+            # Readable by the person, or by them as the delegate of someone it waits for.
+            message, channel, reading_for = await permissions.check_read_card(
+                session, person, message_id, now
+            )
         if message.card is None or message.deleted_at is not None:
             raise HubError(ErrorCode.not_found, f"Message {message_id} has no card to act on.")
         if version != message.card_version:
@@ -217,8 +220,11 @@ class BotRuntime:
             raise HubError(
                 ErrorCode.unknown_action, f"This card has no action `{action_id}`; refresh it."
             )
-        if not may_take(action, person.id or 0, person.roles):
-            raise HubError(ErrorCode.forbidden, "This action is not yours to take on this card.")
+        async with self.services.sessions() as session:
+            acting_for = await permissions.check_may_act(
+                session, person, message, channel, action, reading_for, now
+            )
+        on_behalf_of = acting_for.id if acting_for is not None else None
         cleaned = check_values(message.card, values if values is not None else {}, action)
         loaded = self._by_person.get(message.sender_id)
         handler = loaded.bot.action_handler(action_id) if loaded else None
@@ -245,6 +251,7 @@ class BotRuntime:
                 person_id=person.id or 0,
                 action_id=action_id,
                 values=cleaned,
+                on_behalf_of=on_behalf_of,
             )
             before = await load_message(session.conn, message_id)
             assert before is not None and before.card is not None
@@ -266,6 +273,7 @@ class BotRuntime:
                     action_id=action_id,
                     action=action,
                     values=cleaned,
+                    on_behalf_of=person_info(acting_for) if acting_for is not None else None,
                 )
                 returned = await handler(ctx)
                 # A handler may return a builder (hub.botkit.Card) as well as a dict.
@@ -273,7 +281,7 @@ class BotRuntime:
             after = await self._settle_card(
                 session, before, version, new_card, by_id=person.id, action_id=action_id
             )
-            payload = _card_action_payload(person, before, action_id, cleaned)
+            payload = _card_action_payload(person, before, action_id, cleaned, acting_for)
             await self.services.queue_card_action(session.conn, message.sender_id, payload)
             return after
 
@@ -638,23 +646,36 @@ class BotRuntime:
         for send in session.after_commit:
             await send()
         await notify_inbox(
-            self.services.engine, session.inbox_changed, self.services.send_to_person
+            self.services.engine,
+            session.inbox_changed,
+            self.services.send_to_person,
+            self.services.clock,
         )
 
 
 def _card_action_payload(
-    person: Person, card_message: MessageOut, action_id: str, values: dict[str, Any]
+    person: Person,
+    card_message: MessageOut,
+    action_id: str,
+    values: dict[str, Any],
+    acting_for: Person | None,
 ) -> dict[str, Any]:
     """The `card.action` webhook's data (docs/integrations.md)."""
+
+    def brief(someone: Person) -> dict[str, Any]:
+        return {
+            "id": someone.id,
+            "username": someone.username,
+            "display_name": someone.display_name,
+        }
+
     return {
         "message_id": card_message.id,
         "channel_id": card_message.channel_id,
         "card_version": card_message.card_version,
         "action_id": action_id,
         "values": values,
-        "person": {
-            "id": person.id,
-            "username": person.username,
-            "display_name": person.display_name,
-        },
+        "person": brief(person),
+        # Set when `person` acted as the delegate of someone out of office (hub.delegation).
+        "on_behalf_of": brief(acting_for) if acting_for is not None else None,
     }

@@ -23,11 +23,19 @@ from hub.actions.cards import UpdateCard, card_history
 from hub.actions.channels import CreateChannel, direct_key
 from hub.actions.messages import DeleteMessage, EditMessage, SendMessage, check_text
 from hub.botkit.bot import Text, localized
-from hub.botkit.context import BotError, CardActionInfo, FileInfo, GroupCard, TimerInfo
+from hub.botkit.context import (
+    BotError,
+    CardActionInfo,
+    FileInfo,
+    GroupCard,
+    PersonInfo,
+    TimerInfo,
+)
 from hub.bots.directory import Directory
 from hub.card_groups import add_to_group, check_group_key, group_rows
 from hub.cards import validate_card
 from hub.cards.text import DEFAULT_LOCALE
+from hub.delegation import active_delegate
 from hub.errors import ErrorCode, HubError, message_not_found
 from hub.files.share import share_with_channel, share_with_people
 from hub.models import Person, bot_form_table, channel_table, message_table, utcnow
@@ -227,6 +235,7 @@ class BotSession:
                 person_id=record.person_id,
                 values=record.values,
                 at=record.at,
+                on_behalf_of=record.on_behalf_of,
             )
             for record in await card_history(self.conn, message_id)
         ]
@@ -292,6 +301,12 @@ class BotSession:
             self.forms.append(frame)
         self.after_commit.append(lambda: self.services.send_to_person(person_id, frame.encode()))
         return form_id
+
+    # Out of office
+
+    async def delegate_for(self, person_id: int) -> PersonInfo | None:
+        delegate_id = await active_delegate(self.conn, person_id, self.now)
+        return await self.directory.person(delegate_id) if delegate_id is not None else None
 
     # Files
 

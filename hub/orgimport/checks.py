@@ -46,6 +46,9 @@ class _PersonPlan:
     refs: dict[str, str | None]  # department and manager, when the file has those columns
     active: bool | None
     obj: Person | None = None
+    # Roles held for one department (`hrbp@RD` in the roles column): (role, department code);
+    # None when the file has no roles column, so the hub's are kept (hub.roles).
+    scoped: list[tuple[str, str]] | None = None
 
     @property
     def key(self) -> PersonKey:
@@ -170,9 +173,14 @@ class OrgCheck:
                 scalars[column] = values[column]
                 if len(values[column] or "") > 200:
                     self._problem(row, f"`{column}` is longer than 200 characters; shorten it.")
+        scoped: list[tuple[str, str]] | None = None
+        if "roles" in values:
+            try:
+                scalars["roles"], scoped = split_scoped_roles(values["roles"] or "")
+            except HubError as error:
+                self._problem(row, error.message)
         checks: tuple[tuple[str, Callable[[str], Any]], ...] = (
             ("email", check_email),
-            ("roles", split_roles),
             ("locale", check_locale),
             ("time_zone", check_time_zone),
         )
@@ -193,7 +201,9 @@ class OrgCheck:
         refs: dict[str, str | None] = {
             c: values[c] for c in ("department", "manager") if c in values
         }
-        self.people.append(_PersonPlan(row, username, existing, scalars, refs, active))
+        self.people.append(
+            _PersonPlan(row, username, existing, scalars, refs, active, scoped=scoped)
+        )
 
     def _match_person(self, row: Row, username: str, ext: str | None) -> Person | None:
         """By employee id first (usernames may change), else by username."""
@@ -293,6 +303,12 @@ class OrgCheck:
             department = plan.refs.get("department")
             if department and not self._department_exists(department):
                 self._problem(plan.row, f"department {department} is not in the file or the hub.")
+            for role, code in plan.scoped or ():
+                if not self._department_exists(code):
+                    self._problem(
+                        plan.row,
+                        f"role {role}@{code}: department {code} is not in the file or the hub.",
+                    )
             if "manager" not in plan.refs:
                 continue
             manager = plan.refs["manager"]
@@ -343,3 +359,23 @@ def parse_active(value: str) -> bool:
 
 def split_roles(value: str | None) -> list[str]:
     return check_roles(_ROLE_SPLIT.split(value or ""))
+
+
+def split_scoped_roles(value: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """`finance hrbp@RD` → company-wide roles, and (role, department code) pairs."""
+    company: list[str] = []
+    scoped: list[tuple[str, str]] = []
+    for token in _ROLE_SPLIT.split(value):
+        role, at, code = token.partition("@")
+        if not at:
+            company.append(role)
+            continue
+        if not role or not code.strip():
+            raise HubError(
+                ErrorCode.validation_failed,
+                f"Role {token!r}: write ROLE@DEPARTMENT, e.g. hrbp@RD (the department's id).",
+            )
+        pair = (check_roles([role])[0], code.strip())
+        if pair not in scoped:
+            scoped.append(pair)
+    return check_roles(company), scoped

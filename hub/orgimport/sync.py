@@ -17,6 +17,7 @@ from hub.models import Department, Person, auth_token_table, utcnow
 from hub.orgimport.checks import OrgCheck
 from hub.orgimport.reading import ImportFiles, ImportProblems
 from hub.people import home_org
+from hub.roles import grant_scoped, grants_of, revoke_scoped
 
 
 @dataclass
@@ -46,6 +47,7 @@ class OrgSync(OrgCheck):
     async def apply(self, report: ImportReport) -> None:
         dept_changes = await self._write_departments(report)
         person_changes = await self._write_people(report)
+        await self._write_scoped_roles(person_changes)
         await self._write_heads(dept_changes)
         self._report_departments(report, dept_changes)
         deactivated = self._report_people(report, person_changes)
@@ -186,6 +188,31 @@ class OrgSync(OrgCheck):
                     plan.existing,
                 )
         return changes
+
+    async def _write_scoped_roles(self, changes: dict[str, list[str]]) -> None:
+        """Make each person's department-scoped roles what their row says (hub.roles)."""
+        conn = await self.session.connection()
+        for plan in self.people:
+            if plan.scoped is None or plan.obj is None:
+                continue
+            person_id = plan.obj.id or 0
+            wanted = {
+                (role, self._new_department_by_ext[code].id or 0): f"{role}@{code}"
+                for role, code in plan.scoped
+            }
+            had = {
+                (g.role, g.department_id or 0): f"{g.role}@{g.department_code}"
+                for g in await grants_of(conn, person_id)
+                if g.department_id is not None
+            }
+            for role, department_id in wanted.keys() - had.keys():
+                await grant_scoped(conn, person_id, role, department_id)
+            for role, department_id in had.keys() - wanted.keys():
+                await revoke_scoped(conn, person_id, role, department_id)
+            if plan.existing is not None and wanted.keys() != had.keys():
+                before = " ".join(sorted(had.values())) or "—"
+                after = " ".join(sorted(wanted.values())) or "—"
+                changes[plan.username].append(f"department roles: {before} → {after}")
 
     async def _write_heads(self, changes: dict[str, list[str]]) -> None:
         for plan in self.departments:

@@ -333,6 +333,28 @@ class Harness:
     async def post(self, path: str, body: dict[str, Any], *, as_: str = "bob") -> Reply:
         return await self._post(as_, path, body)
 
+    async def request(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, as_: str = "bob"
+    ) -> Reply:
+        """Any request of the API as `as_` (PUT, PATCH, DELETE...)."""
+        response = await (await self._client(as_)).request(method, path, json=body)
+        return Reply(response.status_code, response.json() if response.content else {})
+
+    # Out of office
+
+    async def out_of_office(
+        self, username: str, *, delegate: str, days: float = 7, starts_in_hours: float = 0
+    ) -> Reply:
+        """`username` is away for `days` from now (on the harness clock, or `starts_in_hours`
+        later) and `delegate` acts for them (PUT /api/v1/me/delegation)."""
+        starts = self.now + timedelta(hours=starts_in_hours)
+        body = {
+            "delegate_id": self.id(delegate),
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(days=days)).isoformat(),
+        }
+        return await self.request("PUT", "/api/v1/me/delegation", body, as_=username)
+
     # Time
 
     @property

@@ -5,7 +5,8 @@ roles, people reading either language, and one partner guest.
     研发部 R&D            head dana                      carol (reads English)
       平台组 Platform     head pete (reads English)      bob
     财务部 Finance        head fiona (role finance)
-    人力资源部 HR         head hank (role hr)
+    人力资源部 HR         head hank (roles hr and hrbp company-wide)
+    carol is also the HRBP of R&D (role hrbp scoped to RD and the departments under it)
     partner South China Supply                           gina (guest)
 
 Channels: `general` (every staff member) and `partner-room` (shared: alice, bob, gina).
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.models import Department, Org, Person
+from hub.models import Department, Org, Person, ScopedRole
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,12 @@ PEOPLE: list[Someone] = [
     Someone("bob", "李博", "Bob Li", "PLAT", "pete"),
     Someone("carol", "陈卡", "Carol Chen", "RD", "dana", locale="en"),
     Someone("fiona", "冯菲", "Fiona Feng", "FIN", "grace", ("finance",)),
-    Someone("hank", "韩凯", "Hank Han", "HR", "grace", ("hr",)),
+    Someone("hank", "韩凯", "Hank Han", "HR", "grace", ("hr", "hrbp")),
     Someone("gina", "吉娜", "Gina Ji", None),
 ]
+
+# (username, role, department code): roles held for one department and those under it
+SCOPED_ROLES: list[tuple[str, str, str]] = [("carol", "hrbp", "RD")]
 
 STAFF_CHANNEL = "general"
 SHARED_CHANNEL = "partner-room"
@@ -94,5 +98,9 @@ async def seed_org_chart(session: AsyncSession) -> tuple[dict[str, Person], dict
         people[someone.username] = person
     for code, _name, _name_en, _parent, head in DEPARTMENTS:
         departments[code].head_id = people[head].id
+    session.add_all(
+        ScopedRole(person_id=people[u].id or 0, role=role, department_id=departments[d].id or 0)
+        for u, role, d in SCOPED_ROLES
+    )
     await session.commit()
     return people, departments

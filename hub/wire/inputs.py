@@ -19,9 +19,10 @@ command line), so no route checks them itself. The rules, for both databases ali
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
 from hub.errors import ErrorCode, HubError
@@ -144,3 +145,21 @@ def refuse_nul(data: Any) -> None:
                 (f"{where}.{index}" if where else str(index), item)
                 for index, item in enumerate(value)
             )
+
+
+def _iso_moment(value: Any) -> Any:
+    # JSON has no datetime: a moment comes as ISO 8601 text, which strict validation would
+    # refuse as a string. Parsed here; anything else is left for the type to refuse.
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "iso_moment",
+                "Give a time in ISO 8601 with its offset, e.g. 2026-12-07T09:00:00+08:00.",
+            ) from None
+    return value
+
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_moment)]
+"""A point in time with its UTC offset, from ISO 8601 text (a time without one is refused)."""

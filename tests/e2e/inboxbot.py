@@ -2,7 +2,8 @@
 
 Enabled as "tests.e2e.inboxbot:bot". `/todo bob carol` posts a sign-off card waiting for
 those two (its `awaiting`); each one's "Sign off" takes them out of it, and the card stops
-waiting for anyone once all have signed.
+waiting for anyone once all have signed. `/todo_direct carol` sends Carol such a card in a
+direct message, which her delegate signs for her while she is out of office.
 """
 
 from __future__ import annotations
@@ -57,12 +58,23 @@ async def todo(ctx: CommandContext) -> None:
     await ctx.post(card=sign_off_card(waiting, []))
 
 
+@bot.command("todo_direct", usage="person", description="Send a person a card waiting for them")
+async def todo_direct(ctx: CommandContext) -> None:
+    person = await ctx.find_person(ctx.args[0])
+    if person is None:
+        raise BotError(f"No one is called {ctx.args[0]}.")
+    await ctx.post_direct(person.id, card=sign_off_card([person.id], []))
+
+
 @bot.action("sign_off")
 async def sign_off(ctx: ActionContext) -> dict[str, Any]:
     assert ctx.person is not None and ctx.message is not None
     card = ctx.message.card or {}
-    waiting = [i for i in card.get("awaiting", []) if i != ctx.person.id]
-    signed = [*_signed(card), ctx.person.username]
+    # A delegate signs for the person who is away: it is that person's sign-off.
+    signer = ctx.on_behalf_of or ctx.person
+    waiting = [i for i in card.get("awaiting", []) if i != signer.id]
+    by = f" (by {ctx.person.username})" if ctx.on_behalf_of else ""
+    signed = [*_signed(card), signer.username + by]
     return sign_off_card(waiting, signed)
 
 

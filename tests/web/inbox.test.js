@@ -152,3 +152,38 @@ test("opening the inbox closes the thread and the drawer; opening a channel clos
   s = reduce(s, { type: "ui/openChannel", channel_id: 1 });
   assert.equal(s.ui.inboxOpen, false);
 });
+
+test("a card I see for someone out of office stays while it waits for them, not for me", () => {
+  const PETE = 4;
+  const theirs = { ...item(cardMessage(30, { awaiting: [PETE] }), null), on_behalf_of: PETE };
+  let s = loaded(signedIn(), [theirs, item(cardMessage(31))]);
+  assert.deepEqual(
+    inboxItems(s).map((i) => [i.message.id, i.on_behalf_of]),
+    [
+      [30, PETE],
+      [31, null],
+    ],
+  );
+  // Signed for Pete: the card no longer waits for him, and leaves my list at once.
+  s = reduce(s, { type: "card.updated", message: cardMessage(30, { awaiting: [], version: 2 }) });
+  assert.deepEqual(
+    inboxItems(s).map((i) => i.message.id),
+    [31],
+  );
+});
+
+test("whom I act for is kept, and their names are known for the inbox's tag", () => {
+  const view = {
+    delegation: null,
+    acting_for: [
+      {
+        person: { id: 4, username: "pete", display_name: "彭涛", kind: "member", org_id: 1 },
+        roles: ["finance"],
+        ends_at: "2026-12-10T10:00:00Z",
+      },
+    ],
+  };
+  const s = reduce(signedIn(), { type: "delegation/loaded", view });
+  assert.equal(s.delegation, view);
+  assert.equal(s.people[4].display_name, "彭涛");
+});

@@ -218,7 +218,10 @@ function startConnection() {
       if (status === "live") flushOutbox();
       else cards.connectionLost();
       // The badge, and whatever inbox.updated said while we were away.
-      if (status === "live") load.inbox();
+      if (status === "live") {
+        load.inbox();
+        load.delegation().catch(() => {}); // the buttons only: a failure leaves my own
+      }
     },
     onAuthLost: signedOut,
   });
@@ -250,7 +253,11 @@ function onFrame(frame) {
   if (frame.type === "ack" && commandRefs.has(frame.ref)) commandRefs.delete(frame.ref);
   dispatch({ ...frame, at });
   if (frame.type === "resync_required") load.reloadChannel(frame.channel_id);
-  if (frame.type === "inbox.updated" && store.getState().ui.inboxOpen) load.inbox();
+  if (frame.type === "inbox.updated") {
+    // It also comes when someone starts or ends acting for me: whom I act for changed.
+    load.delegation().catch(() => {});
+    if (store.getState().ui.inboxOpen) load.inbox();
+  }
   if (frame.type === "message.new" && !store.getState().people[frame.message.sender_id])
     load.people([frame.message.sender_id]);
 }
@@ -304,6 +311,25 @@ const inboxIntents = {
     return load.inbox();
   },
   loadMoreInbox: () => load.inbox({ older: true }),
+  // Out of office (ui/away-dialog.js).
+  loadDelegation: () => load.delegation(),
+  async setDelegation({ delegateId, endsAt }) {
+    try {
+      const view = await api.put("/api/v1/me/delegation", {
+        delegate_id: delegateId,
+        ends_at: endsAt,
+      });
+      dispatch({ type: "delegation/loaded", view });
+      dispatch({ type: "ui/dialog", dialog: null });
+      notice(t("away.saved"));
+    } catch (error) {
+      dispatch({ type: "ui/dialogError", error: error.message });
+    }
+  },
+  async endDelegation() {
+    const view = await api.del("/api/v1/me/delegation");
+    dispatch({ type: "delegation/loaded", view });
+  },
   openApp: ({ bot }) => {
     dispatch({ type: "ui/dialog", dialog: null });
     dispatch({ type: "ui/openApp", bot, path: "" });

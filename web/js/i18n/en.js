@@ -25,6 +25,7 @@ export default {
   "settings.title": "Settings menu",
   "settings.language": "Language",
   "settings.signOut": "Sign out",
+  "settings.away": "Out of office…",
   "settings.signOutEverywhere": "Sign out everywhere",
   "settings.signOutEverywhereTitle": "Sign out on every device?",
   "settings.signOutEverywhereText":
@@ -68,6 +69,7 @@ export default {
   "inbox.more": "Show more",
   "inbox.openChannel": "Open {name}",
   "inbox.directChannel": "Direct message",
+  "inbox.onBehalfOf": "For {name}, who is away",
 
   "switcher.button": "Jump to…",
   "switcher.label": "Jump to a channel or person",
@@ -146,6 +148,22 @@ export default {
   "dialog.create": "Create a channel",
   "dialog.browse": "Browse channels",
   "dialog.direct": "New direct message",
+  "dialog.away": "Out of office",
+  "away.title": "Out of office",
+  "away.explain":
+    "While you are away, the colleague you name finds the cards waiting for you in their " +
+    "to-do list and can act on them for you. Both names are recorded.",
+  "away.delegate": "Who acts for you",
+  "away.until": "Until",
+  "away.submit": "Save",
+  "away.saved": "Saved: your colleague acts for you while you are away.",
+  "away.actsNow": "{name} acts for you until {until}.",
+  "away.planned": "{name} will act for you, until {until}.",
+  "away.nobody": "Nobody acts for you.",
+  "away.end": "End now",
+  "away.youActFor": "You act for {name} until {until}.",
+  "away.pickOne": "Choose one colleague.",
+  "away.pickTime": "Choose when you are back.",
   "dialog.switcher": "Jump to",
   "dialog.confirm": "Please confirm",
   "channel.details": "Channel details",

@@ -186,8 +186,16 @@ export function createLoaders({ api, dispatch, getState, notice }) {
     }
   }
 
+  // Out of office: who acts for me and whom I act for (cards.js reads it for the buttons).
+  async function loadDelegation() {
+    const view = await api.get("/api/v1/me/delegation");
+    dispatch({ type: "delegation/loaded", view });
+    return view;
+  }
+
   return {
     inbox: loadInbox,
+    delegation: loadDelegation,
     latest: loadLatest,
     older: loadOlder,
     reloadChannel,

@@ -62,6 +62,7 @@ export function reduceInbox(state, action) {
           channel_id: item.channel_id,
           channel_name: item.channel_name ?? null,
           bot_id: item.bot_id,
+          on_behalf_of: item.on_behalf_of ?? null, // someone out of office I act for
         };
         if (!ids.includes(m.id)) ids.push(m.id);
       }
@@ -106,12 +107,13 @@ export function awaits(message, meId) {
   );
 }
 
-/** The inbox view's items, newest first: the message, its channel and its bot. */
+/** The inbox view's items, newest first: the message, its channel and its bot; a card I
+ * see for someone out of office stays while it waits for them. */
 export function inboxItems(state) {
   const meId = state.me?.id;
   return state.inbox.ids
     .map((id) => ({ message: state.byId[id], ...state.inbox.where[id] }))
-    .filter((item) => awaits(item.message, meId));
+    .filter((item) => awaits(item.message, item.on_behalf_of ?? meId));
 }
 
 /** The badge's number: the server's total, or 0 before it has answered. */

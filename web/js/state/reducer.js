@@ -20,6 +20,8 @@ export function initialState() {
     ...initialCardState(),
     ...initialInboxState(),
     me: null,
+    // Out of office (GET /api/v1/me/delegation): who acts for me, and whom I act for.
+    delegation: { delegation: null, acting_for: [] },
     authChecked: false,
     signInError: null,
     connection: "idle",
@@ -570,6 +572,15 @@ export function reduce(state, action) {
       });
     case "ui/dialogError":
       return ui(state, { dialogError: action.error });
+    case "delegation/loaded":
+      return {
+        ...state,
+        delegation: action.view,
+        people: upsertPeople(state.people, [
+          ...(action.view.delegation ? [action.view.delegation.delegate] : []),
+          ...action.view.acting_for.map((entry) => entry.person),
+        ]),
+      };
     case "ui/switcher":
       return ui(state, { switcherOpen: action.open, dialog: null });
     case "ui/notice":

@@ -21,6 +21,7 @@ import { mountThreadPane } from "./thread-pane.js";
 import { mountCreateChannelDialog } from "./create-channel-dialog.js";
 import { mountBrowseDialog } from "./browse-dialog.js";
 import { mountDirectDialog } from "./direct-dialog.js";
+import { mountAwayDialog } from "./away-dialog.js";
 import { mountQuickSwitcher } from "./quick-switcher.js";
 import { mountConfirmDialog } from "./confirm-dialog.js";
 import { mountChannelDialog } from "./channel-dialog.js";
@@ -32,6 +33,7 @@ const DIALOGS = {
   create: mountCreateChannelDialog,
   browse: mountBrowseDialog,
   direct: mountDirectDialog,
+  away: mountAwayDialog,
   switcher: mountQuickSwitcher,
   confirm: mountConfirmDialog,
   channel: mountChannelDialog,

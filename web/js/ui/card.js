@@ -24,8 +24,18 @@ export function renderCard(message, { state, scope = "c", timeZone, mode = "mess
     idPrefix: `${scope}-${key}`,
     mode,
     version: message.card_version ?? null,
-    canTake: mode === "message" ? actionsFor(message.card, me.id, me.roles || []) : new Set(),
+    canTake: mode === "message" ? takeable(message.card, me, state.delegation) : new Set(),
   });
+}
+
+/** My actions on the card, and those of whoever I act for while they are out of office
+ * (GET /api/v1/me/delegation); the hub checks again, and records both names. */
+function takeable(card, me, delegation) {
+  const mine = actionsFor(card, me.id, me.roles || []);
+  for (const { person, roles } of delegation?.acting_for || []) {
+    for (const id of actionsFor(card, person.id, roles || [])) mine.add(id);
+  }
+  return mine;
 }
 
 export function renderFormCard(form, { state, timeZone }) {

@@ -22,6 +22,15 @@ import { icon } from "./icons.js";
 const emit = (el, name, detail = {}) =>
   el.dispatchEvent(new CustomEvent(name, { bubbles: true, detail }));
 
+/** For a card waiting for someone I act for while they are away: whose it is. */
+function onBehalfOf(state, entry, locale) {
+  if (entry.on_behalf_of == null) return "";
+  const person = state.people[entry.on_behalf_of];
+  return html`<span class="inbox-for" data-testid="inbox-for">${t("inbox.onBehalfOf", {
+    name: nameOf(person, locale) || t("message.unknownSender"),
+  })}</span>`;
+}
+
 export function mountInboxView(root, store, { timeZone }) {
   // The frame is drawn once; the items are keyed by message and only a changed one is
   // rebuilt, so someone typing into one card keeps the focus when another changes.
@@ -64,11 +73,17 @@ export function mountInboxView(root, store, { timeZone }) {
       <div class="inbox-meta">
         <span class="inbox-bot">${nameOf(bot, locale) || t("message.unknownSender")}</span>
         <span aria-hidden="true">·</span>
-        <button type="button" class="link-btn inbox-channel" data-channel-id="${entry.channel_id}"
-          data-testid="inbox-channel"
-          aria-label="${t("inbox.openChannel", { name: channelName })}">${channelName}</button>
+        ${
+          entry.on_behalf_of == null
+            ? html`<button type="button" class="link-btn inbox-channel"
+                data-channel-id="${entry.channel_id}" data-testid="inbox-channel"
+                aria-label="${t("inbox.openChannel", { name: channelName })}"
+                >${channelName}</button>`
+            : html`<span class="inbox-channel">${channelName}</span>`
+        }
         <time datetime="${message.created_at}"
           title="${formatDateTime(message.created_at, when)}">${time}</time>
+        ${onBehalfOf(state, entry, locale)}
       </div>
       ${renderCard(message, { state, scope: "i", timeZone: timeZone() })}
     </li>`;
@@ -118,6 +133,7 @@ export function mountInboxView(root, store, { timeZone }) {
       state.uploads,
       state.peopleResults,
       state.departments,
+      state.delegation,
       locale,
     ];
     if (inputs.every((v, i) => v === last[i])) return;

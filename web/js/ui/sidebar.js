@@ -122,6 +122,9 @@ export function mountSidebar(root, store) {
                   aria-pressed="${pressed("zh-CN")}" lang="zh-CN">简体中文</button>
               </div>
               <hr>
+              <button type="button" class="menu-item" data-dialog="away"
+                data-testid="away-open">${t("settings.away")}</button>
+              <hr>
               <button type="button" class="menu-item"
                 data-intent="signOut">${t("settings.signOut")}</button>
               <button type="button" class="menu-item" data-intent="confirmSignOutEverywhere"
@@ -167,8 +170,10 @@ export function mountSidebar(root, store) {
     if (target.dataset.channelId)
       emit(root, "openChannel", { channelId: Number(target.dataset.channelId) });
     else if (target.dataset.app) emit(root, "openApp", { bot: target.dataset.app });
-    else if (target.dataset.dialog) emit(root, "openDialog", { name: target.dataset.dialog });
-    else if (target.dataset.locale) {
+    else if (target.dataset.dialog) {
+      root.querySelector("details.settings")?.removeAttribute("open");
+      emit(root, "openDialog", { name: target.dataset.dialog });
+    } else if (target.dataset.locale) {
       root.querySelector("details.settings").open = false;
       emit(root, "setLocale", { locale: target.dataset.locale });
     } else if (target.dataset.intent) {
