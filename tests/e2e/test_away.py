@@ -16,7 +16,7 @@ from playwright.async_api import expect
 
 from tests.e2e.conftest import TIMEOUT, OpenPage, screenshot
 from tests.e2e.test_accessibility import violations
-from tests.e2e.test_chat import open_channel, send, wait_live
+from tests.e2e.test_chat import channel_item, open_channel, send, wait_live
 from tests.support import HubProcess, Seed, running_hub
 
 
@@ -66,8 +66,8 @@ async def test_a_delegate_signs_for_someone_away_from_their_phone(open_page: Ope
     await expect(items).to_have_count(0, timeout=TIMEOUT)
 
     # Carol's own card says it is her sign-off, given by Alice.
-    # The bot's direct conversation with her is the one under "Direct messages".
-    await carol.get_by_test_id("channel-item").last.click()
+    # The bot's direct conversation, started while she was looking, is named after the bot.
+    await channel_item(carol, "Sign-off").click()
     card = carol.locator(".channel-pane").get_by_test_id("card").last
     await expect(card).to_contain_text("Signed: carol (by alice)", timeout=TIMEOUT)
 

@@ -253,6 +253,10 @@ function onFrame(frame) {
   if (frame.type === "ack" && commandRefs.has(frame.ref)) commandRefs.delete(frame.ref);
   dispatch({ ...frame, at });
   if (frame.type === "resync_required") load.reloadChannel(frame.channel_id);
+  // A direct conversation someone (often a bot) just started with me: the event names the
+  // channel, not who is in it, so its title would be my own name until fetched as mine.
+  if (frame.type === "channel.added" && ["direct", "group"].includes(frame.channel.kind))
+    load.reloadChannel(frame.channel.id);
   if (frame.type === "inbox.updated") {
     // It also comes when someone starts or ends acting for me: whom I act for changed.
     load.delegation().catch(() => {});
