@@ -8,7 +8,7 @@
  *   formatCell(column, value, locale)  // "CN¥35.00", "12.5", an option's label
  *
  * In a form every row is a group of labelled cells: a grid under one line of column names
- * on a wide screen, a small card per row under 600px (web/css/cards.css). Each cell's
+ * where the table has room, a small card per row under 600px (web/css/cards.css). Each cell's
  * aria-label names its column and row; an error for a cell (`lines[1].amount`, from this
  * client's check or from the hub) shows under it. The add and remove buttons carry
  * `data-table-add` / `data-table-remove`, and cards/controller.js turns them into drafts.
@@ -72,8 +72,10 @@ function editRow({ id, block, row, index, errors, removable }) {
     </div>`;
   });
   const remove = removable ? null : html`disabled`;
+  const rowName = t("card.tableRow", { n });
   return html`<div class="table-edit-row" role="group" data-row="${index}"
-    aria-label="${t("card.tableRow", { n })}" data-testid="table-row">
+    aria-label="${rowName}" data-testid="table-row">
+    <span class="table-row-name" aria-hidden="true">${rowName}</span>
     ${cells}
     <span class="table-tools"><button type="button" class="icon-btn table-remove"
       id="${id}-${index}-remove" data-table-remove="${index}"
