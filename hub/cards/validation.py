@@ -207,13 +207,13 @@ def _check_table_block(where: Path, block: dict[str, Any]) -> None:
     columns = block["columns"]
     _check_columns(where, columns)
     for number, column in enumerate(columns):
-        for key, (kinds, which) in _BLOCK_COLUMN_KEYS.items():
-            if column.get(key) not in (None, False) and column["kind"] not in kinds:
+        for key, (only, which) in _BLOCK_COLUMN_KEYS.items():
+            if column.get(key) not in (None, False) and column["kind"] not in only:
                 raise _invalid(
                     (*where, "columns", number, key),
                     f"is only for {which} (this column is `{column['kind']}`).",
                 )
-    kinds = {column["id"]: column["kind"] for column in columns}
+    kinds: dict[str, str] = {column["id"]: column["kind"] for column in columns}
     for number, row in enumerate(block["rows"]):
         for key, cell in row.items():
             at = (*where, "rows", number, key)
