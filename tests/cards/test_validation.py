@@ -58,11 +58,12 @@ EVERY_KIND: dict[str, Any] = {
 GOOD_CARDS: list[Any] = [{"schema": 1}, EVERY_KIND, *docs_cards()]
 
 
-def test_the_docs_show_the_full_example_and_the_smaller_one() -> None:
+def test_the_docs_show_the_full_example_the_smaller_one_and_the_tables() -> None:
     cards = docs_cards()
-    assert len(cards) == 2
+    assert len(cards) == 3
     kinds = {block.get("kind") for card in cards for block in card["blocks"]}
     assert kinds >= {"text", "textarea", "money", "date", "date_range", "select", "people"}
+    assert {"table"} <= kinds and "table" in {block["type"] for block in cards[2]["blocks"]}
 
 
 def test_minimal_card_is_filled_in() -> None:
