@@ -16,6 +16,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.e2e.conftest import PHONE, TIMEOUT, OpenPage, box_of, screenshot
+from tests.e2e.test_accessibility import violations
 from tests.e2e.test_cards import card
 from tests.e2e.test_chat import open_channel, send, wait_live
 from tests.support import HubProcess, Seed, running_hub
@@ -59,11 +60,15 @@ async def test_expense_lines_on_a_desktop(open_page: OpenPage) -> None:
     await form.get_by_label("Amount, row 1", exact=True).fill("35")
     await expect(total(form)).to_have_text("CN¥35.00")
 
-    # The keyboard follows the new row; the total follows every keystroke.
+    # By keyboard: the new row takes the focus, Tab goes along it; the total follows
+    # every keystroke.
     add = form.get_by_role("button", name="Add a row")
-    await add.click()
+    await add.focus()
+    await bob.keyboard.press("Enter")
     await expect(form.get_by_label("Item, row 2", exact=True)).to_be_focused()
     await bob.keyboard.type("Hotel")
+    await bob.keyboard.press("Tab")
+    await expect(form.get_by_label("Day, row 2", exact=True)).to_be_focused()
     await form.get_by_label("Amount, row 2", exact=True).fill("1,420.5")
     await expect(total(form)).to_have_text("CN¥1,455.50")
     await add.click()
@@ -86,6 +91,8 @@ async def test_expense_lines_on_a_desktop(open_page: OpenPage) -> None:
     await form.get_by_label("Item, row 3", exact=True).fill("Hotel")
     await form.get_by_label("Amount, row 3", exact=True).fill("1420.5")
     await screenshot(bob, "desktop-table-form")
+    found = await violations(bob)
+    assert found == [], "\n".join(found)
 
     # The bot refuses the hotel line on its amount: the error sits under that cell, which
     # is now row 2 (the blank row was dropped before sending).
@@ -110,6 +117,8 @@ async def test_expense_lines_on_a_desktop(open_page: OpenPage) -> None:
     await expect(table.get_by_test_id("table-total")).to_have_text("CN¥455.50")
     await expect(table.locator("tfoot th")).to_have_text("Total")
     await screenshot(bob, "desktop-table-card")
+    found = await violations(bob)
+    assert found == [], "\n".join(found)
 
 
 async def test_a_cell_the_client_can_check_is_refused_before_sending(open_page: OpenPage) -> None:
@@ -155,6 +164,8 @@ async def test_expense_lines_on_a_phone_stack_each_row(open_page: OpenPage) -> N
     row_box = await box_of(row)
     assert row_box["x"] >= 0 and row_box["x"] + row_box["width"] <= PHONE["width"], row_box
     await screenshot(bob, "phone-table-form")
+    found = await violations(bob)
+    assert found == [], "\n".join(found)
 
     await form.get_by_role("button", name="提交").click()
     await expect(form).to_be_hidden(timeout=TIMEOUT)
