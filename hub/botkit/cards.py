@@ -66,7 +66,9 @@ class Part:
 
     def to_dict(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
-            tag: getattr(self, tag) for tag in ("type", "kind") if hasattr(self, tag)
+            tag: getattr(self, tag)
+            for tag in ("type", "kind")
+            if getattr(self, tag, None) is not None
         }
         for each in dataclasses.fields(self):  # type: ignore[arg-type]
             value = getattr(self, each.name)
@@ -327,6 +329,79 @@ class FileInput(Input):
     kind = "file"
     accept: list[str] | None = None
     max_files: int | None = None
+
+
+# Tables (card schema 3)
+
+ColumnKind = Literal["text", "number", "money", "date", "select"]
+
+
+@dataclass
+class TableColumn(Part):
+    """One column of a `TableInput`; `options` only for select, `currency` only for money,
+    `min`, `max` and `total` only for number and money (the hub says so if misplaced)."""
+
+    id: str
+    label: LocalText
+    kind: ColumnKind = "text"
+    required: bool | None = None
+    options: list[Option] | None = None
+    currency: str | None = None  # CNY when left out
+    min: float | None = None
+    max: float | None = None
+    total: bool | None = None  # show the column's total under it
+
+
+@dataclass(kw_only=True)
+class TableInput(Input):
+    """Rows of typed cells; the bot receives a list of rows `{column id: value}`."""
+
+    kind = "table"
+    columns: list[TableColumn]
+    min_rows: int | None = None  # 0 when left out
+    max_rows: int | None = None  # 50 when left out, at most 200
+    default: list[dict[str, Any]] | None = None
+
+
+@dataclass
+class TableBlockColumn(Part):
+    """One column of a `TableBlock`."""
+
+    id: str
+    label: LocalText
+    kind: ColumnKind | None = None  # text when left out
+    currency: str | None = None
+    total: bool | None = None
+    options: list[Option] | None = None  # select: shows each value's label
+
+
+@dataclass
+class TableBlock(Block):
+    """A read-only table, e.g. the lines someone submitted with a `TableInput`, with totals.
+
+    `TableBlock.showing(table_input, rows)` takes the input's columns as they are."""
+
+    type = "table"
+    columns: list[TableBlockColumn]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    title: LocalText | None = None
+
+    @classmethod
+    def showing(
+        cls, table: TableInput, rows: list[dict[str, Any]], title: LocalText | None = None
+    ) -> TableBlock:
+        columns = [
+            TableBlockColumn(
+                c.id,
+                c.label,
+                c.kind,
+                currency=c.currency if c.kind == "money" else None,
+                total=c.total,
+                options=c.options,
+            )
+            for c in table.columns
+        ]
+        return cls(columns, rows, title=title)
 
 
 # The card

@@ -1,4 +1,4 @@
-"""The card document, schema 2, as pydantic models: the one place its shape is defined.
+"""The card document, schema 3, as pydantic models: the one place its shape is defined.
 
 Every model forbids unknown keys (a typo is an error, not silently ignored) and is strict
 (`"5"` is not a number, `1` is not `true`). Blocks are a tagged union on `type`; input
@@ -24,9 +24,15 @@ from pydantic import (
     WithJsonSchema,
 )
 
-CARD_SCHEMA_VERSION = 2
-# Versions a card may still say: schema 1 is schema 2 without text maps.
-CARD_SCHEMA_VERSIONS = (1, 2)
+CARD_SCHEMA_VERSION = 3
+# Versions a card may still say: schema 2 is schema 3 without tables, schema 1 is schema 2
+# without text maps (which the hub accepts in it all the same).
+CARD_SCHEMA_VERSIONS = (1, 2, 3)
+# The first version with the table input and the table block.
+TABLE_SINCE = 3
+# A table holds at most this many rows: enough for an expense claim's lines, small enough
+# that a card stays a card and not a spreadsheet.
+MAX_TABLE_ROWS = 200
 
 IDENTIFIER_PATTERN = r"^[a-z][a-z0-9_]{0,49}$"
 # A URL the client may load without leaking the viewer to plain HTTP, or a path on the hub
@@ -326,6 +332,85 @@ class FileInput(_Input):
     max_files: Annotated[int, Field(ge=1, le=20)] = 1
 
 
+# Tables (schema 3): rows of typed columns. One model per column kind, a tagged union on
+# `kind`; each column's cell is checked like the standalone input of that kind.
+
+
+class _Column(_Part):
+    id: Identifier = Field(
+        description="The key of this column's cell in a row; unique in the table."
+    )
+    label: LocalText100
+    # Declared here so it comes third in a stored card; each kind narrows it to a Literal.
+    kind: str
+    required: bool = Field(default=False, description="Every row must fill this cell in.")
+
+
+class TextColumn(_Column):
+    """A column of one-line texts (at most 1000 characters each)."""
+
+    kind: Literal["text"]
+
+
+class NumberColumn(_Column):
+    """A column of numbers (JSON numbers), optionally totalled."""
+
+    kind: Literal["number"]
+    min: Number | None = None
+    max: Number | None = None
+    total: bool = Field(default=False, description="Show the column's total under it.")
+
+
+class MoneyColumn(_Column):
+    """A column of amounts (decimal strings, at most 2 decimals), optionally totalled."""
+
+    kind: Literal["money"]
+    min: Number | None = None
+    max: Number | None = None
+    currency: Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)] = Field(
+        default="CNY", description="ISO 4217 code."
+    )
+    total: bool = Field(default=False, description="Show the column's total under it.")
+
+
+class DateColumn(_Column):
+    """A column of calendar dates ("YYYY-MM-DD")."""
+
+    kind: Literal["date"]
+
+
+class SelectColumn(_Column):
+    """A column whose cells are one of the options' values."""
+
+    kind: Literal["select"]
+    options: list[SelectOption] = Field(min_length=1, max_length=100)
+
+
+TableColumn = Annotated[
+    TextColumn | NumberColumn | MoneyColumn | DateColumn | SelectColumn,
+    Field(discriminator="kind"),
+]
+TableRows = Annotated[int, Field(ge=0, le=MAX_TABLE_ROWS)]
+
+
+class TableInput(_Input):
+    """Rows of typed cells (schema 3); its value is a list of rows {column id: value}."""
+
+    kind: Literal["table"]
+    columns: list[TableColumn] = Field(min_length=1, max_length=20)
+    min_rows: TableRows = Field(
+        default=0, description="Rows a filled-in table has at least (blank rows do not count)."
+    )
+    max_rows: Annotated[int, Field(ge=1, le=MAX_TABLE_ROWS)] = Field(
+        default=50, description=f"Rows the table has at most (at most {MAX_TABLE_ROWS})."
+    )
+    default: list[dict[str, JsonValue]] | None = Field(
+        default=None,
+        max_length=MAX_TABLE_ROWS,
+        description="Rows to start with: {column id: value}, values as the table sends them.",
+    )
+
+
 InputBlock = Annotated[
     TextInput
     | TextareaInput
@@ -337,9 +422,55 @@ InputBlock = Annotated[
     | PeopleInput
     | DepartmentInput
     | CheckboxInput
-    | FileInput,
+    | FileInput
+    | TableInput,
     Field(discriminator="kind"),
 ]
+
+
+# The table block: a read-only table with the same column kinds as the table input.
+
+ColumnKind = Literal["text", "number", "money", "date", "select"]
+# A cell is a string (at most 1000 characters) or a number; hub.cards.validation checks it
+# (and that each key is a column), so its errors name the cell rather than a union member.
+Cell = Annotated[
+    JsonValue,
+    WithJsonSchema({"anyOf": [{"type": "string", "maxLength": 1000}, {"type": "number"}]}),
+]
+
+
+class TableBlockColumn(_Part):
+    """One column of a table block."""
+
+    model_config = ConfigDict(title="TableBlockColumn")
+
+    id: Identifier = Field(
+        description="The key of this column's cell in a row; unique in the table."
+    )
+    label: LocalText100
+    kind: ColumnKind = Field(default="text", description="How the cells are shown and totalled.")
+    currency: Annotated[str, StringConstraints(pattern=CURRENCY_PATTERN)] | None = Field(
+        default=None, description="Money columns only: ISO 4217 code (CNY when absent)."
+    )
+    total: bool = Field(default=False, description="Number and money columns: show the total.")
+    options: list[SelectOption] | None = Field(
+        default=None,
+        max_length=100,
+        description="Select columns only: the options, so a cell shows its value's label.",
+    )
+
+
+class TableBlock(_Part):
+    """A read-only table (schema 3), e.g. the lines of an expense claim, with totals."""
+
+    type: Literal["table"]
+    title: LocalText200 | None = None
+    columns: list[TableBlockColumn] = Field(min_length=1, max_length=20)
+    rows: list[dict[str, Cell]] = Field(
+        default_factory=list,
+        max_length=MAX_TABLE_ROWS,
+        description="{column id: value}: a string, or a number (money as a decimal string).",
+    )
 
 
 # Actions
@@ -395,6 +526,7 @@ Block = Annotated[
     | DividerBlock
     | ContextBlock
     | ImageBlock
+    | TableBlock
     | InputBlock
     | ActionsBlock,
     Field(discriminator="type"),
@@ -402,13 +534,14 @@ Block = Annotated[
 
 
 class Card(_Part):
-    """An interactive card posted in a message (hub card schema 2; see docs/cards.md)."""
+    """An interactive card posted in a message (hub card schema 3; see docs/cards.md)."""
 
     model_config = ConfigDict(title="Card")
 
-    version: Literal[1, 2] = Field(
+    version: Literal[1, 2, 3] = Field(
         alias="schema",
-        description="The card schema version; this hub understands 2 (and 1, without text maps).",
+        description="The card schema version; this hub understands 3 (and 2, without tables,"
+        " and 1, without text maps).",
     )
     fallback: LocalAnyText2000 | None = Field(
         default=None,

@@ -3,8 +3,8 @@
 `validate_card` stores it as the card's `fallback` when the bot gave none, so every card
 carries one. Markdown is stripped of its markup rather than rendered: the text must read
 well in a phone's notification line and in a plain-text mail. Inputs are left out (they
-can only be filled in the hub); actions are listed by label so the reader knows there is
-something to do. Texts given in several languages are read in one (the org default
+can only be filled in the hub); a table block is a line per row and one of totals;
+actions are listed by label so the reader knows there is something to do. Texts given in several languages are read in one (the org default
 unless the caller names another). See docs/cards.md ("The fallback").
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from hub.cards.tables import table_text
 from hub.cards.text import DEFAULT_LOCALE, resolve
 
 FALLBACK_MAX_CHARS = 2000
@@ -70,6 +71,8 @@ def _block(block: dict[str, Any], locale: str) -> str:
         return "\n".join(_step(step) for step in block["steps"])
     if kind == "image":
         return f"[{block['alt']}]"
+    if kind == "table":
+        return table_text(block, locale)
     if kind == "actions":
         labels = [resolve(action["label"], locale) for action in block["actions"]]
         return "Actions: " + " / ".join(labels)

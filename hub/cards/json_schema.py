@@ -28,9 +28,10 @@ def card_json_schema() -> dict[str, Any]:
         "title": f"Hub card, schema {CARD_SCHEMA_VERSION}",
         "description": (
             "An interactive card posted in a chat message: a header, a status badge and "
-            "blocks of text, fields, timeline, inputs and buttons. Reference: docs/cards.md. "
-            "Checks this schema cannot express (unique action ids and input names, "
-            "min <= max, defaults that fit their input) are made by the hub."
+            "blocks of text, fields, timeline, tables, inputs and buttons. Reference: "
+            "docs/cards.md. Checks this schema cannot express (unique action ids, input "
+            "names and column ids, min <= max, defaults that fit their input, a table "
+            "block's cells, tables only from schema 3) are made by the hub."
         ),
     }
 

@@ -9,6 +9,7 @@ author can find it without reading pydantic's error list. See docs/cards.md ("Er
 
 from __future__ import annotations
 
+import math
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -19,12 +20,12 @@ from pydantic_core import ErrorDetails
 from hub.cards import document
 from hub.cards.fallback import fallback_text
 from hub.cards.text import DEFAULT_LOCALE, resolve
-from hub.cards.values import ValueProblem, check_input_value, is_empty
+from hub.cards.values import ValueProblem, check_input_value, is_decimal, is_empty
 from hub.errors import ErrorCode, HubError
 
 Path = tuple[str | int, ...]
 
-_SCHEMA_HINT = f"this hub understands card schema {document.CARD_SCHEMA_VERSION} (and 1)."
+_SCHEMA_HINT = f"this hub understands card schema {document.CARD_SCHEMA_VERSION} (and 1 and 2)."
 _ZONED = "like 2025-03-01T09:30:00+08:00"
 _PATTERN_HINTS = {
     document.IDENTIFIER_PATTERN: "must be an identifier: a lowercase letter, then up to 49 "
@@ -58,6 +59,7 @@ def validate_card(doc: object, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
     version = doc["schema"]
     if type(version) is not int or version not in document.CARD_SCHEMA_VERSIONS:
         raise _invalid(("schema",), f"must be {document.CARD_SCHEMA_VERSION}; {_SCHEMA_HINT}")
+    _check_features(version, doc.get("blocks"))
     try:
         model = document.Card.model_validate(doc)
     except ValidationError as error:
@@ -86,6 +88,23 @@ def format_path(path: Path) -> str:
     return text
 
 
+def _check_features(version: int, blocks: object) -> None:
+    """Refuse what is newer than the card's version, before its shape: a table in a schema 2
+    card is a card written for another hub, and its version is the thing to fix."""
+    if version >= document.TABLE_SINCE or not isinstance(blocks, list):
+        return
+    for index, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        key = "type" if block.get("type") == "table" else "kind"
+        if key == "type" or (block.get("type") == "input" and block.get("kind") == "table"):
+            raise _invalid(
+                ("blocks", index, key),
+                f"table needs card schema version {document.TABLE_SINCE} "
+                f"(this card says {version}).",
+            )
+
+
 # What JSON Schema cannot say
 
 
@@ -112,6 +131,8 @@ def _check_blocks(blocks: list[dict[str, Any]]) -> None:
                 )
             input_names.add(block["name"])
             _check_input(where, block)
+        elif block["type"] == "table":
+            _check_table_block(where, block)
     # An action's `requires` may name an input further down, so checked once all are known.
     for index, block in enumerate(blocks):
         actions = block["actions"] if block["type"] == "actions" else []
@@ -126,22 +147,93 @@ def _check_blocks(blocks: list[dict[str, Any]]) -> None:
 
 
 def _check_input(where: Path, block: dict[str, Any]) -> None:
-    values = [option["value"] for option in block.get("options", ())]
+    _check_options(where, block)
+    _check_range(where, block)
+    if block["kind"] == "table":
+        _check_columns(where, block["columns"])
+        for number, column in enumerate(block["columns"]):
+            _check_range((*where, "columns", number), column)
+        if block["max_rows"] < block["min_rows"]:
+            raise _invalid(
+                (*where, "max_rows"), f"must not be less than min_rows ({block['min_rows']})."
+            )
+    default = block.get("default")
+    if not is_empty(default):
+        try:
+            check_input_value(block, default)
+        except ValueProblem as problem:
+            raise _invalid((*where, "default", *problem.at), str(problem)) from None
+
+
+def _check_options(where: Path, part: dict[str, Any]) -> None:
+    values = [option["value"] for option in part.get("options") or ()]
     for number, value in enumerate(values):
         if value in values[:number]:
             raise _invalid(
                 (*where, "options", number, "value"),
                 f'another option already has the value "{value}"; option values must be unique.',
             )
-    low, high = block.get("min"), block.get("max")
+
+
+def _check_range(where: Path, part: dict[str, Any]) -> None:
+    low, high = part.get("min"), part.get("max")
     if low is not None and high is not None and high < low:
         raise _invalid((*where, "max"), f"must not be less than min ({low}).")
-    default = block.get("default")
-    if not is_empty(default):
-        try:
-            check_input_value(block, default)
-        except ValueProblem as problem:
-            raise _invalid((*where, "default"), str(problem)) from None
+
+
+def _check_columns(where: Path, columns: list[dict[str, Any]]) -> None:
+    seen: set[str] = set()
+    for number, column in enumerate(columns):
+        if column["id"] in seen:
+            raise _invalid(
+                (*where, "columns", number, "id"),
+                f"another column already has the id `{column['id']}`; "
+                "column ids must be unique within a table.",
+            )
+        seen.add(column["id"])
+        _check_options((*where, "columns", number), column)
+
+
+# A table block's column keys that only some kinds have (the table input's column models
+# say this by kind; a block's one column model cannot).
+_BLOCK_COLUMN_KEYS = {
+    "currency": ({"money"}, "money columns"),
+    "total": ({"number", "money"}, "number and money columns"),
+    "options": ({"select"}, "select columns"),
+}
+
+
+def _check_table_block(where: Path, block: dict[str, Any]) -> None:
+    columns = block["columns"]
+    _check_columns(where, columns)
+    for number, column in enumerate(columns):
+        for key, (only, which) in _BLOCK_COLUMN_KEYS.items():
+            if column.get(key) not in (None, False) and column["kind"] not in only:
+                raise _invalid(
+                    (*where, "columns", number, key),
+                    f"is only for {which} (this column is `{column['kind']}`).",
+                )
+    kinds: dict[str, str] = {column["id"]: column["kind"] for column in columns}
+    for number, row in enumerate(block["rows"]):
+        for key, cell in row.items():
+            at = (*where, "rows", number, key)
+            if key not in kinds:
+                raise _invalid(
+                    at, f"is not a column of this table (its columns: {', '.join(kinds)})."
+                )
+            if kinds[key] in ("number", "money"):
+                if not _is_amount(cell):
+                    raise _invalid(at, 'must be a number or a decimal string like "35.00".')
+            elif not (isinstance(cell, str) and len(cell) <= 1000) and not _is_amount(cell):
+                raise _invalid(at, "must be a string (at most 1000 characters) or a number.")
+
+
+def _is_amount(cell: object) -> bool:
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, int | float):
+        return math.isfinite(cell)
+    return isinstance(cell, str) and is_decimal(cell)
 
 
 # Pydantic's errors, in the card's terms
@@ -264,6 +356,8 @@ def _problem(error: ErrorDetails, node: Any) -> str:
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         union, discriminator = _unwrap(node)
         noun = _TAG_NOUNS.get(str(discriminator), str(discriminator))
+        if union == _unwrap(document.TableColumn)[0]:
+            noun = "column kind"
         allowed = ", ".join(tag for m in _members(union) for tag in _tags(m, str(discriminator)))
         if kind == "union_tag_not_found":
             return f"needs a `{discriminator}`, one of {allowed}."

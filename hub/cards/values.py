@@ -5,7 +5,9 @@ anything the card did not ask for and returns the cleaned values the bot receive
 same per-kind check (`check_input_value`) validates each input's `default` when a card is
 validated, so a card can never pre-fill a value it would refuse. Whether a person or
 department id exists is the caller's business: this module sees only the card.
-The value format per kind is documented in docs/cards.md ("Input values").
+The value format per kind is documented in docs/cards.md ("Input values"); a table's
+cells are checked like the inputs of their columns' kinds, and an error names the cell
+(`lines[1].amount`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ _CENT = Decimal("0.01")
 
 
 class ValueProblem(ValueError):
-    """One value does not fit its input; the message reads after "`name`: "."""
+    """One value does not fit its input; the message reads after "`name`: ".
+
+    `at` is where in the value, for a table: `(1, "amount")` is row 1 (counted from 0),
+    column `amount`, named in errors as `lines[1].amount`.
+    """
+
+    def __init__(self, message: str, at: tuple[int | str, ...] = ()) -> None:
+        super().__init__(message)
+        self.at = at
 
 
 def input_blocks(card: dict[str, Any]) -> list[dict[str, Any]]:
@@ -68,7 +78,7 @@ def check_values(
         try:
             value = check_input_value(block, raw)
         except ValueProblem as problem:
-            raise _invalid(name, str(problem)) from None
+            raise _invalid(name + cell_path(problem.at), str(problem)) from None
         if value is False and block.get("required"):
             raise _invalid(name, "must be checked.")
         cleaned[name] = value
@@ -79,12 +89,22 @@ def check_values(
 
 
 def is_empty(raw: object) -> bool:
-    """Whether a value counts as not given: null, a blank string or an empty list."""
+    """Whether a value counts as not given: null, a blank string, an empty list, or a
+    table's list of rows that are all blank (every cell not given)."""
     if raw is None:
         return True
     if isinstance(raw, str):
         return not raw.strip()
-    return isinstance(raw, list) and not raw
+    return isinstance(raw, list) and all(_is_blank_row(item) for item in raw)
+
+
+def _is_blank_row(item: object) -> bool:
+    return isinstance(item, dict) and all(is_empty(cell) for cell in item.values())
+
+
+def cell_path(at: tuple[int | str, ...]) -> str:
+    """`(1, "amount")` -> `[1].amount`: what follows an input's name in a field's path."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in at)
 
 
 def check_input_value(block: dict[str, Any], raw: object) -> Any:
@@ -112,6 +132,8 @@ def check_input_value(block: dict[str, Any], raw: object) -> Any:
         return raw
     if kind == "file":
         return _files(block, raw)
+    if kind == "table":
+        return _table(block, raw)
     raise ValueError(f"Unknown input kind {kind!r}: validate the card with validate_card first.")
 
 
@@ -145,6 +167,11 @@ def _money(block: dict[str, Any], raw: object) -> str:
     _check_range(block, amount)
     # "0" and "-0" both become "0.00": a negative zero amount means nothing.
     return str(abs(amount).quantize(_CENT) if amount == 0 else amount.quantize(_CENT))
+
+
+def is_decimal(text: str) -> bool:
+    """Whether `text` is a plain decimal number like "35", "-1.5" or "1234.50"."""
+    return bool(_MONEY.match(text))
 
 
 def _check_range(block: dict[str, Any], value: Decimal) -> None:
@@ -228,6 +255,48 @@ def _files(block: dict[str, Any], raw: object) -> list[str]:
     if len(set(raw)) != len(raw):
         raise ValueProblem("must not list the same file twice.")
     return list(raw)
+
+
+def _table(block: dict[str, Any], raw: object) -> list[dict[str, Any]]:
+    """The rows, blank ones dropped, each cell checked like the input of its column's kind.
+
+    Rows are counted from 0 in the order sent, blank ones included, so an error names the
+    row the person sees (the web client drops blank rows before it sends)."""
+    if not isinstance(raw, list) or not all(isinstance(row, dict) for row in raw):
+        raise ValueProblem("must be a list of rows, each an object of column id to value.")
+    columns = {column["id"]: column for column in block["columns"]}
+    rows: list[dict[str, Any]] = []
+    for index, row in enumerate(raw):
+        for key in row:
+            if key not in columns:
+                raise ValueProblem(
+                    f"this table has no such column (its columns: {', '.join(columns)}).",
+                    at=(index, str(key)),
+                )
+        if _is_blank_row(row):
+            continue
+        cleaned: dict[str, Any] = {}
+        for column_id, column in columns.items():
+            cell = row.get(column_id)
+            if is_empty(cell):
+                if column.get("required"):
+                    raise ValueProblem("is required.", at=(index, column_id))
+                continue
+            try:
+                cleaned[column_id] = check_input_value(column, cell)
+            except ValueProblem as problem:
+                raise ValueProblem(str(problem), at=(index, column_id)) from None
+        rows.append(cleaned)
+    low, high = block.get("min_rows", 0), block.get("max_rows", 50)
+    if len(rows) < low:
+        raise ValueProblem(
+            f"must have at least {low} row{'s' if low != 1 else ''} (it has {len(rows)})."
+        )
+    if len(rows) > high:
+        raise ValueProblem(
+            f"must have at most {high} row{'s' if high != 1 else ''} (it has {len(rows)})."
+        )
+    return rows
 
 
 def _blocks(card: dict[str, Any]) -> Iterator[dict[str, Any]]:

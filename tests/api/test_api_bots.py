@@ -68,7 +68,7 @@ async def test_commands_cards_and_forms(
 
 async def test_card_schema_is_public(anon: httpx.AsyncClient) -> None:
     schema = (await anon.get("/api/v1/cards/schema")).json()
-    assert schema["$id"].endswith("card-2.json") and "blocks" in schema["properties"]
+    assert schema["$id"].endswith("card-3.json") and "blocks" in schema["properties"]
 
 
 async def test_external_bot_with_a_token(

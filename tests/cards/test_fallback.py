@@ -75,3 +75,9 @@ def test_status_without_header_and_empty_card() -> None:
 def test_the_docs_show_the_real_fallback_of_the_example() -> None:
     fallback = validate_card(docs_cards()[0])["fallback"]
     assert f"```\n{fallback}\n```" in DOCS.read_text(encoding="utf-8")
+
+
+def test_the_docs_show_the_real_fallback_of_the_tables_example() -> None:
+    fallback = validate_card(docs_cards()[2])["fallback"]
+    assert "\n合计: Amount CNY 2120.50\n" in fallback
+    assert f"```\n{fallback}\n```" in DOCS.read_text(encoding="utf-8")

@@ -55,6 +55,10 @@ _PROBLEM_KEYS: list[tuple[str, frozenset[str]]] = [
     (r"must be a list of (person|file) ids .*", frozenset({"card.invalidValue"})),
     (r"must not list the same (person|file) twice\.", frozenset({"card.invalidValue"})),
     (r"must be true or false\.", frozenset({"card.invalidValue"})),
+    (r"must have at least \d+ rows? \(it has \d+\)\.", frozenset({"card.tooFewRows"})),
+    (r"must have at most \d+ rows? \(it has \d+\)\.", frozenset({"card.tooManyRows"})),
+    (r"this table has no such column .*", frozenset({"card.invalidValue"})),
+    (r"must be a list of rows, .*", frozenset({"card.invalidValue"})),
 ]
 
 
@@ -66,7 +70,7 @@ def _named(cases: list[dict[str, Any]]) -> list[Any]:
 
 def _input_card(names: list[str]) -> dict[str, Any]:
     blocks = [{"type": "input", "name": name, **VALUES["inputs"][name]} for name in names]
-    return {"schema": 1, "blocks": blocks}
+    return {"schema": 3, "blocks": blocks}  # 3 for the tables; the other kinds are as in 1
 
 
 def _actions_card(ids: list[str]) -> dict[str, Any]:

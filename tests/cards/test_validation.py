@@ -58,17 +58,19 @@ EVERY_KIND: dict[str, Any] = {
 GOOD_CARDS: list[Any] = [{"schema": 1}, EVERY_KIND, *docs_cards()]
 
 
-def test_the_docs_show_the_full_example_and_the_smaller_one() -> None:
+def test_the_docs_show_the_full_example_the_smaller_one_and_the_tables() -> None:
     cards = docs_cards()
-    assert len(cards) == 2
+    assert len(cards) == 3
     kinds = {block.get("kind") for card in cards for block in card["blocks"]}
     assert kinds >= {"text", "textarea", "money", "date", "date_range", "select", "people"}
+    assert {"table"} <= kinds and "table" in {block["type"] for block in cards[2]["blocks"]}
 
 
 def test_minimal_card_is_filled_in() -> None:
     assert validate_card({"schema": 1}) == {"schema": 1, "fallback": "", "blocks": []}
-    assert CARD_SCHEMA_VERSION == 2
     assert validate_card({"schema": 2}) == {"schema": 2, "fallback": "", "blocks": []}
+    assert CARD_SCHEMA_VERSION == 3
+    assert validate_card({"schema": 3}) == {"schema": 3, "fallback": "", "blocks": []}
 
 
 @pytest.mark.parametrize("doc", GOOD_CARDS)
@@ -76,7 +78,7 @@ def test_good_cards_round_trip(doc: dict[str, Any]) -> None:
     card = validate_card(doc)
     assert json.loads(json.dumps(card)) == card
     assert validate_card(card) == card
-    assert card["schema"] == doc["schema"]  # kept as given: 1 or 2
+    assert card["schema"] == doc["schema"]  # kept as given: 1, 2 or 3
     assert card["fallback"] or doc == {"schema": 1}
 
 
@@ -121,13 +123,13 @@ _APPROVE = {"id": "approve", "label": "Approve"}
 BAD_CARDS = [
     pytest.param([], "", "must be a JSON object, not a list", id="not-an-object"),
     pytest.param("card", "", "not a string", id="a-string"),
-    pytest.param({}, "schema", "this hub understands card schema 2 (and 1)", id="no-schema"),
-    pytest.param({"schema": 3}, "schema", "this hub understands card schema 2", id="schema-3"),
-    pytest.param({"schema": "1"}, "schema", "must be 2", id="schema-string"),
-    pytest.param({"schema": True}, "schema", "must be 2", id="schema-true"),
+    pytest.param({}, "schema", "this hub understands card schema 3 (and 1 and 2)", id="no-schema"),
+    pytest.param({"schema": 4}, "schema", "this hub understands card schema 3", id="schema-4"),
+    pytest.param({"schema": "1"}, "schema", "must be 3", id="schema-string"),
+    pytest.param({"schema": True}, "schema", "must be 3", id="schema-true"),
     pytest.param({"schema": 1, "colour": "red"}, "colour", "allowed: schema, fallback", id="extra"),
     pytest.param(
-        _card(_OK, {"type": "table"}), "blocks[1]", "unknown block type `table`", id="type"
+        _card(_OK, {"type": "chart"}), "blocks[1]", "unknown block type `chart`", id="type"
     ),
     pytest.param(_card({"text": "x"}), "blocks[0]", "needs a `type`", id="no-type"),
     pytest.param(_card("x"), "blocks[0]", "must be a JSON object", id="block-not-object"),
@@ -314,7 +316,7 @@ BAD_CARDS = [
         _card(*[{"type": "divider"}] * 51), "blocks", "at most 50 items (it has 51)", id="51-blocks"
     ),
     pytest.param(
-        _card(_OK, {"type": "divider", "text": "x"}, {"type": "table"}),
+        _card(_OK, {"type": "divider", "text": "x"}, {"type": "chart"}),
         "blocks[1].text",
         "allowed: type.",
         id="first-error-wins",

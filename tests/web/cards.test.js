@@ -136,7 +136,7 @@ const APPROVAL = {
       ],
     },
     { type: "image", url: "https://img.example/a.png", alt: 'A "receipt"' },
-    { type: "table", rows: [] },
+    { type: "chart", rows: [] },
     input("money", "amount", { required: true, currency: "CNY", hint: "Up to the claim" }),
     {
       type: "actions",
@@ -188,7 +188,7 @@ test("a card is drawn with every display block and escapes what the bot wrote", 
         'loading="lazy" referrerpolicy="no-referrer">',
     ),
   );
-  assert.ok(!out.includes("table"), "an unknown block type is left out (the fallback covers it)");
+  assert.ok(!out.includes("chart"), "an unknown block type is left out (the fallback covers it)");
   assert.match(out, /aria-describedby="c-m1-amount-hint"/);
   assert.match(out, /data-card-action="approve"/);
 });

@@ -23,7 +23,7 @@ setLocale("en");
 
 function inputCard(names) {
   return {
-    schema: 1,
+    schema: 3, // for the tables; the other kinds are as in 1
     blocks: names.map((name) => ({ type: "input", name, ...VALUES.inputs[name] })),
   };
 }
@@ -48,6 +48,14 @@ function answer(card, values) {
   for (const block of card.blocks) {
     if (block.kind === "money" && typeof ok[block.name] === "string") {
       ok[block.name] = inCents(ok[block.name]);
+    }
+    if (block.kind === "table" && Array.isArray(ok[block.name])) {
+      const money = block.columns.filter((column) => column.kind === "money");
+      ok[block.name] = ok[block.name].map((row) => {
+        const padded = { ...row };
+        for (const { id } of money) if (typeof row[id] === "string") padded[id] = inCents(row[id]);
+        return padded;
+      });
     }
   }
   return { ok };

@@ -5,14 +5,18 @@
  *
  *   const stop = listenToCards(root, store);   // later: stop()
  *
- * Intents (bubbling CustomEvents): cardDraft {key, name, value}, cardSearch {key, name, q},
+ * Intents (bubbling CustomEvents): cardDraft {key, name, value, cell?, rows?}, cardSearch {key, name, q},
  * cardInvalid {key, fieldErrors, error}, cardAction {messageId, version, actionId, values},
  * submitForm {formId, values}, cardUpload {key, name, files}, askConfirm (for an action
  * with `confirm`).
  */
-import { t } from "../lib/i18n.js";
+import { getLocale, t } from "../lib/i18n.js";
 import { findAction } from "./access.js";
-import { currentValues, checkValues, acceptsType } from "./values.js";
+import { formatCell, tableTotals } from "./table.js";
+import { blankRow, currentValues, checkValues, acceptsType, isEmpty } from "./values.js";
+
+// A field's name in an error: an input's, or a table cell's (`lines[1].amount`).
+const CELL = /^(\w+)\[(\d+)\]\.(\w+)$/;
 
 export function listenToCards(root, store) {
   const emit = (name, detail) =>
@@ -26,8 +30,22 @@ export function listenToCards(root, store) {
     return message?.card ? { card: message.card, message } : null;
   }
 
+  function inputOf(card, name) {
+    return card?.blocks.find((b) => b.type === "input" && b.name === name) || null;
+  }
+
   function fieldValue(field) {
     const kind = field.dataset.kind;
+    if (kind === "table") {
+      return [...field.querySelectorAll("[data-row]")].map((row) =>
+        Object.fromEntries(
+          [...row.querySelectorAll("[data-column]")].map((cell) => [
+            cell.dataset.column,
+            cell.value,
+          ]),
+        ),
+      );
+    }
     if (kind === "date_range") {
       const part = (name) => field.querySelector(`[data-part="${name}"]`)?.value || "";
       return { start: part("start"), end: part("end") };
@@ -58,7 +76,52 @@ export function listenToCards(root, store) {
     }
     const field = event.target.closest("[data-input]");
     if (!field || field.dataset.kind === "people" || field.dataset.kind === "file") return;
-    emit("cardDraft", { key, name: field.dataset.input, value: fieldValue(field) });
+    const name = field.dataset.input;
+    const value = fieldValue(field);
+    const cell = event.target.closest("[data-column]");
+    if (field.dataset.kind === "table" && cell) {
+      const row = cell.closest("[data-row]").dataset.row;
+      emit("cardDraft", { key, name, value, cell: `${name}[${row}].${cell.dataset.column}` });
+      showTotals(field, inputOf(cardOf(key)?.card, name), value);
+      return;
+    }
+    emit("cardDraft", { key, name, value });
+  }
+
+  // Typing is not redrawn (it would take the focus), so a table's totals follow in place.
+  function showTotals(field, block, rows) {
+    if (!block) return;
+    const totals = tableTotals(block.columns, rows);
+    for (const output of field.querySelectorAll("[data-table-total]")) {
+      const column = block.columns.find((c) => c.id === output.dataset.tableTotal);
+      if (column) output.textContent = formatCell(column, totals[column.id], getLocale());
+    }
+  }
+
+  /** Add a row after the last, or remove one; then put the keyboard where it can go on. */
+  function changeRows(card, button) {
+    const key = card.dataset.cardKey;
+    const field = button.closest("[data-input]");
+    const table = button.closest("[data-input]")?.querySelector("[data-table]");
+    const name = field?.dataset.input;
+    const block = inputOf(cardOf(key)?.card, name);
+    if (!block || !table) return;
+    const rows = fieldValue(field);
+    const adding = button.hasAttribute("data-table-add");
+    const index = adding ? rows.length : Number(button.dataset.tableRemove);
+    const value = adding ? [...rows, blankRow(block)] : rows.filter((_row, i) => i !== index);
+    emit("cardDraft", { key, name, value, redraw: true, rows: true });
+    const id = table.dataset.id;
+    const next = adding
+      ? `${id}-${index}-${block.columns[0].id}`
+      : value.length > index
+        ? `${id}-${index}-remove`
+        : `${id}-add`;
+    setTimeout(() => {
+      const target = card.ownerDocument.getElementById(next);
+      // A remove button that is now disabled (the fewest rows) cannot take the focus.
+      (target?.disabled ? card.ownerDocument.getElementById(`${id}-add`) : target)?.focus();
+    }, 0);
   }
 
   function pickPerson(card, button, adding) {
@@ -135,18 +198,44 @@ export function listenToCards(root, store) {
       if (empty && !errors[name]) errors[name] = t("card.required");
     }
     const names = Object.keys(errors);
-    if (!names.length) return payload;
+    if (!names.length) {
+      dropBlankRows(key, card);
+      return payload;
+    }
     emit("cardInvalid", {
       key,
       fieldErrors: errors,
       error: t("card.fixFields", { count: names.length }),
     });
     // Move to the first field to fix once the card is redrawn with the errors.
-    setTimeout(() => {
-      const field = root.querySelector(`[data-card-key="${key}"] [data-input="${names[0]}"]`);
-      field?.querySelector("input:not([type=hidden]), textarea, select")?.focus();
-    }, 0);
+    setTimeout(() => focusField(key, names[0]), 0);
     return null;
+  }
+
+  function focusField(key, name) {
+    const cell = CELL.exec(name);
+    const field = root.querySelector(
+      `[data-card-key="${key}"] [data-input="${cell ? cell[1] : name}"]`,
+    );
+    const inside = cell ? field?.querySelector(`[data-row="${cell[2]}"]`) : field;
+    const control = cell
+      ? inside?.querySelector(`[data-column="${cell[3]}"]`)
+      : inside?.querySelector("input:not([type=hidden]), textarea, select");
+    control?.focus();
+  }
+
+  /** Blank rows are not sent: drop them from what is shown too, so a row the hub names in
+   * an error (`lines[1].amount`, counted in what was sent) is the row the person sees. */
+  function dropBlankRows(key, card) {
+    const values = currentValues(card, store.getState().cardDrafts[key]);
+    for (const block of card.blocks) {
+      if (block.type !== "input" || block.kind !== "table") continue;
+      const rows = values[block.name] || [];
+      const kept = rows.filter((row) => !Object.values(row).every(isEmpty));
+      if (kept.length && kept.length < rows.length) {
+        emit("cardDraft", { key, name: block.name, value: kept, redraw: true, rows: true });
+      }
+    }
   }
 
   function onClick(event) {
@@ -171,6 +260,11 @@ export function listenToCards(root, store) {
         value: ids.filter((id) => id !== removeFile.dataset.fileRemove),
         redraw: true,
       });
+      return;
+    }
+    const rowButton = event.target.closest("[data-table-add], [data-table-remove]");
+    if (rowButton) {
+      if (!rowButton.disabled) changeRows(card, rowButton);
       return;
     }
     const add = event.target.closest("[data-people-add]");

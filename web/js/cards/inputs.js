@@ -7,10 +7,12 @@
  * aria-describedby), and marks required fields. The value comes from `view.values`, so a
  * re-drawn card keeps what the person typed. People and department pickers read names from
  * `view.lookup`: { personName(id), departments: [{id, name, depth}], peopleResults, searching }.
+ * A table input's rows are drawn by cards/table.js.
  */
 import { html } from "../lib/html.js";
 import { t } from "../lib/i18n.js";
 import { icon } from "../ui/icons.js";
+import { renderTableInput } from "./table.js";
 import { localInput } from "./text.js";
 
 export function renderInput(given, view) {
@@ -23,7 +25,10 @@ export function renderInput(given, view) {
     .filter(Boolean)
     .join(" ");
   const field = { id, block, value, error, describedBy, view };
-  const grouped = block.kind === "date_range" || (block.kind === "select" && block.multiple);
+  const grouped =
+    block.kind === "date_range" ||
+    block.kind === "table" ||
+    (block.kind === "select" && block.multiple);
   const errorClass = error ? " has-error" : "";
   const hint = block.hint ? html`<p class="card-hint" id="${id}-hint">${block.hint}</p>` : null;
   const errorLine = error
@@ -126,6 +131,8 @@ function control(field) {
     }
     case "file":
       return fileInput(field);
+    case "table":
+      return renderTableInput(field);
     default:
       return null;
   }

@@ -10,8 +10,8 @@
 export function cardIntents({ dispatch, api, requests, searchPeople }) {
   let uploads = 0;
   return {
-    cardDraft: ({ key, name, value, redraw }) =>
-      dispatch({ type: "card/draft", key, name, value, redraw }),
+    cardDraft: ({ key, name, value, redraw, cell, rows }) =>
+      dispatch({ type: "card/draft", key, name, value, redraw, cell, rows }),
     cardSearch({ key, name, q, close = false }) {
       dispatch({ type: "card/search", key, name, q, close });
       return close ? undefined : searchPeople({ q: q.trim() });

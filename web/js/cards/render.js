@@ -18,6 +18,7 @@ import { t } from "../lib/i18n.js";
 import { renderMarkdown } from "../lib/markdown.js";
 import { formatShortDateTime, formatDateTime } from "../lib/format.js";
 import { renderInput } from "./inputs.js";
+import { renderTableBlock } from "./table.js";
 import { localText } from "./text.js";
 
 const STEP_MARK = { done: "✓", current: "●", pending: "○", rejected: "✕", skipped: "↷" };
@@ -112,6 +113,8 @@ function renderBlock(block, index, view, interactive) {
       const img = html`<img src="${block.url}" alt="${block.alt}" ${REMOTE_IMAGE}>`;
       return html`<figure class="card-block card-image">${img}</figure>`;
     }
+    case "table":
+      return Array.isArray(block.columns) ? renderTableBlock(block, view) : null;
     case "input":
       return interactive ? renderInput(block, view) : null;
     case "actions":

@@ -18,7 +18,8 @@ export function localText(text, locale) {
   return first ?? "";
 }
 
-/** An input block with its label, placeholder, hint and option labels in `locale`. */
+/** An input block (or a table's column) with its label, placeholder, hint, option labels
+ * and columns in `locale`. */
 export function localInput(block, locale) {
   const local = { ...block, label: localText(block.label, locale) };
   if (block.placeholder != null) local.placeholder = localText(block.placeholder, locale);
@@ -28,6 +29,9 @@ export function localInput(block, locale) {
       ...option,
       label: localText(option.label, locale),
     }));
+  }
+  if (Array.isArray(block.columns)) {
+    local.columns = block.columns.map((column) => localInput(column, locale));
   }
   return local;
 }

@@ -9,9 +9,11 @@
  *
  * Values as the inputs hold them: strings for text, number, money and date (as typed),
  * `{start, end}` for a date range, a string or list of strings for select, a person id
- * or list of ids for people, a department id, a boolean for a checkbox, a list of file ids.
+ * or list of ids for people, a department id, a boolean for a checkbox, a list of file ids,
+ * and for a table a list of rows {column id: text as typed}.
  * `payload` is in the wire format of docs/cards.md ("Input values"): numbers as numbers,
- * money as a decimal string, empty optional inputs left out.
+ * money as a decimal string, empty optional inputs left out, a table's blank rows dropped.
+ * A table cell's error is keyed `name[row].column` (rows from 0, as shown), as the hub's.
  */
 import { t } from "../lib/i18n.js";
 
@@ -28,6 +30,7 @@ export function inputBlocks(card) {
 
 /** What an input shows before the person touches it: its default, or empty. */
 export function initialValue(block) {
+  if (block.kind === "table") return initialRows(block);
   if (block.default !== undefined && block.default !== null) return block.default;
   switch (block.kind) {
     case "checkbox":
@@ -57,11 +60,31 @@ export function currentValues(card, draft = {}) {
   return values;
 }
 
-/** Whether a value counts as not given: null, blank text, an empty list, an empty range. */
+/** A table's rows as its cells hold them (text): its default, else `min_rows` blank rows
+ * (at least one, so there is a row to type in). */
+export function initialRows(block) {
+  const given = Array.isArray(block.default) ? block.default : [];
+  const rows = given.map((row) => {
+    const cells = blankRow(block);
+    for (const [id, cell] of Object.entries(row || {}))
+      cells[id] = cell == null ? "" : String(cell);
+    return cells;
+  });
+  while (rows.length < Math.max(block.min_rows || 0, 1)) rows.push(blankRow(block));
+  return rows;
+}
+
+/** A row with every cell empty. */
+export function blankRow(block) {
+  return Object.fromEntries(block.columns.map((column) => [column.id, ""]));
+}
+
+/** Whether a value counts as not given: null, blank text, an empty list (or a table's
+ * rows that are all blank), an empty range. */
 export function isEmpty(value) {
   if (value === null || value === undefined) return true;
   if (typeof value === "string") return !value.trim();
-  if (Array.isArray(value)) return value.length === 0;
+  if (Array.isArray(value)) return value.every(isBlankRow);
   if (typeof value === "object" && "start" in value)
     return !String(value.start || "").trim() && !String(value.end || "").trim();
   return false;
@@ -87,6 +110,12 @@ export function checkValues(card, values) {
     const raw = values?.[block.name];
     if (isEmpty(raw)) {
       if (block.required) errors[block.name] = t("card.required");
+      continue;
+    }
+    if (block.kind === "table") {
+      const table = checkTable(block, raw);
+      if (table.errors) Object.assign(errors, table.errors);
+      else payload[block.name] = table.value;
       continue;
     }
     const checked = checkOne(block, raw);
@@ -119,10 +148,7 @@ function checkOne(block, raw) {
     case "money": {
       // People type "1,234.50" or "¥1234.5"; the wire format is a plain decimal string.
       if (typeof raw !== "string") return { error: t("card.notMoney") };
-      const text = raw
-        .trim()
-        .replace(/[,\s，]/g, "")
-        .replace(/^[¥￥$€£]/, "");
+      const text = moneyText(raw);
       if (!MONEY.test(text)) return { error: t("card.notMoney") };
       if ((text.split(".")[1] || "").length > 2) return { error: t("card.moneyDecimals") };
       return rangeError(block, Number(text)) || { value: text };
@@ -170,6 +196,56 @@ function checkOne(block, raw) {
     default:
       return { value: raw };
   }
+}
+
+/** Money as people type it ("¥1,234.5") without its currency sign and separators. */
+export function moneyText(raw) {
+  return String(raw)
+    .trim()
+    .replace(/[,\s，]/g, "")
+    .replace(/^[¥￥$€£]/, "");
+}
+
+/**
+ * A table's rows by the hub's rules: every error keyed `name[row].column` (or `name` for
+ * the row count), rows counted from 0 as given, blank rows dropped from the value.
+ */
+function checkTable(block, raw) {
+  const name = block.name;
+  if (!Array.isArray(raw) || !raw.every(isPlainObject)) {
+    return { errors: { [name]: t("card.invalidValue") } };
+  }
+  const columns = new Map(block.columns.map((column) => [column.id, column]));
+  const errors = {};
+  const rows = [];
+  raw.forEach((row, index) => {
+    for (const id of Object.keys(row)) {
+      if (!columns.has(id)) errors[`${name}[${index}].${id}`] = t("card.invalidValue");
+    }
+    if (isBlankRow(row)) return;
+    const cleaned = {};
+    for (const [id, column] of columns) {
+      const cell = row[id];
+      if (isEmpty(cell)) {
+        if (column.required) errors[`${name}[${index}].${id}`] = t("card.required");
+        continue;
+      }
+      const checked = checkOne(column, cell);
+      if (checked.error) errors[`${name}[${index}].${id}`] = checked.error;
+      else cleaned[id] = checked.value;
+    }
+    rows.push(cleaned);
+  });
+  if (Object.keys(errors).length) return { errors };
+  const low = block.min_rows || 0;
+  const high = block.max_rows || 50;
+  if (rows.length < low) return { errors: { [name]: t("card.tooFewRows", { count: low }) } };
+  if (rows.length > high) return { errors: { [name]: t("card.tooManyRows", { count: high }) } };
+  return { value: rows };
+}
+
+function isBlankRow(row) {
+  return isPlainObject(row) && Object.values(row).every(isEmpty);
 }
 
 /** Whether a file's MIME type fits a `file` input's `accept` list (`image/*` covers all images). */

@@ -49,11 +49,16 @@ export function reduceCards(state, action) {
   switch (action.type) {
     case "card/draft": {
       const draft = { ...(state.cardDrafts[action.key] || {}), [action.name]: action.value };
-      // A field the person is correcting stops showing its error.
-      const next = clearFieldError(
+      // A field the person is correcting stops showing its error: a table's cell its own
+      // (and the table's), a table whose rows moved all of its cells' errors.
+      const fixed = (field) =>
+        field === action.name ||
+        field === action.cell ||
+        (action.rows && field.startsWith(`${action.name}[`));
+      const next = clearFieldErrors(
         { ...state, cardDrafts: set(state.cardDrafts, action.key, draft) },
         action.key,
-        action.name,
+        fixed,
       );
       // Typing is not redrawn (the input shows it already); a pick from a list (a person,
       // a removed file) is, so its chip appears or goes.
@@ -193,9 +198,14 @@ function finishUpload(state, { key, name, temp_id: tempId }) {
 }
 
 function clearFieldError(state, key, name) {
-  const errors = state.cardUi[key]?.fieldErrors;
-  if (!errors?.[name]) return state;
-  const { [name]: _fixed, ...rest } = errors;
+  return clearFieldErrors(state, key, (field) => field === name);
+}
+
+function clearFieldErrors(state, key, fixed) {
+  const errors = state.cardUi[key]?.fieldErrors || {};
+  const names = Object.keys(errors).filter(fixed);
+  if (!names.length) return state;
+  const rest = Object.fromEntries(Object.entries(errors).filter(([name]) => !fixed(name)));
   return patchUi(state, key, { fieldErrors: rest });
 }
 
