@@ -5,7 +5,8 @@
  *
  *   const stop = listenToCards(root, store);   // later: stop()
  *
- * Intents (bubbling CustomEvents): cardDraft {key, name, value, cell?, rows?}, cardSearch {key, name, q},
+ * Intents (bubbling CustomEvents): cardDraft {key, name, value, cell?, rows?},
+ * cardSearch {key, name, q},
  * cardInvalid {key, fieldErrors, error}, cardAction {messageId, version, actionId, values},
  * submitForm {formId, values}, cardUpload {key, name, files}, askConfirm (for an action
  * with `confirm`).

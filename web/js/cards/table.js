@@ -106,7 +106,8 @@ function cellControl({ cellId, column, value, n, error }) {
         const selected = option.value === value ? html`selected` : null;
         return html`<option value="${option.value}" ${selected}>${option.label}</option>`;
       });
-      return html`<select ${common}><option value="">${t("card.choose")}</option>${options}</select>`;
+      const blank = html`<option value="">${t("card.choose")}</option>`;
+      return html`<select ${common}>${blank}${options}</select>`;
     }
     default:
       return html`<input type="text" ${common} value="${value}" maxlength="1000"
@@ -128,7 +129,8 @@ function totalsLine(block, rows, locale) {
       </div>`;
     }
     return index === 0
-      ? html`<div class="table-edit-cell table-total-word" aria-hidden="true">${t("card.total")}</div>`
+      ? html`<div class="table-edit-cell table-total-word"
+          aria-hidden="true">${t("card.total")}</div>`
       : html`<div class="table-edit-cell table-total-gap" aria-hidden="true"></div>`;
   });
   return html`<div class="table-edit-totals">${cells}<span class="table-tools"></span></div>`;
