@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from hub.cards.access import actions_for, may_take
+from hub.cards.access import actions_for, card_actions, may_take
 from hub.delegation import people_acting_for
 from hub.errors import (
     ErrorCode,
@@ -771,14 +771,5 @@ async def actions_open_to(
         for action_id in actions_for(card, absent.id or 0, absent.roles):
             if action_id not in own and action_id not in acting:
                 acting[action_id] = absent.id or 0
-    ordered = [a for a in _all_action_ids(card) if a in own or a in acting]
-    return list(dict.fromkeys(ordered)), acting
-
-
-def _all_action_ids(card: dict[str, Any]) -> list[str]:
-    return [
-        action["id"]
-        for block in card.get("blocks") or ()
-        if isinstance(block, dict) and block.get("type") == "actions"
-        for action in block.get("actions") or ()
-    ]
+    ordered = [a["id"] for a in card_actions(card) if a["id"] in own or a["id"] in acting]
+    return ordered, acting

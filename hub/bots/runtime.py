@@ -210,22 +210,27 @@ class BotRuntime:
             message, channel, reading_for = await permissions.check_read_card(
                 session, person, message_id, now
             )
-        if message.card is None or message.deleted_at is not None:
+            card = message.card if message.deleted_at is None else None
+            action = find_action(card, action_id) if card is not None else None
+            current = card is not None and version == message.card_version
+            acting_for = (
+                await permissions.check_may_act(
+                    session, person, message, channel, action, reading_for, now
+                )
+                if current and action is not None
+                else None
+            )
+        if card is None:
             raise HubError(ErrorCode.not_found, f"Message {message_id} has no card to act on.")
-        if version != message.card_version:
+        if not current:
             # Checked first: the current card may no longer offer the action at all.
             return await self._stale_or_duplicate(person, message_id, version, action_id)
-        action = find_action(message.card, action_id)
         if action is None:
             raise HubError(
                 ErrorCode.unknown_action, f"This card has no action `{action_id}`; refresh it."
             )
-        async with self.services.sessions() as session:
-            acting_for = await permissions.check_may_act(
-                session, person, message, channel, action, reading_for, now
-            )
         on_behalf_of = acting_for.id if acting_for is not None else None
-        cleaned = check_values(message.card, values if values is not None else {}, action)
+        cleaned = check_values(card, values if values is not None else {}, action)
         loaded = self._by_person.get(message.sender_id)
         handler = loaded.bot.action_handler(action_id) if loaded else None
         if loaded is not None and handler is None:

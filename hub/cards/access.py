@@ -15,7 +15,7 @@ from typing import Any
 
 def find_action(card: dict[str, Any], action_id: str) -> dict[str, Any] | None:
     """The action with this id, or None if the card has none."""
-    for action in _actions(card):
+    for action in card_actions(card):
         if action.get("id") == action_id:
             return action
     return None
@@ -35,10 +35,11 @@ def may_take(action: dict[str, Any], person_id: int, roles: Sequence[str]) -> bo
 def actions_for(card: dict[str, Any], person_id: int, roles: Sequence[str]) -> list[str]:
     """The ids of the actions the person may take, in card order."""
     _check_roles(roles)
-    return [action["id"] for action in _actions(card) if may_take(action, person_id, roles)]
+    return [action["id"] for action in card_actions(card) if may_take(action, person_id, roles)]
 
 
-def _actions(card: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def card_actions(card: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every action of the card, in card order."""
     for block in card.get("blocks") or ():
         if isinstance(block, dict) and block.get("type") == "actions":
             yield from block.get("actions") or ()
